@@ -1,0 +1,31 @@
+# Two commands for a fresh clone: `make demo` and `make test`. Both create .venv when it is missing.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint format clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(VENV)/bin/hcr-ocr eval --dataset emnist --confusion --out out/demo
+	@echo "pictures: out/demo/confusion.png, out/demo/errors.png (table: out/demo/confusion.csv)"
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check hcr_ocr tests samples
+	$(VENV)/bin/ruff format --check hcr_ocr tests samples
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format hcr_ocr tests samples
+	$(VENV)/bin/ruff check --fix hcr_ocr tests samples
+
+clean:
+	rm -rf out .pytest_cache

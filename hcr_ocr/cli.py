@@ -1,0 +1,178 @@
+"""The `hcr-ocr` command line: a thin Typer layer over the library modules.
+
+    hcr-ocr train --dataset emnist --epochs 10 --out runs/emnist47
+    hcr-ocr eval --dataset emnist --confusion --out out/eval
+    hcr-ocr download --dataset mnist
+
+Heavy modules are imported inside the commands, so `--help` is quick. Every HcrError becomes one line on
+stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from hcr_ocr.errors import HcrError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Read handwriting with a small CNN trained on EMNIST.\n\n"
+    "Example: hcr-ocr eval --dataset emnist --confusion --out out/eval",
+)
+err_console = Console(stderr=True)
+
+DatasetOpt = Annotated[str, typer.Option("--dataset", "-d", help="emnist (47 classes), mnist or emnist-byclass.")]
+DataDirOpt = Annotated[
+    Path | None, typer.Option("--data-dir", help="Data folder (default: $HCR_OCR_DATA, ../shared/data, user cache).")
+]
+
+
+@app.command()
+def train(
+    dataset: DatasetOpt = "emnist",
+    epochs: Annotated[int, typer.Option(min=1, help="Total epochs (with --resume: up to this many).")] = 10,
+    batch_size: Annotated[int, typer.Option(min=1)] = 256,
+    lr: Annotated[float, typer.Option(help="Peak learning rate of the one-cycle schedule.")] = 3e-3,
+    val_fraction: Annotated[float, typer.Option(min=0.0, max=0.5)] = 0.1,
+    limit: Annotated[int | None, typer.Option(help="Use only the first N training images.")] = None,
+    seed: int = 0,
+    width: Annotated[int, typer.Option(help="Channels of the first conv stage.")] = 32,
+    out: Annotated[Path | None, typer.Option(help="Run folder (default runs/DATASET).")] = None,
+    resume: Annotated[Path | None, typer.Option(help="Continue from a last.pt.")] = None,
+    data_dir: DataDirOpt = None,
+    no_augment: Annotated[bool, typer.Option("--no-augment", help="Train without augmentation.")] = False,
+    device: Annotated[str, typer.Option(help="cpu or cuda.")] = "cpu",
+) -> None:
+    """Train the character CNN; writes best.pt, last.pt, best.onnx, history.json, accuracy.png, loss.png.
+
+    Example: hcr-ocr train --dataset mnist --epochs 2 --limit 2000 --out runs/try
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from hcr_ocr.model import DEFAULT_ARCH
+    from hcr_ocr.training import TrainConfig
+    from hcr_ocr.training import train as run_training
+
+    config = TrainConfig(
+        dataset=dataset, epochs=epochs, batch_size=batch_size, lr=lr, val_fraction=val_fraction, limit=limit,
+        seed=seed, out=str(out or Path("runs") / dataset), data_dir=str(data_dir) if data_dir else None,
+        resume=str(resume) if resume else None, augment=not no_augment, arch={**DEFAULT_ARCH, "width": width},
+        device=device,
+    )
+    console = Console()
+    columns = (TextColumn("[bold]epoch {task.fields[epoch]}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("loss {task.fields[loss]:.3f}  acc {task.fields[acc]:.3f}"), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("train", total=1, epoch=0, loss=0.0, acc=0.0)
+
+        def on_progress(event: dict) -> None:
+            if "epoch_done" in event:
+                r = event["epoch_done"]
+                console.print(
+                    f"epoch {r['epoch']:>3}/{epochs}  train loss {r['train_loss']:.4f} acc {r['train_acc']:.4f}  "
+                    f"val loss {r['val_loss']:.4f} acc {r['val_acc']:.4f} (balanced {r['val_balanced_acc']:.4f})  "
+                    f"lr {r['lr']:.2e}  {r['seconds']:.0f}s"
+                )
+                return
+            progress.update(task, total=event["steps"], completed=event["step"], epoch=event["epoch"],
+                            loss=event["loss"], acc=event["acc"])
+
+        result = run_training(config, on_progress)
+    test = f", test accuracy {result.test_acc:.4f}" if result.test_acc is not None else ""
+    console.print(f"best validation (balanced) accuracy {result.best_val_acc:.4f}{test}")
+    console.print(f"wrote {result.best_path}, {result.last_path}, {result.onnx_path} and plots in {result.out}")
+
+
+@app.command("eval")
+def evaluate(
+    model: Annotated[Path | None, typer.Option(help="A .pt checkpoint or .onnx export (default: shipped model).")] = None,
+    dataset: DatasetOpt = "emnist",
+    split: Annotated[str, typer.Option(help="test or train.")] = "test",
+    confusion: Annotated[bool, typer.Option("--confusion", help="Write confusion.png/.csv and errors.png.")] = False,
+    out: Annotated[Path, typer.Option(help="Folder for the --confusion pictures.")] = Path("out/eval"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")] = False,
+    limit: Annotated[int | None, typer.Option(help="Score only the first N images.")] = None,
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Test accuracy, macro F1, per-class precision/recall and the most confused pairs.
+
+    Example: hcr-ocr eval --dataset emnist --confusion --out out/eval
+    """
+    from hcr_ocr.evaluation import evaluate_model, write_confusion_outputs
+    from hcr_ocr.models import shipped_model
+
+    model_path = model or shipped_model(dataset, ".pt")
+    report = evaluate_model(model_path, dataset, split, data_dir, limit)
+    written = write_confusion_outputs(report, out) if confusion else []
+    if as_json:
+        typer.echo(json.dumps(report.to_dict()))
+        return
+    from hcr_ocr.output import print_eval_report
+
+    print_eval_report(report, Console())
+    for path in written:
+        Console().print(f"wrote {path}")
+
+
+@app.command()
+def download(
+    dataset: Annotated[str, typer.Option("--dataset", "-d", help="mnist or emnist.")] = "emnist",
+    data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Target folder (default: user cache).")] = None,
+    mirror: Annotated[str | None, typer.Option(help="Base URL to fetch from instead of the official one.")] = None,
+) -> None:
+    """Download MNIST or EMNIST from the official locations (resumable, checksum-verified).
+
+    Example: hcr-ocr download --dataset mnist --data-dir ~/data/hcr
+    """
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    from hcr_ocr.data import DATA_ENV, default_download_dir
+    from hcr_ocr.download import download_dataset
+
+    target = data_dir or default_download_dir()
+    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn()) as bar:
+        tasks: dict[str, int] = {}
+
+        def on_progress(name: str, done: int, total: int | None) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=total)
+            bar.update(tasks[name], completed=done, total=total)
+
+        files = download_dataset(dataset, target, mirror, on_progress)
+    Console().print(f"{len(files)} files verified in {target}")
+    if data_dir is None:
+        Console().print(f"found there automatically; elsewhere, pass --data-dir or set ${DATA_ENV}")
+
+
+def main() -> None:
+    """Console-script entry point: run the app, turning our errors into one line and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except HcrError as err:
+        err_console.print(f"[red]error:[/red] {err}", highlight=False, soft_wrap=True)
+        sys.exit(err.exit_code)
+    except typer.Abort:
+        err_console.print("aborted")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)
+    except Exception as err:  # click usage errors and the like
+        import click
+
+        if isinstance(err, click.ClickException):
+            err.show()
+            sys.exit(err.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,31 @@
+"""Where the shipped models are: `models/` at the top of the checkout (found after `pip install -e .`),
+or the folder named by $HCR_OCR_MODELS.
+
+    shipped_model("emnist", ".onnx")   # → .../models/emnist47.onnx
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from hcr_ocr.errors import CheckpointError
+
+MODELS_ENV = "HCR_OCR_MODELS"
+MODEL_NAMES = {"emnist": "emnist47", "mnist": "mnist", "emnist-byclass": "emnist62"}
+
+
+def models_dir() -> Path:
+    if os.environ.get(MODELS_ENV):
+        return Path(os.environ[MODELS_ENV])
+    return Path(__file__).resolve().parent.parent / "models"
+
+
+def shipped_model(dataset: str = "emnist", suffix: str = ".onnx") -> Path:
+    """The shipped model for a dataset; a one-line error when it is not there."""
+    if dataset not in MODEL_NAMES:
+        raise CheckpointError(f"no shipped model for dataset {dataset!r}")
+    path = models_dir() / f"{MODEL_NAMES[dataset]}{suffix}"
+    if not path.exists():
+        raise CheckpointError(f"no shipped {dataset} model at {path}: train one or pass --model")
+    return path

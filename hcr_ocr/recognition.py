@@ -1,0 +1,47 @@
+"""Glyph tensors → class probabilities, with the exported ONNX model run through cv2.dnn (no torch).
+
+    from hcr_ocr.recognition import OnnxClassifier
+    clf = OnnxClassifier("models/emnist47.onnx")
+    probs = clf.probabilities(glyphs)       # glyphs: float32 (N, 1, 28, 28) in [0, 1]; probs: (N, 47)
+    clf.classes[probs[0].argmax()]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from hcr_ocr.errors import CheckpointError
+from hcr_ocr.serialization import read_onnx_metadata
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class OnnxClassifier:
+    """A character classifier loaded from an hcr-ocr ONNX export."""
+
+    def __init__(self, path: str | Path, batch_size: int = 512):
+        self.path = Path(path)
+        self.meta = read_onnx_metadata(self.path)
+        self.classes: str = self.meta["classes"]
+        self.batch_size = batch_size
+        try:
+            self.net = cv2.dnn.readNetFromONNX(str(self.path))
+        except cv2.error as err:
+            raise CheckpointError(f"{self.path} could not be loaded by cv2.dnn") from err
+
+    def probabilities(self, glyphs: np.ndarray) -> np.ndarray:
+        """Softmax probabilities (N, classes) for float32 glyphs (N, 1, 28, 28)."""
+        if len(glyphs) == 0:
+            return np.zeros((0, len(self.classes)), np.float32)
+        out = []
+        for i in range(0, len(glyphs), self.batch_size):
+            self.net.setInput(np.ascontiguousarray(glyphs[i : i + self.batch_size], dtype=np.float32))
+            out.append(softmax(self.net.forward().reshape(-1, len(self.classes))))
+        return np.concatenate(out)
