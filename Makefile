@@ -13,8 +13,10 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(VENV)/bin/hcr-ocr eval --dataset emnist --confusion --out out/demo
-	@echo "pictures: out/demo/confusion.png, out/demo/errors.png (table: out/demo/confusion.csv)"
+	@mkdir -p out/demo
+	$(VENV)/bin/hcr-ocr read samples/paragraph.png --overlay out/demo/paragraph.overlay.png
+	$(VENV)/bin/hcr-ocr read samples/paragraph.png --format json --out out/demo
+	@echo "overlay: out/demo/paragraph.overlay.png, JSON: out/demo/paragraph.json"
 
 test: $(STAMP)
 	$(PY) -m pytest -q

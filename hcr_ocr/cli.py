@@ -25,13 +25,16 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     help="Read handwriting with a small CNN trained on EMNIST.\n\n"
-    "Example: hcr-ocr eval --dataset emnist --confusion --out out/eval",
+    "Example: hcr-ocr read samples/paragraph.png --format json --overlay overlay.png",
 )
 err_console = Console(stderr=True)
 
-DatasetOpt = Annotated[str, typer.Option("--dataset", "-d", help="emnist (47 classes), mnist or emnist-byclass.")]
+DatasetOpt = Annotated[
+    str, typer.Option("--dataset", "-d", help="emnist (47 classes), mnist or emnist-byclass.")
+]
 DataDirOpt = Annotated[
-    Path | None, typer.Option("--data-dir", help="Data folder (default: $HCR_OCR_DATA, ../shared/data, user cache).")
+    Path | None,
+    typer.Option("--data-dir", help="Data folder (default: $HCR_OCR_DATA, ../shared/data, user cache)."),
 ]
 
 
@@ -62,14 +65,28 @@ def train(
     from hcr_ocr.training import train as run_training
 
     config = TrainConfig(
-        dataset=dataset, epochs=epochs, batch_size=batch_size, lr=lr, val_fraction=val_fraction, limit=limit,
-        seed=seed, out=str(out or Path("runs") / dataset), data_dir=str(data_dir) if data_dir else None,
-        resume=str(resume) if resume else None, augment=not no_augment, arch={**DEFAULT_ARCH, "width": width},
+        dataset=dataset,
+        epochs=epochs,
+        batch_size=batch_size,
+        lr=lr,
+        val_fraction=val_fraction,
+        limit=limit,
+        seed=seed,
+        out=str(out or Path("runs") / dataset),
+        data_dir=str(data_dir) if data_dir else None,
+        resume=str(resume) if resume else None,
+        augment=not no_augment,
+        arch={**DEFAULT_ARCH, "width": width},
         device=device,
     )
     console = Console()
-    columns = (TextColumn("[bold]epoch {task.fields[epoch]}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("loss {task.fields[loss]:.3f}  acc {task.fields[acc]:.3f}"), TimeRemainingColumn())
+    columns = (
+        TextColumn("[bold]epoch {task.fields[epoch]}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("loss {task.fields[loss]:.3f}  acc {task.fields[acc]:.3f}"),
+        TimeRemainingColumn(),
+    )
     with Progress(*columns, console=console, transient=True) as progress:
         task = progress.add_task("train", total=1, epoch=0, loss=0.0, acc=0.0)
 
@@ -79,24 +96,37 @@ def train(
                 console.print(
                     f"epoch {r['epoch']:>3}/{epochs}  train loss {r['train_loss']:.4f} acc {r['train_acc']:.4f}  "
                     f"val loss {r['val_loss']:.4f} acc {r['val_acc']:.4f} (balanced {r['val_balanced_acc']:.4f})  "
-                    f"lr {r['lr']:.2e}  {r['seconds']:.0f}s"
+                    f"lr {r['lr']:.2e}  {r['seconds']:.0f}s",
+                    soft_wrap=True,
                 )
                 return
-            progress.update(task, total=event["steps"], completed=event["step"], epoch=event["epoch"],
-                            loss=event["loss"], acc=event["acc"])
+            progress.update(
+                task,
+                total=event["steps"],
+                completed=event["step"],
+                epoch=event["epoch"],
+                loss=event["loss"],
+                acc=event["acc"],
+            )
 
         result = run_training(config, on_progress)
     test = f", test accuracy {result.test_acc:.4f}" if result.test_acc is not None else ""
     console.print(f"best validation (balanced) accuracy {result.best_val_acc:.4f}{test}")
-    console.print(f"wrote {result.best_path}, {result.last_path}, {result.onnx_path} and plots in {result.out}")
+    console.print(
+        f"wrote {result.best_path}, {result.last_path}, {result.onnx_path} and plots in {result.out}"
+    )
 
 
 @app.command("eval")
 def evaluate(
-    model: Annotated[Path | None, typer.Option(help="A .pt checkpoint or .onnx export (default: shipped model).")] = None,
+    model: Annotated[
+        Path | None, typer.Option(help="A .pt checkpoint or .onnx export (default: shipped model).")
+    ] = None,
     dataset: DatasetOpt = "emnist",
     split: Annotated[str, typer.Option(help="test or train.")] = "test",
-    confusion: Annotated[bool, typer.Option("--confusion", help="Write confusion.png/.csv and errors.png.")] = False,
+    confusion: Annotated[
+        bool, typer.Option("--confusion", help="Write confusion.png/.csv and errors.png.")
+    ] = False,
     out: Annotated[Path, typer.Option(help="Folder for the --confusion pictures.")] = Path("out/eval"),
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")] = False,
     limit: Annotated[int | None, typer.Option(help="Score only the first N images.")] = None,
@@ -125,8 +155,12 @@ def evaluate(
 @app.command()
 def download(
     dataset: Annotated[str, typer.Option("--dataset", "-d", help="mnist or emnist.")] = "emnist",
-    data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Target folder (default: user cache).")] = None,
-    mirror: Annotated[str | None, typer.Option(help="Base URL to fetch from instead of the official one.")] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Target folder (default: user cache).")
+    ] = None,
+    mirror: Annotated[
+        str | None, typer.Option(help="Base URL to fetch from instead of the official one.")
+    ] = None,
 ) -> None:
     """Download MNIST or EMNIST from the official locations (resumable, checksum-verified).
 
@@ -138,7 +172,9 @@ def download(
     from hcr_ocr.download import download_dataset
 
     target = data_dir or default_download_dir()
-    with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn()) as bar:
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn()
+    ) as bar:
         tasks: dict[str, int] = {}
 
         def on_progress(name: str, done: int, total: int | None) -> None:
@@ -150,6 +186,127 @@ def download(
     Console().print(f"{len(files)} files verified in {target}")
     if data_dir is None:
         Console().print(f"found there automatically; elsewhere, pass --data-dir or set ${DATA_ENV}")
+
+
+FORMATS = ("text", "json", "hocr")
+SUFFIX = {"text": ".txt", "json": ".json", "hocr": ".hocr"}
+
+
+@app.command()
+def read(
+    images: Annotated[
+        list[str], typer.Argument(help="Image files (PNG, JPEG, TIFF, BMP, WebP); - reads stdin.")
+    ],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or hocr.")] = "text",
+    overlay: Annotated[
+        Path | None,
+        typer.Option(help="Write a PNG with the boxes and characters read (a folder for several files)."),
+    ] = None,
+    model: Annotated[
+        Path | None, typer.Option(help="An .onnx model exported by `train` (default: shipped).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write one output file per image into this folder.")
+    ] = None,
+) -> None:
+    """Read the handwriting on images: lines, words and characters, with spaces and line breaks.
+
+    Example: hcr-ocr read samples/paragraph.png --format json --overlay paragraph-overlay.png
+    """
+    from hcr_ocr.errors import ImageError
+    from hcr_ocr.output import draw_overlay, page_hocr
+    from hcr_ocr.reader import get_classifier
+    from hcr_ocr.reader import read as read_page
+
+    if fmt not in FORMATS:
+        raise HcrError(f"unknown --format {fmt!r}: choose text, json or hocr")
+    if model is not None and model.suffix == ".pt":
+        model = model.with_suffix(".onnx")  # the reader runs the ONNX export that sits beside a checkpoint
+    get_classifier(model)  # a bad model fails once, before any image
+    several = len(images) > 1
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+    if overlay and several:
+        overlay.mkdir(parents=True, exist_ok=True)
+    failed, results = 0, []
+    for source in images:
+        name = "stdin" if source == "-" else source
+        try:
+            page = read_page(source, model=model, name=name)
+        except ImageError as err:
+            err_console.print(f"[red]error:[/red] {err}", highlight=False, soft_wrap=True)
+            failed += 1
+            continue
+        if page.is_blank:
+            err_console.print(
+                f"[yellow]warning:[/yellow] {name}: no handwriting found (blank page)", highlight=False
+            )
+        stem = Path(name).stem or "stdin"
+        if overlay:
+            draw_overlay(page.image, page, overlay / f"{stem}.overlay.png" if several else overlay)
+        rendered = page.to_dict() if fmt == "json" else page_hocr(page) if fmt == "hocr" else page.text
+        if out:
+            body = json.dumps(rendered, ensure_ascii=False, indent=1) if fmt == "json" else rendered
+            (out / f"{stem}{SUFFIX[fmt]}").write_text(body + ("" if body.endswith("\n") else "\n"))
+        elif fmt == "json":
+            results.append(rendered)
+        else:
+            if several:
+                typer.echo(f"==> {name} <==")
+            typer.echo(rendered)
+    if fmt == "json" and not out and results:
+        typer.echo(json.dumps(results[0] if not several else results, ensure_ascii=False))
+    if failed:
+        raise typer.Exit(2 if failed == len(images) else 1)
+
+
+@app.command("bench")
+def bench_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Folders with NAME.gt.txt files or a labels.csv.")],
+    engine: Annotated[str, typer.Option(help="hcr or tesseract.")] = "hcr",
+    compare: Annotated[
+        str | None, typer.Option(help="A second engine run on the same images: tesseract.")
+    ] = None,
+    model: Annotated[Path | None, typer.Option(help="An .onnx model for the hcr engine.")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object instead of a table.")
+    ] = False,
+) -> None:
+    """Character and word error rates, exact matches and seconds per image on sets with ground truth.
+
+    Example: hcr-ocr bench samples ../shared/data/real-dev/form-names --compare tesseract
+    """
+    from hcr_ocr.bench import bench
+
+    engines = [engine] + ([compare] if compare and compare != engine else [])
+    results = {str(p): bench(p, engines, model) for p in paths}
+    if as_json:
+        typer.echo(json.dumps(results))
+        return
+    from rich.table import Table
+
+    table = Table(title="hcr-ocr bench", show_edge=False)
+    for col in ("set", "engine", "images", "CER", "CER caseless", "WER", "exact", "s/image"):
+        table.add_column(col, justify="left" if col in ("set", "engine") else "right")
+    for path, by_engine in results.items():
+        for name, r in by_engine.items():
+            table.add_row(
+                path,
+                name,
+                str(r["images"]),
+                f"{r['cer']:.3f}",
+                f"{r['cer_caseless']:.3f}",
+                f"{r['wer']:.3f}",
+                f"{r['exact_match']:.3f}",
+                f"{r['seconds_per_image']:.3f}",
+            )
+    Console().print(table)
+    for by_engine in results.values():
+        for name, r in by_engine.items():
+            for failure in r["failures"]:
+                err_console.print(
+                    f"[yellow]warning:[/yellow] {name}: {failure}", highlight=False, soft_wrap=True
+                )
 
 
 def main() -> None:
@@ -165,11 +322,13 @@ def main() -> None:
     except KeyboardInterrupt:
         err_console.print("interrupted")
         sys.exit(130)
-    except Exception as err:  # click usage errors and the like
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except Exception as err:  # click's usage errors, shown in one line like ours
         import click
 
         if isinstance(err, click.ClickException):
-            err.show()
+            err_console.print(f"[red]error:[/red] {err.format_message()}", highlight=False, soft_wrap=True)
             sys.exit(err.exit_code)
         raise
 

@@ -70,7 +70,9 @@ def read_idx(path: Path) -> np.ndarray:
         raise DataError(f"{path} is not an IDX file (magic {magic})")
     expected = int(np.prod(shape))
     if len(data) - offset != expected:
-        raise DataError(f"{path} is truncated or padded: {len(data) - offset} bytes of data, expected {expected}")
+        raise DataError(
+            f"{path} is truncated or padded: {len(data) - offset} bytes of data, expected {expected}"
+        )
     return np.frombuffer(data, dtype=np.uint8, offset=offset).reshape(shape)
 
 
@@ -152,7 +154,9 @@ def load_split(
     classes = CLASSES[dataset]
     if len(labels) and int(labels.max()) >= len(classes):
         raise DataError(f"{dataset} {split}: label {int(labels.max())} is outside the {len(classes)} classes")
-    return Split(to_tensor_layout(np.ascontiguousarray(raw)), labels.astype(np.int64), classes, dataset, split)
+    return Split(
+        to_tensor_layout(np.ascontiguousarray(raw)), labels.astype(np.int64), classes, dataset, split
+    )
 
 
 def _byclass_train_from_test(root: Path) -> tuple[np.ndarray, np.ndarray]:
@@ -164,14 +168,18 @@ def _byclass_train_from_test(root: Path) -> tuple[np.ndarray, np.ndarray]:
     images_path, labels_path = _split_files(root, "emnist-byclass", "test")
     provenance = root / "emnist" / "emnist-derived47-provenance.tsv.gz"
     if not provenance.exists():
-        raise DataError(f"{provenance} is missing: it is needed to keep derived47-test out of byclass training")
+        raise DataError(
+            f"{provenance} is missing: it is needed to keep derived47-test out of byclass training"
+        )
     held_out = set()
     with gzip.open(provenance, "rt") as f:
         next(f)
         for line in f:
             fields = line.rstrip("\n").split("\t")
             if fields[0] == "test":
-                held_out.update(int(s.split(":")[1]) for s in fields[4].split(",") if s.startswith("byclass_test:"))
+                held_out.update(
+                    int(s.split(":")[1]) for s in fields[4].split(",") if s.startswith("byclass_test:")
+                )
     images, labels = read_idx(images_path), read_idx(labels_path)
     keep = np.ones(len(labels), dtype=bool)
     keep[list(held_out)] = False

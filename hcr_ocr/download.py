@@ -30,10 +30,20 @@ class Remote:
 
 MNIST_URLS = ("https://ossci-datasets.s3.amazonaws.com/mnist/", "http://yann.lecun.com/exdb/mnist/")
 MNIST_FILES = (
-    Remote("train-images-idx3-ubyte.gz", "sha256:440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609"),
-    Remote("train-labels-idx1-ubyte.gz", "sha256:3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c"),
-    Remote("t10k-images-idx3-ubyte.gz", "sha256:8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"),
-    Remote("t10k-labels-idx1-ubyte.gz", "sha256:f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"),
+    Remote(
+        "train-images-idx3-ubyte.gz",
+        "sha256:440fcabf73cc546fa21475e81ea370265605f56be210a4024d2ca8f203523609",
+    ),
+    Remote(
+        "train-labels-idx1-ubyte.gz",
+        "sha256:3552534a0a558bbed6aed32b30c495cca23d567ec52cac8be1a0730e8010255c",
+    ),
+    Remote(
+        "t10k-images-idx3-ubyte.gz", "sha256:8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6"
+    ),
+    Remote(
+        "t10k-labels-idx1-ubyte.gz", "sha256:f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6"
+    ),
 )
 EMNIST_URLS = ("https://biometrics.nist.gov/cs_links/EMNIST/",)
 EMNIST_ZIP = Remote("gzip.zip", "md5:58c8d27c78d21e728a6bc7b3cc06412e")
@@ -68,7 +78,9 @@ def checksum_ok(path: Path, checksum: str) -> bool:
     return file_digest(path, algorithm) == expected.lower()
 
 
-def download_file(url: str, dest: Path, checksum: str, progress: ProgressHook | None = None, timeout: float = 60) -> Path:
+def download_file(
+    url: str, dest: Path, checksum: str, progress: ProgressHook | None = None, timeout: float = 60
+) -> Path:
     """Download url to dest, resuming dest.part if present, then verify the checksum."""
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)

@@ -77,7 +77,8 @@ def per_class_scores(matrix: np.ndarray, classes: str) -> list[ClassScore]:
     denom = precision + recall
     f1 = np.divide(2 * precision * recall, denom, out=np.zeros_like(tp), where=denom > 0)
     return [
-        ClassScore(c, float(precision[i]), float(recall[i]), float(f1[i]), int(actual[i])) for i, c in enumerate(classes)
+        ClassScore(c, float(precision[i]), float(recall[i]), float(f1[i]), int(actual[i]))
+        for i, c in enumerate(classes)
     ]
 
 
@@ -156,7 +157,9 @@ def write_confusion_outputs(report: EvalReport, out_dir: str | Path, gallery: in
     csv_path = out_dir / "confusion.csv"
     chars = list(report.classes)
     lines = ["truth\\predicted," + ",".join(chars)]
-    lines += [f"{c}," + ",".join(str(int(v)) for v in row) for c, row in zip(chars, report.confusion, strict=True)]
+    lines += [
+        f"{c}," + ",".join(str(int(v)) for v in row) for c, row in zip(chars, report.confusion, strict=True)
+    ]
     csv_path.write_text("\n".join(lines) + "\n")
     wrong = np.flatnonzero(report.truth != report.pred)
     if len(wrong) > gallery:
@@ -165,5 +168,11 @@ def write_confusion_outputs(report: EvalReport, out_dir: str | Path, gallery: in
     return [
         plot_confusion(report.confusion, report.classes, out_dir / "confusion.png"),
         csv_path,
-        plot_errors(report.images[wrong], report.truth[wrong], report.pred[wrong], report.classes, out_dir / "errors.png"),
+        plot_errors(
+            report.images[wrong],
+            report.truth[wrong],
+            report.pred[wrong],
+            report.classes,
+            out_dir / "errors.png",
+        ),
     ]

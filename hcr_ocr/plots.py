@@ -1,8 +1,8 @@
 """Pictures: training curves, the confusion matrix and a gallery of errors (matplotlib, no screen needed).
 
-    plot_history(history, "runs/x")                   # accuracy.png, loss.png
-    plot_confusion(matrix, classes, "out/confusion.png")
-    plot_errors(images, truth, pred, classes, "out/errors.png")
+plot_history(history, "runs/x")                   # accuracy.png, loss.png
+plot_confusion(matrix, classes, "out/confusion.png")
+plot_errors(images, truth, pred, classes, "out/errors.png")
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """Glyph tensors → class probabilities, with the exported ONNX model run through cv2.dnn (no torch).
 
-    from hcr_ocr.recognition import OnnxClassifier
-    clf = OnnxClassifier("models/emnist47.onnx")
-    probs = clf.probabilities(glyphs)       # glyphs: float32 (N, 1, 28, 28) in [0, 1]; probs: (N, 47)
-    clf.classes[probs[0].argmax()]
+from hcr_ocr.recognition import OnnxClassifier
+clf = OnnxClassifier("models/emnist47.onnx")
+probs = clf.probabilities(glyphs)       # glyphs: float32 (N, 1, 28, 28) in [0, 1]; probs: (N, 47)
+clf.classes[probs[0].argmax()]
 """
 
 from __future__ import annotations

@@ -76,7 +76,9 @@ def model_from_checkpoint(ckpt: dict):
         model = build_model(len(meta["classes"]), meta["arch"])
         model.load_state_dict(ckpt["state_dict"])
     except (RuntimeError, ValueError, KeyError, TypeError) as err:
-        raise CheckpointError(f"checkpoint weights do not fit its architecture: {str(err).splitlines()[0]}") from err
+        raise CheckpointError(
+            f"checkpoint weights do not fit its architecture: {str(err).splitlines()[0]}"
+        ) from err
     return model.eval()
 
 

@@ -91,13 +91,25 @@ def augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     return x.clamp_(0, 1)
 
 
+def one_cycle_lr(step: int, total_steps: int, peak: float, warmup: float = 0.2) -> float:
+    """Linear warm-up from peak/25 to peak over the first `warmup` of the steps, then cosine down to ~0.
+    A pure function of the step, so a resumed run with more epochs simply stretches the schedule."""
+    warm = max(1, int(total_steps * warmup))
+    if step < warm:
+        return peak / 25 + (peak - peak / 25) * step / warm
+    progress = min(1.0, (step - warm) / max(1, total_steps - warm))
+    return peak * (0.5 * (1 + math.cos(math.pi * progress)) * (1 - 1e-4) + 1e-4)
+
+
 def soft_targets(labels: torch.Tensor, num_classes: int, smoothing: float) -> torch.Tensor:
     """One-hot rows with label smoothing, fed to the cross-entropy as probability targets."""
     return torch.from_numpy(datamod.one_hot(labels.cpu().numpy(), num_classes, smoothing)).to(labels.device)
 
 
 @torch.no_grad()
-def predict(model: torch.nn.Module, images: np.ndarray, batch_size: int = 1024, device: str = "cpu") -> np.ndarray:
+def predict(
+    model: torch.nn.Module, images: np.ndarray, batch_size: int = 1024, device: str = "cpu"
+) -> np.ndarray:
     """Softmax probabilities (N, classes) for float32 images (N, 1, 28, 28)."""
     model.eval()
     out = []
@@ -112,7 +124,11 @@ def _evaluate(model, images: np.ndarray, labels: np.ndarray, num_classes: int, d
     pred = probs.argmax(1)
     nll = -np.log(np.clip(probs[np.arange(len(labels)), labels], 1e-12, None)).mean()
     recalls = [np.mean(pred[labels == c] == c) for c in range(num_classes) if np.any(labels == c)]
-    return {"loss": float(nll), "acc": float(np.mean(pred == labels)), "balanced_acc": float(np.mean(recalls))}
+    return {
+        "loss": float(nll),
+        "acc": float(np.mean(pred == labels)),
+        "balanced_acc": float(np.mean(recalls)),
+    }
 
 
 def _epoch_order(labels: np.ndarray, balanced: bool, gen: torch.Generator) -> np.ndarray:
@@ -143,9 +159,7 @@ def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None
     model = build_model(num_classes, config.arch).to(device)
     opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     steps_per_epoch = math.ceil(len(y_train) / config.batch_size)
-    sched = torch.optim.lr_scheduler.OneCycleLR(
-        opt, max_lr=config.lr, total_steps=config.epochs * steps_per_epoch, pct_start=0.2
-    )
+    total_steps = config.epochs * steps_per_epoch
     gen = torch.Generator().manual_seed(config.seed)
     history: list[dict] = []
     start_epoch, best_score = 0, -1.0
@@ -157,9 +171,12 @@ def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None
             raise CheckpointError(f"{config.resume} has no training state to resume from (use last.pt)")
         model.load_state_dict(ckpt["state_dict"])
         opt.load_state_dict(state["optimizer"])
-        sched.load_state_dict(state["scheduler"])
         gen.set_state(state["generator"])
-        history, start_epoch, best_score = list(state["history"]), int(state["epoch"]), float(state["best_score"])
+        history, start_epoch, best_score = (
+            list(state["history"]),
+            int(state["epoch"]),
+            float(state["best_score"]),
+        )
 
     meta = {
         "classes": classes,
@@ -186,16 +203,24 @@ def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None
                 xb = augment(xb, gen)
             logits = model(xb)
             loss = F.cross_entropy(logits, soft_targets(yb, num_classes, config.label_smoothing))
+            for group in opt.param_groups:
+                group["lr"] = one_cycle_lr(epoch * steps_per_epoch + step, total_steps, config.lr)
             opt.zero_grad(set_to_none=True)
             loss.backward()
             opt.step()
-            sched.step()
             seen += len(yb)
             loss_sum += float(loss.detach()) * len(yb)
             correct += int((logits.argmax(1) == yb).sum())
             if on_progress:
-                on_progress({"epoch": epoch + 1, "step": step + 1, "steps": steps_per_epoch,
-                             "loss": loss_sum / seen, "acc": correct / seen})
+                on_progress(
+                    {
+                        "epoch": epoch + 1,
+                        "step": step + 1,
+                        "steps": steps_per_epoch,
+                        "loss": loss_sum / seen,
+                        "acc": correct / seen,
+                    }
+                )
         val = _evaluate(model, x_val, y_val, num_classes, device)
         record = {
             "epoch": epoch + 1,
@@ -212,11 +237,21 @@ def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None
         # Balanced accuracy picks the best epoch: the test sets are balanced, the train files are not.
         if val["balanced_acc"] > best_score:
             best_score = val["balanced_acc"]
-            best_meta = {**meta, "epoch": epoch + 1, "val_acc": val["acc"], "val_balanced_acc": best_score,
-                         "date": datetime.now(UTC).isoformat(timespec="seconds")}
+            best_meta = {
+                **meta,
+                "epoch": epoch + 1,
+                "val_acc": val["acc"],
+                "val_balanced_acc": best_score,
+                "date": datetime.now(UTC).isoformat(timespec="seconds"),
+            }
             save_checkpoint(best_path, state_dict, best_meta)
-        train_state = {"optimizer": opt.state_dict(), "scheduler": sched.state_dict(), "generator": gen.get_state(),
-                       "history": history, "epoch": epoch + 1, "best_score": best_score}
+        train_state = {
+            "optimizer": opt.state_dict(),
+            "generator": gen.get_state(),
+            "history": history,
+            "epoch": epoch + 1,
+            "best_score": best_score,
+        }
         save_checkpoint(last_path, state_dict, {**meta, "epoch": epoch + 1}, train_state)
         (out / "history.json").write_text(json.dumps(history, indent=1))
         plot_history(history, out)

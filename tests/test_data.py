@@ -66,7 +66,7 @@ def test_emnist_is_upright(data_dir):
     """Mean glyphs of L and 7: an upright L has ink down the left and along the bottom, a 7 along the top."""
     test = data.load_split("emnist", "test", data_dir)
     assert test.images.shape == (18800, 1, 28, 28) and test.images.dtype == np.float32
-    assert 0.0 <= test.images.min() and test.images.max() <= 1.0
+    assert test.images.min() >= 0.0 and test.images.max() <= 1.0
     mean_l = test.images[test.labels == test.classes.index("L")].mean(0)[0]
     assert mean_l[:, :14].sum() > 1.1 * mean_l[:, 14:].sum()  # ink on the left
     assert mean_l[14:, :].sum() > 1.2 * mean_l[:14, :].sum()  # and at the bottom
@@ -93,6 +93,8 @@ def test_data_dir_lookup_order(tmp_path, monkeypatch):
 
 
 def test_missing_data_folder_is_one_line(tmp_path):
-    proc = run_cli("train", "--dataset", "mnist", "--data-dir", str(tmp_path / "nowhere"), "--out", str(tmp_path))
+    proc = run_cli(
+        "train", "--dataset", "mnist", "--data-dir", str(tmp_path / "nowhere"), "--out", str(tmp_path)
+    )
     assert_one_line_error(proc, "no mnist train data", "hcr-ocr download")
     assert proc.returncode == 2

@@ -1,0 +1,154 @@
+"""Stage 9, reassemble: class probabilities of a word's glyphs → its characters, with case and digit/letter
+decided from context.
+
+    from hcr_ocr.decoding import LineMetrics, decode_word
+    chars = decode_word(probs, glyph_boxes, classes, metrics)     # [(char, confidence, top3), ...]
+
+EMNIST's 47 classes merge the capital and small forms of C I J K L M O P S U V W X Y Z. The case of those is
+read from the glyph's height against the line's capital and x-heights (measured on the glyphs whose class
+tells their size), and a word whose unambiguous letters are all capitals stays in capitals. Look-alikes
+(0 O, 1 I l, 2 Z, 5 S, 8 B, 9 g q) follow the rest of the word: digits among digits, letters among letters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MERGED = set("CIJKLMOPSUVWXYZ")
+SHORT_WHEN_SMALL = set("CJMOPSUVWXYZ")  # small forms start at the x-height line (p, y, j hang below)
+X_HEIGHT_SMALL = set("aenr")  # small letters with neither ascender nor descender
+TALL = set("0123456789ABDEFGHNQRTbdfhk")  # glyphs as tall as a capital
+BARS = set("IL1")  # a bare vertical stroke is one of these, decided by the word around it
+DIGIT_FOR_LETTER = {"O": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8", "g": "9", "q": "9", "G": "6"}
+LETTER_FOR_DIGIT = {"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "9": "g", "6": "G"}
+LOOKALIKES = set(DIGIT_FOR_LETTER) | set(LETTER_FOR_DIGIT)
+
+
+DESCENDERS = set("gjpqyJPY,")  # classes whose glyph may hang below the baseline
+
+
+@dataclass
+class LineMetrics:
+    cap_height: float
+    x_height: float | None
+    baseline: float  # at x = 0
+    slope: float = 0.0  # baseline rise per pixel to the right (down is positive)
+
+    def baseline_at(self, x: float) -> float:
+        return self.baseline + self.slope * x
+
+
+def line_metrics(
+    labels: list[str], boxes: list[tuple[int, int, int, int]], body: float, baseline: float
+) -> LineMetrics:
+    """Capital height, x-height and a straight baseline fitted through the bottoms of the line's glyphs
+    that sit on it (letters that hang below are left out)."""
+    tall = [b[3] - b[1] for c, b in zip(labels, boxes, strict=True) if c in TALL]
+    short = [b[3] - b[1] for c, b in zip(labels, boxes, strict=True) if c in X_HEIGHT_SMALL]
+    cap = float(np.median(tall)) if tall else None
+    xh = float(np.median(short)) if short else None
+    if cap is None:
+        cap = max(body, (xh or 0) * 1.45)
+    if xh is not None and xh > 0.85 * cap:
+        xh = None  # the "small" letters are as tall as the capitals: no usable x-height
+    seated = [((b[0] + b[2]) / 2, b[3]) for c, b in zip(labels, boxes, strict=True) if c not in DESCENDERS]
+    slope, intercept = 0.0, baseline
+    if len(seated) >= 3:
+        xs, ys = np.array(seated).T
+        if xs.max() - xs.min() > 2 * cap:
+            slope, intercept = np.polyfit(xs, ys, 1)
+            resid = np.abs(ys - (slope * xs + intercept))
+            keep = resid <= max(2.0, np.percentile(resid, 75) * 1.5)
+            if keep.sum() >= 3:
+                slope, intercept = np.polyfit(xs[keep], ys[keep], 1)
+            if abs(slope) > 0.15:  # steeper than ~9°: not a baseline
+                slope, intercept = 0.0, float(np.median(ys))
+        else:
+            intercept = float(np.median(ys))
+    return LineMetrics(cap, xh, float(intercept), float(slope))
+
+
+def starts_low(box: tuple[int, int, int, int], m: LineMetrics) -> bool:
+    """Does the glyph start at the x-height line rather than the capital line (judged by its top)?"""
+    rise = m.baseline_at((box[0] + box[2]) / 2) - box[1]
+    limit = (m.x_height + m.cap_height) / 2 if m.x_height else 0.72 * m.cap_height
+    return rise < limit
+
+
+def _best_in(prob: np.ndarray, classes: str, allowed) -> tuple[str, float]:
+    idx = [i for i, c in enumerate(classes) if allowed(c)]
+    j = idx[int(np.argmax(prob[idx]))]
+    return classes[j], float(prob[j])
+
+
+def _digits_or_letters(labels: list[str]) -> str:
+    """'digits' or 'letters' by the vote of the glyphs that are not look-alikes; '' when undecided."""
+    votes = [c.isdigit() for c in labels if c not in LOOKALIKES]
+    digits, letters = sum(votes), len(votes) - sum(votes)
+    return "digits" if digits > letters else "letters" if letters > digits else ""
+
+
+def decode_word(
+    probs: np.ndarray,
+    boxes: list[tuple[int, int, int, int]],
+    classes: str,
+    metrics: LineMetrics,
+    has_dot: list[bool] | None = None,
+) -> list[tuple[str, float, list[tuple[str, float]]]]:
+    """Characters of one word: (text, confidence, top-3 alternatives) per glyph."""
+    n = len(probs)
+    has_dot = has_dot or [False] * n
+    labels = [classes[int(np.argmax(p))] for p in probs]
+    confs = [float(p.max()) for p in probs]
+    bar = [(b[2] - b[0]) < 0.3 * (b[3] - b[1]) and c in BARS for c, b in zip(labels, boxes, strict=True)]
+    # Digits among digits, letters among letters.
+    kind = _digits_or_letters(labels)
+    for i, c in enumerate(labels):
+        if kind == "letters" and c.isdigit():
+            alt, p = _best_in(probs[i], classes, str.isalpha)
+            if c in LETTER_FOR_DIGIT or p >= 0.1 * confs[i]:
+                labels[i], confs[i] = alt, p
+        elif kind == "digits" and c.isalpha():
+            alt, p = _best_in(probs[i], classes, str.isdigit)
+            if c in DIGIT_FOR_LETTER or p >= 0.1 * confs[i]:
+                labels[i], confs[i] = alt, p
+    # The word's case, from the letters whose class or position tells it.
+    small = []
+    for i, c in enumerate(labels):
+        if c.isalpha() and c not in MERGED:
+            small.append(c.islower())
+        elif c in SHORT_WHEN_SMALL:
+            small.append(starts_low(boxes[i], metrics))
+        else:
+            small.append(None)
+    later = [s for s in small[1:] if s is not None]
+    unmerged_small = any(c.isalpha() and c not in MERGED and c.islower() for c in labels)
+    lower_word = bool(later) and (sum(later) > len(later) / 2 or unmerged_small and sum(later) * 2 >= len(later))
+    upper_word = not lower_word and sum(s is False for s in small) >= 2
+    chars = []
+    for i, c in enumerate(labels):
+        text = c
+        if bar[i] or c in ("I", "1") and has_dot[i]:
+            if has_dot[i]:
+                text = "i"
+            elif kind == "digits" or c == "1" and kind != "letters":
+                text = "1"
+            elif lower_word or (i > 0 and small[i - 1]):
+                text = "l"
+            else:
+                text = "I"
+        elif c in MERGED:
+            if c == "J" and has_dot[i]:
+                text = "j"
+            elif upper_word:
+                text = c
+            elif lower_word and i > 0:
+                text = c.lower()
+            elif c in SHORT_WHEN_SMALL:
+                text = c.lower() if small[i] else c
+        order = np.argsort(probs[i])[::-1][:3]
+        alternatives = [(classes[j], float(probs[i][j])) for j in order]
+        chars.append((text, confs[i], alternatives))
+    return chars

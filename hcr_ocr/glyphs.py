@@ -1,0 +1,168 @@
+"""Stage 6, characters: a word's blobs → glyphs, each an ink mask to classify (or a punctuation mark).
+
+    from hcr_ocr.glyphs import find_glyphs, split_candidates
+    glyphs = find_glyphs(word_blobs, labels, line)
+    for g in glyphs: g.bbox, g.mask, g.punct
+
+Blobs that overlap horizontally become one glyph (broken strokes). A small mark above a narrow stem is the dot
+of an i or j and joins it; above a wide letter it is an accent and is dropped, since EMNIST has no accents.
+Periods, commas and hyphens are recognised by shape alone. A glyph much wider than the line's letters is
+offered to the classifier whole and cut at the weakest columns of its ink (`split_candidates`); the reader
+keeps whichever reading the classifier is surer of.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hcr_ocr.lines import Blob, TextLine
+
+
+@dataclass
+class Glyph:
+    bbox: tuple[int, int, int, int]  # x0, y0, x1, y1 in the (deskewed) page
+    mask: np.ndarray  # uint8 crop of the bbox, 255 = ink
+    punct: str = ""  # ".", ",", "-" when decided by shape, else ""
+    has_dot: bool = False  # a dot was joined from above (i, j)
+
+    @property
+    def w(self) -> int:
+        return self.bbox[2] - self.bbox[0]
+
+    @property
+    def h(self) -> int:
+        return self.bbox[3] - self.bbox[1]
+
+
+def _mask(labels: np.ndarray, blobs: list[Blob]) -> tuple[tuple[int, int, int, int], np.ndarray]:
+    x0, y0 = min(b.x0 for b in blobs), min(b.y0 for b in blobs)
+    x1, y1 = max(b.x1 for b in blobs), max(b.y1 for b in blobs)
+    crop = labels[y0:y1, x0:x1]
+    mask = np.isin(crop, [b.label for b in blobs]).astype(np.uint8) * 255
+    return (x0, y0, x1, y1), mask
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return min(a[1], b[1]) - max(a[0], b[0])
+
+
+def group_blobs(blobs: list[Blob], body: float) -> tuple[list[list[Blob]], set[int]]:
+    """Blobs of one word grouped into glyphs: big blobs that overlap in x by half the narrower one merge,
+    small marks join the glyph they overlap most. Also returns the ids of the first blob of dotted glyphs."""
+    if not blobs:
+        return [], set()
+    biggest = max(b.area for b in blobs)
+    small = [b for b in blobs if b.h < 0.45 * body and b.area < 0.25 * biggest]
+    main = sorted((b for b in blobs if b not in small), key=lambda b: b.x0)
+    groups: list[list[Blob]] = []
+    dotted: set[int] = set()
+    for b in main:
+        if groups:
+            g = groups[-1]
+            span = (min(x.x0 for x in g), max(x.x1 for x in g))
+            if _overlap(span, (b.x0, b.x1)) > 0.5 * min(b.w, span[1] - span[0]):
+                g.append(b)
+                continue
+        groups.append([b])
+    for s in small:
+        best, best_overlap = None, 0
+        for g in groups:
+            span = (min(x.x0 for x in g), max(x.x1 for x in g))
+            ov = _overlap(span, (s.x0 - 1, s.x1 + 1))
+            if ov > best_overlap:
+                best, best_overlap = g, ov
+        if best is None:
+            groups.append([s])
+            continue
+        top = min(x.y0 for x in best)
+        if s.y1 <= top + 0.2 * body:  # a mark above the glyph: i/j dot or accent
+            stem_w = max(x.x1 for x in best) - min(x.x0 for x in best)
+            stem_h = max(x.y1 for x in best) - top
+            if stem_w < 0.45 * stem_h and s.w < 0.6 * stem_h:
+                best.append(s)
+                dotted.add(id(best[0]))
+            continue
+        best.append(s)
+    groups.sort(key=lambda g: min(b.x0 for b in g))
+    return groups, dotted
+
+
+def punctuation(bbox: tuple[int, int, int, int], line: TextLine) -> str:
+    """'.', ',' or '-' for small marks recognised by size and position, else ''."""
+    x0, y0, x1, y1 = bbox
+    w, h, body = x1 - x0, y1 - y0, line.body_height
+    if h < 0.3 * body and w > 1.8 * h and w < 1.5 * body and y1 < line.baseline - 0.15 * body:
+        return "-"
+    if h < 0.3 * body and w < 0.4 * body and y0 > line.baseline - 0.45 * body:
+        return "."
+    if (
+        h < 0.55 * body
+        and w < 0.35 * body
+        and y0 > line.baseline - 0.35 * body
+        and y1 > line.baseline + 0.1 * body
+    ):
+        return ","
+    return ""
+
+
+def find_glyphs(blobs: list[Blob], labels: np.ndarray, line: TextLine) -> list[Glyph]:
+    glyphs = []
+    groups, dotted = group_blobs(blobs, line.body_height)
+    for group in groups:
+        bbox, mask = _mask(labels, group)
+        glyphs.append(Glyph(bbox, mask, punctuation(bbox, line), has_dot=id(group[0]) in dotted))
+    return glyphs
+
+
+def split_candidates(glyph: Glyph, letter_width: float, max_cuts: int = 3) -> list[list[Glyph]]:
+    """Ways to cut a too-wide glyph into 2 (or 3) letters at the weakest columns of its ink; [] if not wide."""
+    if glyph.punct or glyph.w < 1.45 * letter_width or glyph.w < 0.8 * glyph.h:
+        return []
+    profile = (glyph.mask > 0).sum(axis=0).astype(float)
+    w = glyph.w
+    pieces_wanted = [2] if glyph.w < 2.4 * letter_width else [2, 3]
+    options: list[list[Glyph]] = []
+    for k in pieces_wanted:
+        cuts_sets = []
+        if k == 2:
+            lo, hi = int(0.25 * w), int(0.75 * w)
+            order = np.argsort(profile[lo:hi], kind="stable")[: max_cuts * 3] + lo
+            chosen: list[int] = []
+            for c in order:
+                if all(abs(c - d) > 0.08 * w for d in chosen):
+                    chosen.append(int(c))
+                if len(chosen) == max_cuts:
+                    break
+            cuts_sets = [[c] for c in chosen]
+        else:
+            thirds = [(int(0.2 * w), int(0.45 * w)), (int(0.55 * w), int(0.8 * w))]
+            cuts = [lo + int(np.argmin(profile[lo:hi])) for lo, hi in thirds if hi > lo]
+            if len(cuts) == 2:
+                cuts_sets = [cuts]
+        for cuts in cuts_sets:
+            pieces = _cut(glyph, cuts)
+            if pieces:
+                options.append(pieces)
+    return options
+
+
+def _cut(glyph: Glyph, cuts: list[int]) -> list[Glyph]:
+    x0, y0, _, _ = glyph.bbox
+    edges = [0, *cuts, glyph.w]
+    pieces = []
+    for a, b in zip(edges[:-1], edges[1:], strict=True):
+        part = glyph.mask[:, a:b]
+        ys, xs = np.nonzero(part)
+        if len(xs) < 4:
+            return []
+        sub = part[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+        bbox = (
+            x0 + a + int(xs.min()),
+            y0 + int(ys.min()),
+            x0 + a + int(xs.max()) + 1,
+            y0 + int(ys.max()) + 1,
+        )
+        pieces.append(Glyph(bbox, sub))
+    return pieces

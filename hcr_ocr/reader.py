@@ -1,0 +1,153 @@
+"""The page reader: image → lines → words → glyphs → tensors → labels → text, without torch.
+
+    import hcr_ocr
+    page = hcr_ocr.read("note.png")            # or a numpy array, or bytes
+    print(page.text)
+
+Each stage lives in its own module (loading, binarization, deskew, lines, words, glyphs, normalization,
+recognition, decoding); this one runs them in order and classifies every glyph of the page in one batch.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from hcr_ocr import normalization
+from hcr_ocr.binarization import binarize
+from hcr_ocr.decoding import decode_word, line_metrics
+from hcr_ocr.deskew import estimate_skew, rotate
+from hcr_ocr.glyphs import Glyph, find_glyphs, split_candidates
+from hcr_ocr.lines import find_blobs, find_lines
+from hcr_ocr.loading import MAX_PIXELS, load_image
+from hcr_ocr.page import Char, Line, Page, Word, union_bbox
+from hcr_ocr.recognition import OnnxClassifier
+from hcr_ocr.words import split_words
+
+SPLIT_MARGIN = 0.15  # log-probability a split must gain over reading the glyph whole
+_classifiers: dict[str, OnnxClassifier] = {}
+
+
+def get_classifier(model: str | Path | None = None) -> OnnxClassifier:
+    """The ONNX classifier for `model` (default: the shipped 47-class model), loaded once per process."""
+    if model is None:
+        from hcr_ocr.models import shipped_model
+
+        model = shipped_model("emnist", ".onnx")
+    key = str(Path(model).resolve())
+    if key not in _classifiers:
+        _classifiers[key] = OnnxClassifier(model)
+    return _classifiers[key]
+
+
+class _ToPage:
+    """Maps boxes in the deskewed image back to the page as loaded."""
+
+    def __init__(self, shape: tuple[int, int], angle: float):
+        h, w = shape
+        self.width, self.height = w, h
+        self.inverse = None
+        if angle:
+            m = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
+            cos, sin = abs(m[0, 0]), abs(m[0, 1])
+            new_w, new_h = int(h * sin + w * cos + 0.5), int(h * cos + w * sin + 0.5)
+            m[0, 2] += new_w / 2 - w / 2
+            m[1, 2] += new_h / 2 - h / 2
+            self.inverse = cv2.invertAffineTransform(m)
+
+    def __call__(self, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+        x0, y0, x1, y1 = box
+        if self.inverse is not None:
+            corners = np.array([[x0, y0, 1], [x1, y0, 1], [x0, y1, 1], [x1, y1, 1]], dtype=np.float64)
+            pts = corners @ self.inverse.T
+            x0, y0 = np.floor(pts.min(0)).astype(int)
+            x1, y1 = np.ceil(pts.max(0)).astype(int)
+        return (int(max(0, x0)), int(max(0, y0)), int(min(self.width, x1)), int(min(self.height, y1)))
+
+
+def _choose_splits(
+    glyphs: list[Glyph], options: list[list[list[Glyph]]], logp: dict[int, float]
+) -> list[Glyph]:
+    """Replace a wide glyph by its pieces where the classifier is surer of the pieces than of the whole."""
+    out = []
+    for g, opts in zip(glyphs, options, strict=True):
+        best, best_score = [g], logp.get(id(g), 0.0)
+        for pieces in opts:
+            score = float(np.mean([logp[id(p)] for p in pieces]))
+            if score > best_score + SPLIT_MARGIN:
+                best, best_score = pieces, score
+        out.extend(best)
+    return out
+
+
+def read(
+    source: str | Path | bytes | np.ndarray,
+    model: str | Path | None = None,
+    max_pixels: int = MAX_PIXELS,
+    name: str | None = None,
+) -> Page:
+    """Read the handwriting on one image. A blank page gives a Page with no lines."""
+    start = time.perf_counter()
+    classifier = get_classifier(model)
+    gray = load_image(source, max_pixels)
+    label = name or (str(source) if isinstance(source, str | Path) else "<image>")
+    page = Page(file=label, width=gray.shape[1], height=gray.shape[0], image=gray)
+    ink = binarize(gray)
+    if ink is None:
+        page.seconds = time.perf_counter() - start
+        return page
+    angle = estimate_skew(ink)
+    page.skew_degrees = angle
+    ink = rotate(ink, angle)
+    to_page = _ToPage(gray.shape, angle)
+    blobs, labels = find_blobs(ink)
+    text_lines = find_lines(blobs, ink.shape)
+
+    # Segment the whole page first, so that every glyph (and every candidate piece) goes in one batch.
+    layout = []  # per line: (line, [word glyph lists])
+    for tl in text_lines:
+        words = [find_glyphs(word_blobs, labels, tl) for word_blobs in split_words(tl)]
+        layout.append((tl, [w for w in words if w]))
+    letters = [g for _, words in layout for w in words for g in w if not g.punct]
+    letter_width = float(np.median([g.w for g in letters])) if letters else 0.0
+    options = {id(g): split_candidates(g, letter_width) for g in letters}
+    to_classify = letters + [p for opts in options.values() for pieces in opts for p in pieces]
+    probs = classifier.probabilities(normalization.batch([g.mask for g in to_classify]))
+    prob_of = {id(g): p for g, p in zip(to_classify, probs, strict=True)}
+    logp = {k: float(np.log(max(p.max(), 1e-9))) for k, p in prob_of.items()}
+
+    classes = classifier.classes
+    for tl, words in layout:
+        words = [_choose_splits(w, [options.get(id(g), []) for g in w], logp) for w in words]
+        labels_on_line = [classes[int(np.argmax(prob_of[id(g)]))] for w in words for g in w if not g.punct]
+        boxes_on_line = [g.bbox for w in words for g in w if not g.punct]
+        metrics = line_metrics(labels_on_line, boxes_on_line, tl.body_height, tl.baseline)
+        out_words = []
+        for glyphs in words:
+            letter_glyphs = [g for g in glyphs if not g.punct]
+            decoded = iter(
+                decode_word(
+                    np.array([prob_of[id(g)] for g in letter_glyphs]).reshape(
+                        len(letter_glyphs), len(classes)
+                    ),
+                    [g.bbox for g in letter_glyphs],
+                    classes,
+                    metrics,
+                    [g.has_dot for g in letter_glyphs],
+                )
+            )
+            chars = []
+            for g in glyphs:
+                if g.punct:
+                    chars.append(Char(g.punct, to_page(g.bbox), 1.0, [(g.punct, 1.0)]))
+                else:
+                    text, conf, alts = next(decoded)
+                    chars.append(Char(text, to_page(g.bbox), conf, alts))
+            out_words.append(Word(chars, union_bbox([c.bbox for c in chars])))
+        if out_words:
+            page.lines.append(Line(out_words, union_bbox([w.bbox for w in out_words])))
+    page.seconds = time.perf_counter() - start
+    return page

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Debian packages the project uses outside Python: handwriting-style fonts (samples/make_samples.py)
+# and Tesseract (hcr-ocr bench --compare tesseract). Installs only what is missing.
+# Usage: scripts/install-deps.sh [fonts] [tesseract]   (default: both)
+set -euo pipefail
+want=("$@")
+[ ${#want[@]} -eq 0 ] && want=(fonts tesseract)
+pkgs=()
+for w in "${want[@]}"; do
+  case "$w" in
+    fonts) pkgs+=(fonts-dkg-handwriting fonts-breip fonts-femkeklaver fonts-rufscript fonts-klee fonts-humor-sans) ;;
+    tesseract) pkgs+=(tesseract-ocr tesseract-ocr-eng) ;;
+    *) echo "unknown group: $w (fonts, tesseract)" >&2; exit 2 ;;
+  esac
+done
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "installed: ${missing[*]}"
