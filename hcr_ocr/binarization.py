@@ -57,7 +57,9 @@ def text_height(ink: np.ndarray) -> float:
     stats = stats[1:]
     if len(stats) == 0:
         return 0.0
-    sizeable = stats[stats[:, cv2.CC_STAT_AREA] >= max(4, np.percentile(stats[:, cv2.CC_STAT_AREA], 50) * 0.5)]
+    sizeable = stats[
+        stats[:, cv2.CC_STAT_AREA] >= max(4, np.percentile(stats[:, cv2.CC_STAT_AREA], 50) * 0.5)
+    ]
     return float(np.median(sizeable[:, cv2.CC_STAT_HEIGHT]))
 
 
@@ -88,8 +90,9 @@ def stroke_width(ink: np.ndarray) -> float:
     """Typical stroke width in pixels: twice the mean distance from ink pixels to the paper."""
     if not ink.any():
         return 0.0
-    dist = cv2.distanceTransform((ink > 0).astype(np.uint8), cv2.DIST_L2, 3)
-    return float(2.0 * dist[ink > 0].mean())
+    padded = cv2.copyMakeBorder((ink > 0).astype(np.uint8), 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
+    dist = cv2.distanceTransform(padded, cv2.DIST_L2, 3)
+    return float(2.0 * dist[padded > 0].mean())
 
 
 def binarize(gray: np.ndarray) -> np.ndarray | None:

@@ -11,6 +11,7 @@ stderr and exit code 2.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -324,13 +325,19 @@ def main() -> None:
         sys.exit(130)
     except typer.Exit as done:
         sys.exit(done.exit_code)
-    except Exception as err:  # click's usage errors, shown in one line like ours
-        import click
-
-        if isinstance(err, click.ClickException):
+    except Exception as err:
+        if hasattr(err, "format_message") and hasattr(err, "exit_code"):  # click's usage errors
             err_console.print(f"[red]error:[/red] {err.format_message()}", highlight=False, soft_wrap=True)
             sys.exit(err.exit_code)
-        raise
+        if os.environ.get("HCR_OCR_DEBUG"):
+            raise
+        first = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        err_console.print(
+            f"[red]internal error:[/red] {type(err).__name__}: {first} (set HCR_OCR_DEBUG=1 for the traceback)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(3)
 
 
 if __name__ == "__main__":

@@ -125,13 +125,15 @@ def decode_word(
             small.append(None)
     later = [s for s in small[1:] if s is not None]
     unmerged_small = any(c.isalpha() and c not in MERGED and c.islower() for c in labels)
-    lower_word = bool(later) and (sum(later) > len(later) / 2 or unmerged_small and sum(later) * 2 >= len(later))
+    lower_word = bool(later) and (
+        sum(later) > len(later) / 2 or unmerged_small and sum(later) * 2 >= len(later)
+    )
     upper_word = not lower_word and sum(s is False for s in small) >= 2
     chars = []
     for i, c in enumerate(labels):
         text = c
         if bar[i] or c in ("I", "1") and has_dot[i]:
-            if has_dot[i]:
+            if has_dot[i] and not upper_word:
                 text = "i"
             elif kind == "digits" or c == "1" and kind != "letters":
                 text = "1"
@@ -140,7 +142,7 @@ def decode_word(
             else:
                 text = "I"
         elif c in MERGED:
-            if c == "J" and has_dot[i]:
+            if c == "J" and has_dot[i] and not upper_word:
                 text = "j"
             elif upper_word:
                 text = c

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 
 from hcr_ocr.lines import Blob, TextLine
@@ -114,6 +115,38 @@ def find_glyphs(blobs: list[Blob], labels: np.ndarray, line: TextLine) -> list[G
         bbox, mask = _mask(labels, group)
         glyphs.append(Glyph(bbox, mask, punctuation(bbox, line), has_dot=id(group[0]) in dotted))
     return glyphs
+
+
+def printed_runs(glyphs: list[Glyph]) -> list[list[Glyph]]:
+    """Runs of bold, tightly set type in a line of glyphs, as in a form's printed labels (NOM :, Name:):
+    at least three letters with strokes over a sixth of their height and gaps under a fifth of it, plus
+    small marks (a colon) right after them. Handwriting is thinner or looser than that."""
+    if len(glyphs) < 3:
+        return []
+    tallest = max(g.h for g in glyphs)
+    bold = [g.h >= 0.3 * tallest and _stroke_width(g.mask) >= 0.17 * g.h for g in glyphs]
+    runs: list[list[Glyph]] = []
+    current: list[Glyph] = []
+    for g, is_bold in zip(glyphs, bold, strict=True):
+        tight = current and g.bbox[0] - current[-1].bbox[2] <= 0.25 * current[-1].h
+        if is_bold and (not current or tight):
+            current.append(g)
+            continue
+        near = current and g.bbox[0] - current[-1].bbox[2] <= 1.2 * current[-1].h
+        if len(current) >= 3 and near and g.h < 0.9 * current[-1].h and g.w < 0.5 * current[-1].h:
+            current.append(g)  # a colon or full stop closing the label
+        if len(current) >= 3:
+            runs.append(current)
+        current = [g] if is_bold else []
+    if len(current) >= 3:
+        runs.append(current)
+    return runs
+
+
+def _stroke_width(mask: np.ndarray) -> float:
+    padded = cv2.copyMakeBorder((mask > 0).astype(np.uint8), 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
+    dist = cv2.distanceTransform(padded, cv2.DIST_L2, 3)
+    return float(2.0 * dist[padded > 0].mean())
 
 
 def split_candidates(glyph: Glyph, letter_width: float, max_cuts: int = 3) -> list[list[Glyph]]:

@@ -100,8 +100,25 @@ def _split_tall(profile: np.ndarray, bands: list[tuple[int, int]], typical: floa
     return out
 
 
-def find_lines(blobs: list[Blob], shape: tuple[int, int]) -> list[TextLine]:
-    """Group blobs into text lines, top to bottom."""
+def edge_blobs(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the ink in blobs that touch the top or bottom edge, and the left or right edge, taken before
+    deskewing (which moves the edges) so that they can be rotated along with the ink."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    h, w = ink.shape
+    x, y, bw, bh = (stats[:, i] for i in range(4))
+    top_bottom = (y == 0) | (y + bh == h)
+    sides = (x == 0) | (x + bw == w)
+    top_bottom[0] = sides[0] = False
+    return (top_bottom[labels] * 255).astype(np.uint8), (sides[labels] * 255).astype(np.uint8)
+
+
+def labels_touching(labels: np.ndarray, mask: np.ndarray) -> set[int]:
+    return {int(v) for v in np.unique(labels[(mask > 0) & (labels > 0)])}
+
+
+def find_lines(blobs: list[Blob], shape: tuple[int, int], cut_off: set[int] | None = None) -> list[TextLine]:
+    """Group blobs into text lines, top to bottom. `cut_off`: labels of blobs cut by the top or bottom edge
+    (default: those touching it)."""
     height, width = shape
     if not blobs:
         return []
@@ -134,7 +151,11 @@ def find_lines(blobs: list[Blob], shape: tuple[int, int]) -> list[TextLine]:
         if not group:
             continue
         ink_area = sum(b.area for b in group)
-        edge_cut = all(b.y0 == 0 or b.y1 == height for b in group if b.area > 3)
+        if cut_off is None:
+            cut = sum(b.area for b in group if b.y0 == 0 or b.y1 == height)
+        else:
+            cut = sum(b.area for b in group if b.label in cut_off)
+        edge_cut = cut >= 0.5 * ink_area
         if edge_cut or ink_area < max(10, 0.02 * np.sum(areas)):
             continue
         group.sort(key=lambda b: b.x0)
@@ -142,7 +163,21 @@ def find_lines(blobs: list[Blob], shape: tuple[int, int]) -> list[TextLine]:
         measure_line(line)
         lines.append(line)
     lines.sort(key=lambda ln: ln.top)
-    return lines
+    return drop_fragments(lines)
+
+
+def drop_fragments(lines: list[TextLine]) -> list[TextLine]:
+    """Leave out lines that are both short and faint next to the page's main line: bits of other fields,
+    stray marks. A real line of small writing has enough ink, a short real word is tall enough."""
+    if len(lines) < 2:
+        return lines
+    inks = [sum(b.area for b in ln.blobs) for ln in lines]
+    tallest = max(ln.body_height for ln in lines)
+    return [
+        ln
+        for ln, ink in zip(lines, inks, strict=True)
+        if ink >= 0.15 * max(inks) or ln.body_height >= 0.6 * tallest
+    ]
 
 
 def measure_line(line: TextLine) -> None:

@@ -19,8 +19,9 @@ TARGET_STROKE = 2.4  # stroke width at the 28x28 scale
 
 
 def _stroke_width(mask: np.ndarray) -> float:
-    dist = cv2.distanceTransform(mask, cv2.DIST_L2, 3)
-    ink = dist[mask > 0]
+    padded = cv2.copyMakeBorder(mask, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
+    dist = cv2.distanceTransform(padded, cv2.DIST_L2, 3)
+    ink = dist[padded > 0]
     return float(2.0 * ink.mean()) if ink.size else 0.0
 
 
@@ -45,7 +46,7 @@ def to_emnist(mask: np.ndarray) -> np.ndarray:
     elif have > want * 1.6:
         k = max(3, int(round((have - want) / 2)) | 1)
         thinner = cv2.erode(crop, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-        if thinner.sum() > crop.sum() * 0.3:
+        if np.count_nonzero(thinner) > np.count_nonzero(crop) * 0.3:
             crop = thinner
     ys, xs = np.nonzero(crop)
     crop = crop[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1].astype(np.float32)

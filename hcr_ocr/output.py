@@ -80,7 +80,7 @@ def draw_overlay(gray, page, path) -> None:
     import numpy as np
 
     img = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
-    scale = max(1.0, 600.0 / max(1, min(img.shape[:2])))
+    scale = max(1.0, min(4.0, 240.0 / max(1, min(img.shape[:2]))))
     if scale > 1.0:  # small crops are enlarged so that the labels stay readable
         img = cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
 

@@ -20,8 +20,8 @@ from hcr_ocr import normalization
 from hcr_ocr.binarization import binarize
 from hcr_ocr.decoding import decode_word, line_metrics
 from hcr_ocr.deskew import estimate_skew, rotate
-from hcr_ocr.glyphs import Glyph, find_glyphs, split_candidates
-from hcr_ocr.lines import find_blobs, find_lines
+from hcr_ocr.glyphs import Glyph, find_glyphs, printed_runs, split_candidates
+from hcr_ocr.lines import Blob, TextLine, edge_blobs, find_blobs, find_lines, labels_touching, measure_line
 from hcr_ocr.loading import MAX_PIXELS, load_image
 from hcr_ocr.page import Char, Line, Page, Word, union_bbox
 from hcr_ocr.recognition import OnnxClassifier
@@ -68,6 +68,45 @@ class _ToPage:
         return (int(max(0, x0)), int(max(0, y0)), int(min(self.width, x1)), int(min(self.height, y1)))
 
 
+def drop_cut_off(blobs: list[Blob], at_sides: set[int]) -> list[Blob]:
+    """Leave out blobs that touch the left or right image edge (letters cut off by a crop, form borders)
+    when they are a minority of the ink; in a tight crop, where most letters touch the edge, keep them all.
+    Lines cut off at the top or bottom edge are left out by `find_lines`."""
+    touching = [b for b in blobs if b.label in at_sides]
+    total = sum(b.area for b in blobs)
+    if not touching or sum(b.area for b in touching) > 0.35 * total:
+        return blobs
+    edge = {b.label for b in touching}
+    return [b for b in blobs if b.label not in edge]
+
+
+def drop_printed_labels(text_lines: list[TextLine], labels: np.ndarray) -> list[TextLine]:
+    """On a filled-in form, drop the printed labels (bold, tightly set runs) beside or above the
+    handwriting, before words are split, so that the type's tight spacing doesn't set the word gaps.
+    A page with nothing but print keeps everything."""
+    printed: set[int] = set()
+    for tl in text_lines:
+        for run in printed_runs(find_glyphs(tl.blobs, labels, tl)):
+            printed.update(int(v) for g in run for v in np.unique(labels[_box_slice(g)][g.mask > 0]))
+            label_end = run[-1].bbox[2]  # what stands left of a label is form, not handwriting
+            printed.update(b.label for b in tl.blobs if b.x1 <= label_end)
+    if not printed or all(b.label in printed for tl in text_lines for b in tl.blobs):
+        return text_lines
+    kept = []
+    for tl in text_lines:
+        blobs = [b for b in tl.blobs if b.label not in printed]
+        if sum(b.area for b in blobs) >= 0.2 * sum(b.area for b in tl.blobs) and blobs:
+            line = TextLine(blobs, min(b.y0 for b in blobs), max(b.y1 for b in blobs))
+            measure_line(line)
+            kept.append(line)
+    return kept
+
+
+def _box_slice(g: Glyph) -> tuple[slice, slice]:
+    x0, y0, x1, y1 = g.bbox
+    return slice(y0, y1), slice(x0, x1)
+
+
 def _choose_splits(
     glyphs: list[Glyph], options: list[list[list[Glyph]]], logp: dict[int, float]
 ) -> list[Glyph]:
@@ -101,12 +140,15 @@ def read(
         return page
     angle = estimate_skew(ink)
     page.skew_degrees = angle
+    top_bottom, sides = (rotate(m, angle) for m in edge_blobs(ink))
     ink = rotate(ink, angle)
     to_page = _ToPage(gray.shape, angle)
     blobs, labels = find_blobs(ink)
-    text_lines = find_lines(blobs, ink.shape)
+    blobs = drop_cut_off(blobs, labels_touching(labels, sides))
+    text_lines = find_lines(blobs, ink.shape, labels_touching(labels, top_bottom))
 
     # Segment the whole page first, so that every glyph (and every candidate piece) goes in one batch.
+    text_lines = drop_printed_labels(text_lines, labels)
     layout = []  # per line: (line, [word glyph lists])
     for tl in text_lines:
         words = [find_glyphs(word_blobs, labels, tl) for word_blobs in split_words(tl)]

@@ -4,9 +4,9 @@
     for word_blobs in split_words(line):
         ...
 
-Blobs that overlap horizontally are one column (an i and its dot, a broken stroke). The gaps between columns
-are split in two groups by Otsu's criterion; the wide group are word spaces when it stands clearly apart from
-the narrow one, so that widely spaced capitals stay one word and tight cursive still splits.
+Blobs that overlap horizontally are one column (an i and its dot, a broken stroke). A gap between columns is
+a word space when it is well over the writer's typical letter gap (the median gap of the line), so that
+widely spaced capitals stay one word and tightly written words still split.
 """
 
 from __future__ import annotations
@@ -31,28 +31,12 @@ def columns(blobs: list[Blob]) -> list[list[Blob]]:
 
 
 def word_gap_threshold(gaps: np.ndarray, body_height: float) -> float:
-    """The smallest gap that separates words in this line (inf when none does)."""
+    """The smallest gap that separates words in this line: well over the writer's typical (median) gap
+    between letters, and never under ~half a letter's height."""
     if len(gaps) == 0:
         return float("inf")
-    floor = 0.45 * body_height  # narrower than this is never a word space
-    wide = gaps[gaps >= floor]
-    if len(wide) == 0:
-        return float("inf")
-    if len(gaps) == 1:
-        return floor * 1.6 if gaps[0] >= floor * 1.6 else float("inf")
-    values = np.sort(gaps)
-    best_t, best_score = None, -1.0
-    for i in range(1, len(values)):
-        lo, hi = values[:i], values[i:]
-        score = len(lo) * len(hi) * (hi.mean() - lo.mean()) ** 2
-        if score > best_score:
-            best_t, best_score = (values[i - 1] + values[i]) / 2, score
-    lo, hi = values[values < best_t], values[values >= best_t]
-    typical = float(np.median(lo)) if len(lo) else 0.0
-    # word spaces must stand clearly apart from the letter spacing
-    if hi.min() >= max(floor, 1.8 * typical + 0.15 * body_height):
-        return max(best_t, floor)
-    return float("inf")
+    typical = float(np.median(gaps)) if len(gaps) >= 3 else float(np.min(gaps))
+    return max(0.45 * body_height, 2.0 * max(typical, 0.0) + 0.2 * body_height)
 
 
 def split_words(line: TextLine) -> list[list[Blob]]:

@@ -72,7 +72,9 @@ def test_hocr_is_well_formed():
 
 def test_overlay_and_out_dir(tmp_path):
     overlay = tmp_path / "o.png"
-    proc = run_cli("read", str(SAMPLES / "word-hello.png"), "--overlay", str(overlay), "--out", str(tmp_path / "out"))
+    proc = run_cli(
+        "read", str(SAMPLES / "word-hello.png"), "--overlay", str(overlay), "--out", str(tmp_path / "out")
+    )
     assert proc.returncode == 0, proc.stderr
     img = cv2.imread(str(overlay))
     assert img is not None and img.shape[2] == 3
@@ -130,8 +132,14 @@ def test_deskews_a_tilted_page(tmp_path):
         (lambda d: d, "directory"),
         (lambda d: (d / "empty.png").write_bytes(b"") and d / "empty.png", "empty file"),
         (lambda d: (d / "t.png").write_text("hello") and d / "t.png", "not an image"),
-        (lambda d: (d / "r.jpg").write_bytes(np.random.default_rng(1).bytes(3000)) and d / "r.jpg", "not an image"),
-        (lambda d: (d / "v.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>') and d / "v.svg", "not an image"),
+        (
+            lambda d: (d / "r.jpg").write_bytes(np.random.default_rng(1).bytes(3000)) and d / "r.jpg",
+            "not an image",
+        ),
+        (
+            lambda d: (d / "v.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>') and d / "v.svg",
+            "not an image",
+        ),
     ],
 )
 def test_bad_inputs_are_one_line(tmp_path, make, fragment):
@@ -157,6 +165,8 @@ def test_read_path_never_imports_torch():
     cmd = [sys.executable, "-X", "importtime", "-m", "hcr_ocr", "read", str(SAMPLES / "word-hello.png")]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, timeout=120)
     assert proc.returncode == 0, proc.stderr
-    imported = [line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")]
+    imported = [
+        line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")
+    ]
     assert "cv2" in imported and "hcr_ocr.reader" in imported
     assert not [m for m in imported if m == "torch" or m.startswith("torch.")]
