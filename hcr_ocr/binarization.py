@@ -98,7 +98,8 @@ def stroke_width(ink: np.ndarray) -> float:
 def binarize(gray: np.ndarray) -> np.ndarray | None:
     """Ink mask (255 = ink) of a grayscale page, or None when the page holds no ink."""
     flat = flatten_background(gray)
-    lo, hi = np.percentile(flat, [0.5, 99.5])
+    hi = float(np.percentile(flat, 99.5))
+    lo = float(cv2.medianBlur(flat, 3).min())  # the darkest ink, with salt noise filtered out
     if hi - lo < MIN_CONTRAST:
         return None
     otsu, _ = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
@@ -106,7 +107,7 @@ def binarize(gray: np.ndarray) -> np.ndarray | None:
     threshold = min(otsu, hi - MIN_CONTRAST * 0.6)
     window = max(15, (min(gray.shape) // 8) | 1)
     local = sauvola_threshold(flat, window)
-    ink = ((flat < threshold) & (flat < local + 20)).astype(np.uint8) * 255
+    ink = ((flat <= threshold) & (flat < local + 20)).astype(np.uint8) * 255
     if not ink.any():
         return None
     stroke = stroke_width(ink)

@@ -83,9 +83,22 @@ def _best_in(prob: np.ndarray, classes: str, allowed) -> tuple[str, float]:
     return classes[j], float(prob[j])
 
 
+def _swap(prob: np.ndarray, classes: str, c: str, lookalike: dict, allowed, conf: float) -> tuple[str, float]:
+    """The best reading of a glyph among the allowed classes: its look-alike (0 for O, ...) unless the
+    classifier clearly prefers another allowed class; the glyph stays as it is when nothing allowed is likely."""
+    alt, p = _best_in(prob, classes, allowed)
+    twin = lookalike.get(c)
+    if twin is not None and twin in classes and prob[classes.index(twin)] >= 0.5 * p:
+        return twin, float(prob[classes.index(twin)])
+    if twin is not None or p >= 0.1 * conf:
+        return alt, p
+    return c, conf
+
+
 def _digits_or_letters(labels: list[str]) -> str:
-    """'digits' or 'letters' by the vote of the glyphs that are not look-alikes; '' when undecided."""
-    votes = [c.isdigit() for c in labels if c not in LOOKALIKES]
+    """'digits' or 'letters' by the vote of the glyphs that are not look-alikes (of all glyphs when every one
+    is a look-alike); '' when undecided."""
+    votes = [c.isdigit() for c in labels if c not in LOOKALIKES] or [c.isdigit() for c in labels]
     digits, letters = sum(votes), len(votes) - sum(votes)
     return "digits" if digits > letters else "letters" if letters > digits else ""
 
@@ -107,13 +120,9 @@ def decode_word(
     kind = _digits_or_letters(labels)
     for i, c in enumerate(labels):
         if kind == "letters" and c.isdigit():
-            alt, p = _best_in(probs[i], classes, str.isalpha)
-            if c in LETTER_FOR_DIGIT or p >= 0.1 * confs[i]:
-                labels[i], confs[i] = alt, p
+            labels[i], confs[i] = _swap(probs[i], classes, c, LETTER_FOR_DIGIT, str.isalpha, confs[i])
         elif kind == "digits" and c.isalpha():
-            alt, p = _best_in(probs[i], classes, str.isdigit)
-            if c in DIGIT_FOR_LETTER or p >= 0.1 * confs[i]:
-                labels[i], confs[i] = alt, p
+            labels[i], confs[i] = _swap(probs[i], classes, c, DIGIT_FOR_LETTER, str.isdigit, confs[i])
     # The word's case, from the letters whose class or position tells it.
     small = []
     for i, c in enumerate(labels):

@@ -146,6 +146,7 @@ def find_lines(blobs: list[Blob], shape: tuple[int, int], cut_off: set[int] | No
         inside = [i for i, (a, b) in enumerate(bands) if a <= blob.cy < b]
         i = inside[0] if inside else int(np.argmin(np.abs(centres - blob.cy)))
         groups[i].append(blob)
+    groups = _attach_marks(groups, typical_h)
     lines = []
     for group in groups:
         if not group:
@@ -178,6 +179,32 @@ def drop_fragments(lines: list[TextLine]) -> list[TextLine]:
         for ln, ink in zip(lines, inks, strict=True)
         if ink >= 0.15 * max(inks) or ln.body_height >= 0.6 * tallest
     ]
+
+
+def _attach_marks(groups: list[list[Blob]], typical_h: float) -> list[list[Blob]]:
+    """A band of nothing but small marks (the dots of i and j, accents) just above a line of letters, each
+    mark over a letter, belongs to that line."""
+    groups = [g for g in groups if g]
+    marks = [g for g in groups if max(b.h for b in g) < 0.5 * typical_h]
+    letters = [g for g in groups if not any(g is m for m in marks)]
+    if not letters:
+        return groups
+    for m in marks:
+        top, bottom = min(b.y0 for b in m), max(b.y1 for b in m)
+
+        def distance(g: list[Blob]) -> float:
+            gap = min(b.y0 for b in g) - bottom
+            return gap if gap >= 0 else float("inf")
+
+        def over_letters(g: list[Blob]) -> bool:
+            return all(any(min(a.x1, b.x1) > max(a.x0, b.x0) for b in g) for a in m)
+
+        nearest = min(letters, key=distance)
+        if distance(nearest) <= 0.8 * typical_h and over_letters(nearest):
+            nearest.extend(m)
+        else:
+            letters.append(m)
+    return letters
 
 
 def measure_line(line: TextLine) -> None:

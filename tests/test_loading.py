@@ -10,8 +10,7 @@ from PIL import Image
 
 from hcr_ocr.errors import ImageError
 from hcr_ocr.loading import load_image
-
-REPO_SAMPLE = "samples/word-hello.png"
+from tests.conftest import REPO
 
 
 def pattern() -> np.ndarray:
@@ -110,7 +109,7 @@ def test_decompression_bomb(tmp_path):
 
 
 def test_truncated_image_is_refused(tmp_path):
-    whole = open(REPO_SAMPLE, "rb").read()
+    whole = (REPO / "samples" / "word-hello.png").read_bytes()
     path = tmp_path / "cut.png"
     path.write_bytes(whole[: len(whole) // 2])
     with pytest.raises(ImageError, match="truncated|cannot decode"):
