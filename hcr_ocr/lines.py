@@ -190,20 +190,16 @@ def _attach_marks(groups: list[list[Blob]], typical_h: float) -> list[list[Blob]
     if not letters:
         return groups
     for m in marks:
-        top, bottom = min(b.y0 for b in m), max(b.y1 for b in m)
-
-        def distance(g: list[Blob]) -> float:
-            gap = min(b.y0 for b in g) - bottom
-            return gap if gap >= 0 else float("inf")
-
-        def over_letters(g: list[Blob]) -> bool:
-            return all(any(min(a.x1, b.x1) > max(a.x0, b.x0) for b in g) for a in m)
-
-        nearest = min(letters, key=distance)
-        if distance(nearest) <= 0.8 * typical_h and over_letters(nearest):
-            nearest.extend(m)
-        else:
-            letters.append(m)
+        bottom = max(b.y1 for b in m)
+        below = [(min(b.y0 for b in g) - bottom, g) for g in letters]
+        below = [(gap, g) for gap, g in below if gap >= 0]
+        if below:
+            gap, nearest = min(below, key=lambda item: item[0])
+            over = all(any(min(a.x1, b.x1) > max(a.x0, b.x0) for b in nearest) for a in m)
+            if gap <= 0.8 * typical_h and over:
+                nearest.extend(m)
+                continue
+        letters.append(m)
     return letters
 
 
