@@ -72,7 +72,16 @@ def tesseract_available() -> bool:
     return shutil.which("tesseract") is not None
 
 
-def _read_tesseract(image: Path) -> str:
+def _read_tesseract(image) -> str:
+    if not isinstance(image, str | Path):  # an in-memory page: hand tesseract a file
+        import tempfile
+
+        import cv2
+
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "page.png"
+            cv2.imwrite(str(path), image)
+            return _read_tesseract(path)
     proc = subprocess.run(
         ["tesseract", str(image), "stdout", "--psm", "6", "-l", "eng"],
         capture_output=True,
@@ -84,8 +93,9 @@ def _read_tesseract(image: Path) -> str:
     return proc.stdout
 
 
-def run_engine(engine: str, items: list[tuple[Path, str]], model: str | Path | None = None) -> EngineRun:
-    """Read every image with `hcr` (in this process) or `tesseract` (one process per image)."""
+def run_engine(engine: str, items: list, model: str | Path | None = None) -> EngineRun:
+    """Read every image (a path or a grayscale array) with `hcr` (in this process) or `tesseract` (one
+    process per image)."""
     if engine == "tesseract":
         if not tesseract_available():
             raise HcrError("tesseract is not installed: run scripts/install-deps.sh tesseract")
@@ -95,7 +105,7 @@ def run_engine(engine: str, items: list[tuple[Path, str]], model: str | Path | N
 
         get_classifier(model)  # loading the model is not part of any image's time
 
-        def reader(image: Path) -> str:
+        def reader(image) -> str:
             return read(image, model=model).text
     else:
         raise HcrError(f"unknown engine {engine!r}: choose hcr or tesseract")
@@ -137,7 +147,17 @@ def score_texts(predicted: list[str], truth: list[str]) -> dict:
 
 def bench(path: str | Path, engines: list[str], model: str | Path | None = None) -> dict:
     """Scores of each engine on one set: {engine: {cer, cer_caseless, wer, exact_match, seconds_per_image}}."""
-    items = load_bench_set(path)
+    return bench_items(load_bench_set(path), engines, model)
+
+
+def bench_synthetic(n: int, seed: int, engines: list[str], model=None, data_dir=None) -> dict:
+    """The same scores on n synthetic pages of EMNIST test ink (see hcr_ocr.synthetic)."""
+    from hcr_ocr.synthetic import synthetic_pages
+
+    return bench_items(list(synthetic_pages(n, seed, data_dir)), engines, model)
+
+
+def bench_items(items: list, engines: list[str], model: str | Path | None = None) -> dict:
     truth = [t for _, t in items]
     out = {}
     for engine in engines:

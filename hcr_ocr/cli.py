@@ -263,7 +263,9 @@ def read(
 
 @app.command("bench")
 def bench_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Folders with NAME.gt.txt files or a labels.csv.")],
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Folders with NAME.gt.txt files or a labels.csv.")
+    ] = None,
     engine: Annotated[str, typer.Option(help="hcr or tesseract.")] = "hcr",
     compare: Annotated[
         str | None, typer.Option(help="A second engine run on the same images: tesseract.")
@@ -272,15 +274,26 @@ def bench_cmd(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print one JSON object instead of a table.")
     ] = False,
+    synthetic: Annotated[
+        int, typer.Option(help="Also score N synthetic pages of EMNIST test glyphs.", min=0)
+    ] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic pages.")] = 0,
+    data_dir: DataDirOpt = None,
 ) -> None:
     """Character and word error rates, exact matches and seconds per image on sets with ground truth.
 
-    Example: hcr-ocr bench samples ../shared/data/real-dev/form-names --compare tesseract
+    Example: hcr-ocr bench samples ../shared/data/real-dev/form-names --compare tesseract --synthetic 50
     """
-    from hcr_ocr.bench import bench
+    from hcr_ocr.bench import bench, bench_synthetic
 
     engines = [engine] + ([compare] if compare and compare != engine else [])
-    results = {str(p): bench(p, engines, model) for p in paths}
+    if not paths and not synthetic:
+        raise HcrError("give at least one folder to score, or --synthetic N")
+    results = {str(p): bench(p, engines, model) for p in paths or []}
+    if synthetic:
+        results[f"synthetic {synthetic} (seed {seed})"] = bench_synthetic(
+            synthetic, seed, engines, model, data_dir
+        )
     if as_json:
         typer.echo(json.dumps(results))
         return
