@@ -19,7 +19,7 @@ import numpy as np
 
 from hcr_ocr.data import load_split
 
-WORDS = (
+WORDS = (  # noqa: SIM905  (a paragraph of words reads better than a list literal)
     "the and that have with this from they will would there their what about which when make like time just "
     "know take people into year your good some could them other than then look only come over think also back "
     "after work first well even want because give most day find thing tell very hand high keep last long great "
