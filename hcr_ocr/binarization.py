@@ -87,7 +87,8 @@ def remove_ruled_lines(ink: np.ndarray, stroke: float) -> np.ndarray:
 
 
 def stroke_width(ink: np.ndarray) -> float:
-    """Typical stroke width in pixels: twice the mean distance from ink pixels to the paper."""
+    """Typical stroke width in pixels of a mask (non-zero = ink): twice the mean distance from its ink
+    pixels to the paper (the mask's edge counts as paper)."""
     if not ink.any():
         return 0.0
     padded = cv2.copyMakeBorder((ink > 0).astype(np.uint8), 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
+from hcr_ocr.binarization import stroke_width
 from hcr_ocr.lines import Blob, TextLine
 
 
@@ -124,7 +124,7 @@ def printed_runs(glyphs: list[Glyph]) -> list[list[Glyph]]:
     if len(glyphs) < 3:
         return []
     tallest = max(g.h for g in glyphs)
-    bold = [g.h >= 0.3 * tallest and _stroke_width(g.mask) >= 0.17 * g.h for g in glyphs]
+    bold = [g.h >= 0.3 * tallest and stroke_width(g.mask) >= 0.17 * g.h for g in glyphs]
     runs: list[list[Glyph]] = []
     current: list[Glyph] = []
     for g, is_bold in zip(glyphs, bold, strict=True):
@@ -141,12 +141,6 @@ def printed_runs(glyphs: list[Glyph]) -> list[list[Glyph]]:
     if len(current) >= 3:
         runs.append(current)
     return runs
-
-
-def _stroke_width(mask: np.ndarray) -> float:
-    padded = cv2.copyMakeBorder((mask > 0).astype(np.uint8), 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
-    dist = cv2.distanceTransform(padded, cv2.DIST_L2, 3)
-    return float(2.0 * dist[padded > 0].mean())
 
 
 def split_candidates(glyph: Glyph, letter_width: float, max_cuts: int = 3) -> list[list[Glyph]]:

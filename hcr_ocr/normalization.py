@@ -13,16 +13,11 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from hcr_ocr.binarization import stroke_width
+
 SIZE = 28
 INK_SPAN = 24  # long side of the binary ink box, so that the blurred glyph spans ~24 of 28 pixels
 TARGET_STROKE = 2.4  # stroke width before blurring, so that the result matches EMNIST (~2.4)
-
-
-def _stroke_width(mask: np.ndarray) -> float:
-    padded = cv2.copyMakeBorder(mask, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
-    dist = cv2.distanceTransform(padded, cv2.DIST_L2, 3)
-    ink = dist[padded > 0]
-    return float(2.0 * ink.mean()) if ink.size else 0.0
 
 
 def to_emnist(mask: np.ndarray) -> np.ndarray:
@@ -37,7 +32,7 @@ def to_emnist(mask: np.ndarray) -> np.ndarray:
     scale = INK_SPAN / side
     # Bring the stroke to ~2.4 px at the output scale: thicken thin pens, thin felt tips.
     want = TARGET_STROKE / scale
-    have = _stroke_width(crop)
+    have = stroke_width(crop)
     pad = int(np.ceil(want)) + 2
     crop = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
     if have < want * 0.75:
