@@ -189,10 +189,6 @@ def download(
         Console().print(f"found there automatically; elsewhere, pass --data-dir or set ${DATA_ENV}")
 
 
-FORMATS = ("text", "json", "hocr")
-SUFFIX = {"text": ".txt", "json": ".json", "hocr": ".hocr"}
-
-
 @app.command()
 def read(
     images: Annotated[
@@ -215,7 +211,7 @@ def read(
     Example: hcr-ocr read samples/paragraph.png --format json --overlay paragraph-overlay.png
     """
     from hcr_ocr.errors import ImageError
-    from hcr_ocr.output import draw_overlay, page_hocr
+    from hcr_ocr.output import FORMATS, draw_overlay, render
     from hcr_ocr.reader import get_classifier
     from hcr_ocr.reader import read as read_page
 
@@ -240,23 +236,24 @@ def read(
             continue
         if page.is_blank:
             err_console.print(
-                f"[yellow]warning:[/yellow] {name}: no handwriting found (blank page)", highlight=False
+                f"[yellow]warning:[/yellow] {name}: no handwriting found (blank page)",
+                highlight=False,
+                soft_wrap=True,
             )
         stem = Path(name).stem or "stdin"
         if overlay:
             draw_overlay(page.image, page, overlay / f"{stem}.overlay.png" if several else overlay)
-        rendered = page.to_dict() if fmt == "json" else page_hocr(page) if fmt == "hocr" else page.text
+        rendered = render(page, fmt)
         if out:
-            body = json.dumps(rendered, ensure_ascii=False, indent=1) if fmt == "json" else rendered
-            (out / f"{stem}{SUFFIX[fmt]}").write_text(body + ("" if body.endswith("\n") else "\n"))
+            (out / f"{stem}{FORMATS[fmt]}").write_text(rendered + "\n", encoding="utf-8")
         elif fmt == "json":
             results.append(rendered)
         else:
             if several:
                 typer.echo(f"==> {name} <==")
             typer.echo(rendered)
-    if fmt == "json" and not out and results:
-        typer.echo(json.dumps(results[0] if not several else results, ensure_ascii=False))
+    if results:  # JSON: one object, or an array of them for several files
+        typer.echo(results[0] if not several else "[" + ",\n".join(results) + "]")
     if failed:
         raise typer.Exit(2 if failed == len(images) else 1)
 
@@ -326,7 +323,9 @@ def bench_cmd(
 def main() -> None:
     """Console-script entry point: run the app, turning our errors into one line and exit code 2."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)  # click returns the code of typer.Exit instead of exiting
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except HcrError as err:
         err_console.print(f"[red]error:[/red] {err}", highlight=False, soft_wrap=True)
         sys.exit(err.exit_code)

@@ -36,6 +36,20 @@ def print_eval_report(report: EvalReport, console: Console) -> None:
 # ---- page reader outputs -------------------------------------------------------------------------------------
 
 
+FORMATS = {"text": ".txt", "json": ".json", "hocr": ".hocr"}  # output format → file suffix
+
+
+def render(page, fmt: str) -> str:
+    """The page as text, JSON or hOCR."""
+    import json
+
+    if fmt == "json":
+        return json.dumps(page.to_dict(), ensure_ascii=False)
+    if fmt == "hocr":
+        return page_hocr(page)
+    return page.text
+
+
 def _title(bbox, conf: float | None = None, extra: str = "") -> str:
     t = "bbox {} {} {} {}".format(*bbox)
     if conf is not None:
