@@ -132,7 +132,7 @@ def decode_word(
             small.append(starts_low(boxes[i], metrics))
         else:
             small.append(None)
-    later = [s for s in small[1:] if s is not None]
+    later = [s for s in small[1:] if s is not None] or [s for s in small[:1] if s is not None]
     unmerged_small = any(c.isalpha() and c not in MERGED and c.islower() for c in labels)
     lower_word = bool(later) and (
         sum(later) > len(later) / 2 or unmerged_small and sum(later) * 2 >= len(later)
@@ -156,7 +156,8 @@ def decode_word(
             elif upper_word:
                 text = c
             elif lower_word and i > 0:
-                text = c.lower()
+                # the small form of I without a dot is a tall stroke: an l
+                text = "l" if c == "I" and not starts_low(boxes[i], metrics) else c.lower()
             elif c in SHORT_WHEN_SMALL:
                 text = c.lower() if small[i] else c
         order = np.argsort(probs[i])[::-1][:3]

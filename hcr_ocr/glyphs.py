@@ -119,8 +119,8 @@ def find_glyphs(blobs: list[Blob], labels: np.ndarray, line: TextLine) -> list[G
 
 def printed_runs(glyphs: list[Glyph]) -> list[list[Glyph]]:
     """Runs of bold, tightly set type in a line of glyphs, as in a form's printed labels (NOM :, Name:):
-    at least three letters with strokes over a sixth of their height and gaps under a fifth of it, plus
-    small marks (a colon) right after them. Handwriting is thinner or looser than that."""
+    letters with strokes over a sixth of their height and gaps under a quarter of it, three or more of
+    them, or two closed by a colon. Handwriting is thinner or looser than that."""
     if len(glyphs) < 3:
         return []
     tallest = max(g.h for g in glyphs)
@@ -128,14 +128,15 @@ def printed_runs(glyphs: list[Glyph]) -> list[list[Glyph]]:
     runs: list[list[Glyph]] = []
     current: list[Glyph] = []
     for g, is_bold in zip(glyphs, bold, strict=True):
-        tight = current and g.bbox[0] - current[-1].bbox[2] <= 0.25 * current[-1].h
+        tight = bool(current) and g.bbox[0] - current[-1].bbox[2] <= 0.25 * current[-1].h
         if is_bold and (not current or tight):
             current.append(g)
             continue
-        near = current and g.bbox[0] - current[-1].bbox[2] <= 1.2 * current[-1].h
-        if len(current) >= 3 and near and g.h < 0.9 * current[-1].h and g.w < 0.5 * current[-1].h:
-            current.append(g)  # a colon or full stop closing the label
-        if len(current) >= 3:
+        near = bool(current) and g.bbox[0] - current[-1].bbox[2] <= 1.2 * current[-1].h
+        closing = near and g.h < 0.9 * current[-1].h and g.w < 0.5 * current[-1].h
+        if len(current) >= 2 and closing:
+            runs.append([*current, g])  # a colon or full stop closes the label
+        elif len(current) >= 3:
             runs.append(current)
         current = [g] if is_bold else []
     if len(current) >= 3:

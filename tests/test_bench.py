@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from hcr_ocr.bench import load_bench_set, normalise_text, score_texts
@@ -55,3 +56,32 @@ def test_bench_on_form_names():
     result = json.loads(proc.stdout)[str(names)]["hcr"]
     assert result["images"] == 64
     assert result["cer_caseless"] <= 0.35  # regression floor
+
+
+def test_synthetic_pages_are_repeatable_and_scored(data_dir):
+    from hcr_ocr.synthetic import synthetic_pages
+
+    first = list(synthetic_pages(3, seed=5, data_dir=data_dir))
+    again = list(synthetic_pages(3, seed=5, data_dir=data_dir))
+    assert [t for _, t in first] == [t for _, t in again]
+    assert all(np.array_equal(a, b) for (a, _), (b, _) in zip(first, again, strict=True))
+    assert first[0][0].dtype == np.uint8 and first[0][0].ndim == 2
+    shipped("emnist47.onnx")
+    proc = run_cli("bench", "--synthetic", "10", "--seed", "0", "--json", "--data-dir", str(data_dir))
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)["synthetic 10 (seed 0)"]["hcr"]
+    assert result["images"] == 10
+    assert result["cer_caseless"] <= 0.2  # regression floor
+
+
+def test_tesseract_side_by_side():
+    from hcr_ocr.bench import tesseract_available
+
+    if not tesseract_available():
+        pytest.skip("tesseract is not installed (scripts/install-deps.sh tesseract)")
+    shipped("emnist47.onnx")
+    proc = run_cli("bench", str(REPO / "samples"), "--compare", "tesseract", "--json")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)[str(REPO / "samples")]
+    assert set(result) == {"hcr", "tesseract"}
+    assert result["tesseract"]["images"] == result["hcr"]["images"]
