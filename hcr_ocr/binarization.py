@@ -13,6 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+HYSTERESIS = 0.5  # how far above the threshold (towards the paper) a stroke may continue
 MIN_CONTRAST = 45  # grey levels between paper and ink below which a page counts as blank
 
 
@@ -42,6 +43,15 @@ def sauvola_threshold(img: np.ndarray, window: int, k: float = 0.2, r: float = 1
     sq = cv2.boxFilter(f * f, -1, (window, window), borderType=cv2.BORDER_REFLECT)
     std = np.sqrt(np.maximum(sq - mean * mean, 0))
     return mean * (1 + k * (std / r - 1))
+
+
+def keep_touching(weak: np.ndarray, strong: np.ndarray) -> np.ndarray:
+    """The components of `weak | strong` that contain at least one pixel of `strong`."""
+    n, labels = cv2.connectedComponents(weak | strong, connectivity=8)
+    keep = np.zeros(n, dtype=bool)
+    keep[np.unique(labels[strong > 0])] = True
+    keep[0] = False
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
 
 
 def remove_specks(ink: np.ndarray, min_area: int) -> np.ndarray:
@@ -108,9 +118,13 @@ def binarize(gray: np.ndarray) -> np.ndarray | None:
     threshold = min(otsu, hi - MIN_CONTRAST * 0.6)
     window = max(15, (min(gray.shape) // 8) | 1)
     local = sauvola_threshold(flat, window)
-    ink = ((flat <= threshold) & (flat < local + 20)).astype(np.uint8) * 255
-    if not ink.any():
+    strong = ((flat <= threshold) & (flat < local + 20)).astype(np.uint8) * 255
+    if not strong.any():
         return None
+    # Hysteresis: fainter pixels count as ink where they continue a stroke that is clearly ink,
+    # which mends pencil and light-pen strokes broken by the threshold.
+    weak = ((flat <= threshold + HYSTERESIS * (hi - threshold)) & (flat < local)).astype(np.uint8) * 255
+    ink = keep_touching(weak, strong)
     stroke = stroke_width(ink)
     ink = remove_ruled_lines(ink, stroke)
     ink = remove_specks(ink, min_area=max(4, int(stroke * stroke * 0.8)))

@@ -91,7 +91,7 @@ def _split_tall(profile: np.ndarray, bands: list[tuple[int, int]], typical: floa
     out = []
     for a, b in bands:
         if b - a > 1.8 * typical and b - a > 6:
-            lo, hi = a + int(0.3 * typical), b - int(0.3 * typical)
+            lo, hi = a + max(1, int(0.3 * typical)), b - max(1, int(0.3 * typical))
             if hi > lo:
                 cut = lo + int(np.argmin(profile[lo:hi]))
                 out.extend(_split_tall(profile, [(a, cut), (cut, b)], typical))
