@@ -109,8 +109,10 @@ def decode_word(
     classes: str,
     metrics: LineMetrics,
     has_dot: list[bool] | None = None,
+    starts_line: bool = True,
 ) -> list[tuple[str, float, list[tuple[str, float]]]]:
-    """Characters of one word: (text, confidence, top-3 alternatives) per glyph."""
+    """Characters of one word: (text, confidence, top-3 alternatives) per glyph. `starts_line`: the word is
+    the first on its line, where a capital is as likely as not."""
     n = len(probs)
     has_dot = has_dot or [False] * n
     labels = [classes[int(np.argmax(p))] for p in probs]
@@ -155,7 +157,8 @@ def decode_word(
                 text = "j"
             elif upper_word:
                 text = c
-            elif lower_word and i > 0:
+            elif lower_word and (i > 0 or c not in SHORT_WHEN_SMALL and not starts_line):
+                # inside a small-letter word, or starting one mid-line (K/k look alike at any size)
                 # the small form of I without a dot is a tall stroke: an l
                 text = "l" if c == "I" and not starts_low(boxes[i], metrics) else c.lower()
             elif c in SHORT_WHEN_SMALL:

@@ -86,8 +86,18 @@ def group_blobs(blobs: list[Blob], body: float) -> tuple[list[list[Blob]], set[i
                 dotted.add(id(best[0]))
             continue
         best.append(s)
+    dotted.update(id(g[0]) for g in groups if _dot_over_stem(g))
     groups.sort(key=lambda g: min(b.x0 for b in g))
     return groups, dotted
+
+
+def _dot_over_stem(group: list[Blob]) -> bool:
+    """A glyph of a narrow stem with a separate, much smaller mark above it (an i or j whose dot was large
+    enough to be grouped as a blob of its own)."""
+    if len(group) != 2:
+        return False
+    upper, lower = sorted(group, key=lambda b: b.y0)
+    return upper.y1 <= lower.y0 and upper.area < 0.35 * lower.area and lower.w < 0.45 * lower.h
 
 
 def punctuation(bbox: tuple[int, int, int, int], line: TextLine) -> str:

@@ -168,7 +168,7 @@ def read(
         boxes_on_line = [g.bbox for w in words for g in w if not g.punct]
         metrics = line_metrics(labels_on_line, boxes_on_line, tl.body_height, tl.baseline)
         out_words = []
-        for glyphs in words:
+        for wi, glyphs in enumerate(words):
             letter_glyphs = [g for g in glyphs if not g.punct]
             decoded = iter(
                 decode_word(
@@ -179,6 +179,7 @@ def read(
                     classes,
                     metrics,
                     [g.has_dot for g in letter_glyphs],
+                    starts_line=wi == 0,
                 )
             )
             chars = []
