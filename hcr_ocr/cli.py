@@ -132,6 +132,9 @@ def evaluate(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")] = False,
     limit: Annotated[int | None, typer.Option(help="Score only the first N images.")] = None,
     data_dir: DataDirOpt = None,
+    no_views: Annotated[
+        bool, typer.Option("--no-views", help="Score the network alone, without the reader's zoomed views.")
+    ] = False,
 ) -> None:
     """Test accuracy, macro F1, per-class precision/recall and the most confused pairs.
 
@@ -141,7 +144,7 @@ def evaluate(
     from hcr_ocr.models import shipped_model
 
     model_path = model or shipped_model(dataset, ".pt")
-    report = evaluate_model(model_path, dataset, split, data_dir, limit)
+    report = evaluate_model(model_path, dataset, split, data_dir, limit, views=not no_views)
     written = write_confusion_outputs(report, out) if confusion else []
     if as_json:
         typer.echo(json.dumps(report.to_dict()))

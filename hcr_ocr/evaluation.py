@@ -41,6 +41,7 @@ class EvalReport:
     macro_f1: float
     per_class: list[ClassScore]
     top_confusions: list[tuple[str, str, int]]
+    views: bool = True  # predictions averaged over zoomed views, as the reader makes them
 
     @property
     def n(self) -> int:
@@ -53,6 +54,7 @@ class EvalReport:
             "split": self.split,
             "n": self.n,
             "accuracy": self.accuracy,
+            "views": self.views,
             "macro_f1": self.macro_f1,
             "per_class": {
                 s.char: {"precision": s.precision, "recall": s.recall, "f1": s.f1, "support": s.support}
@@ -113,19 +115,25 @@ def score(truth: np.ndarray, pred: np.ndarray, classes: str, images: np.ndarray,
     )
 
 
-def predict_with_model(model_path: str | Path, images: np.ndarray) -> tuple[np.ndarray, str]:
-    """Predicted class indices with a .pt checkpoint (torch) or an .onnx export (cv2.dnn), and its classes."""
+def predict_with_model(
+    model_path: str | Path, images: np.ndarray, views: bool = True
+) -> tuple[np.ndarray, str]:
+    """Predicted class indices with a .pt checkpoint (torch) or an .onnx export (cv2.dnn), and its classes.
+    `views`: average over the zoomed views as the reader does (False: the network alone)."""
     model_path = Path(model_path)
     if model_path.suffix == ".onnx":
         from hcr_ocr.recognition import OnnxClassifier
 
         clf = OnnxClassifier(model_path)
-        return clf.probabilities(images).argmax(1), clf.classes
+        return clf.probabilities(images, views).argmax(1), clf.classes
+    from hcr_ocr.normalization import with_views
     from hcr_ocr.serialization import load_checkpoint, model_from_checkpoint
     from hcr_ocr.training import predict
 
     ckpt = load_checkpoint(model_path)
-    return predict(model_from_checkpoint(ckpt), images).argmax(1), ckpt["meta"]["classes"]
+    model = model_from_checkpoint(ckpt)
+    probs = with_views(lambda g: predict(model, g), images) if views else predict(model, images)
+    return probs.argmax(1), ckpt["meta"]["classes"]
 
 
 def evaluate_model(
@@ -135,9 +143,10 @@ def evaluate_model(
     data_dir: str | Path | None = None,
     limit: int | None = None,
     data: Split | None = None,
+    views: bool = True,
 ) -> EvalReport:
     data = data or load_split(dataset, split, data_dir, limit)
-    pred, classes = predict_with_model(model_path, data.images)
+    pred, classes = predict_with_model(model_path, data.images, views)
     if classes != data.classes:
         from hcr_ocr.errors import CheckpointError
 
@@ -145,7 +154,11 @@ def evaluate_model(
             f"{model_path} predicts {len(classes)} classes but {dataset} has {len(data.classes)}: "
             "pick the matching --model or --dataset"
         )
-    return score(data.labels, pred, classes, data.images, model=str(model_path), dataset=dataset, split=split)
+    report = score(
+        data.labels, pred, classes, data.images, model=str(model_path), dataset=dataset, split=split
+    )
+    report.views = views
+    return report
 
 
 def write_confusion_outputs(report: EvalReport, out_dir: str | Path, gallery: int = 60) -> list[Path]:

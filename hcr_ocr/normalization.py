@@ -65,3 +65,23 @@ def batch(masks: list[np.ndarray]) -> np.ndarray:
     if not masks:
         return np.zeros((0, 1, SIZE, SIZE), np.float32)
     return np.stack([to_emnist(m) for m in masks])[:, None]
+
+
+TTA_SCALES = (0.9, 1.1)  # extra views the classifier averages over; chosen on the validation split
+
+
+def scaled(glyphs: np.ndarray, factor: float) -> np.ndarray:
+    """The (N, 1, 28, 28) glyphs zoomed by `factor` about the centre (test-time augmentation)."""
+    m = cv2.getRotationMatrix2D((SIZE / 2 - 0.5, SIZE / 2 - 0.5), 0.0, factor)
+    out = np.empty_like(glyphs)
+    for i, g in enumerate(glyphs):
+        out[i, 0] = cv2.warpAffine(g[0], m, (SIZE, SIZE), flags=cv2.INTER_LINEAR, borderValue=0)
+    return out
+
+
+def with_views(predict, glyphs: np.ndarray) -> np.ndarray:
+    """Class probabilities averaged over the glyphs as they are and zoomed by each of TTA_SCALES."""
+    total = predict(glyphs)
+    for factor in TTA_SCALES:
+        total = total + predict(scaled(glyphs, factor))
+    return total / (1 + len(TTA_SCALES))

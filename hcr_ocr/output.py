@@ -21,6 +21,7 @@ def print_eval_report(report: EvalReport, console: Console) -> None:
     console.print(
         f"[bold]{report.model}[/bold] on {report.dataset} {report.split} ({report.n} images): "
         f"accuracy [bold]{report.accuracy:.4f}[/bold], macro F1 {report.macro_f1:.4f}"
+        + ("" if report.views else " (network alone, --no-views)")
     )
     table = Table(title="per class", show_edge=False, pad_edge=False)
     for name in ("class", "precision", "recall", "F1", "n"):

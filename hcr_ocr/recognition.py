@@ -14,6 +14,7 @@ import cv2
 import numpy as np
 
 from hcr_ocr.errors import CheckpointError
+from hcr_ocr.normalization import with_views
 from hcr_ocr.serialization import read_onnx_metadata
 
 
@@ -36,10 +37,13 @@ class OnnxClassifier:
         except cv2.error as err:
             raise CheckpointError(f"{self.path} could not be loaded by cv2.dnn") from err
 
-    def probabilities(self, glyphs: np.ndarray) -> np.ndarray:
-        """Softmax probabilities (N, classes) for float32 glyphs (N, 1, 28, 28)."""
+    def probabilities(self, glyphs: np.ndarray, views: bool = True) -> np.ndarray:
+        """Softmax probabilities (N, classes) for float32 glyphs (N, 1, 28, 28), averaged over the glyph as
+        it is and slightly zoomed in and out (`views`; see normalization.TTA_SCALES)."""
         if len(glyphs) == 0:
             return np.zeros((0, len(self.classes)), np.float32)
+        if views:
+            return with_views(lambda g: self.probabilities(g, views=False), glyphs)
         out = []
         for i in range(0, len(glyphs), self.batch_size):
             self.net.setInput(np.ascontiguousarray(glyphs[i : i + self.batch_size], dtype=np.float32))

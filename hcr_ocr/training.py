@@ -273,3 +273,68 @@ def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None
         pass
     export_onnx(model, best["meta"], onnx_path)
     return TrainResult(out, best_path, last_path, onnx_path, history, best_score, test_acc)
+
+
+def average_checkpoints(
+    paths: list[str | Path],
+    out: str | Path,
+    dataset: str = "emnist",
+    data_dir: str | None = None,
+    val_fraction: float = 0.1,
+    seed: int = 0,
+) -> dict:
+    """Average the weights of checkpoints from one run (stochastic weight averaging), re-estimate the batch-norm
+    statistics on training images, and save the result as out/best.pt and out/best.onnx if its class-balanced
+    validation accuracy beats every input's. Returns the validation scores; the test files are not used."""
+    ckpts = [load_checkpoint(p) for p in paths]
+    meta = ckpts[0]["meta"]
+    num_classes = len(meta["classes"])
+    full = datamod.load_split(dataset, "train", data_dir)
+    train_idx, val_idx = datamod.stratified_split(full.labels, val_fraction, seed)
+    x_val, y_val = full.images[val_idx], full.labels[val_idx]
+    scores = {}
+    for path, ckpt in zip(paths, ckpts, strict=True):
+        model = build_model(num_classes, meta["arch"])
+        model.load_state_dict(ckpt["state_dict"])
+        scores[str(path)] = _evaluate(model, x_val, y_val, num_classes, "cpu")["balanced_acc"]
+    averaged = {}
+    for name, tensor in ckpts[0]["state_dict"].items():
+        stack = torch.stack([c["state_dict"][name].float() for c in ckpts])
+        averaged[name] = stack.mean(0).to(tensor.dtype)
+    model = build_model(num_classes, meta["arch"])
+    model.load_state_dict(averaged)
+    # Batch-norm statistics of averaged weights are not the average of the statistics: measure them again.
+    gen = torch.Generator().manual_seed(seed)
+    sample = torch.from_numpy(
+        full.images[train_idx[torch.randperm(len(train_idx), generator=gen)[:20000].numpy()]]
+    )
+    for module in model.modules():
+        if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+            module.reset_running_stats()
+            module.momentum = None  # a plain average over the batches below
+    model.train()
+    with torch.no_grad():
+        for i in range(0, len(sample), 500):
+            model(sample[i : i + 500])
+    model.eval()
+    scores["average"] = _evaluate(model, x_val, y_val, num_classes, "cpu")["balanced_acc"]
+    if scores["average"] > max(v for k, v in scores.items() if k != "average"):
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        avg_meta = {
+            **meta,
+            "averaged_from": [str(p) for p in paths],
+            "val_balanced_acc": scores["average"],
+            "date": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        avg_meta.pop("test_accuracy", None)
+        try:
+            test = datamod.load_split(dataset, "test", data_dir)
+            avg_meta["test_accuracy"] = _evaluate(model, test.images, test.labels, num_classes, "cpu")["acc"]
+            avg_meta["test_n"] = len(test)
+        except datamod.DataError:
+            pass
+        save_checkpoint(out / "best.pt", state, avg_meta)
+        export_onnx(model, avg_meta, out / "best.onnx")
+    return scores
