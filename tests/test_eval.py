@@ -23,7 +23,9 @@ def test_emnist47_accuracy_floor(data_dir):
     shipped("emnist47.pt")
     report = eval_json("--dataset", "emnist", "--limit", str(SLICE), "--data-dir", str(data_dir))
     assert report["n"] == SLICE
-    assert report["accuracy"] >= 0.885  # measured 0.90x on this slice; see models/README.md
+    assert (
+        report["accuracy"] >= 0.90
+    )  # measured 0.9145 on this slice (0.9026 on all 18,800); models/README.md
     assert 0.0 < report["macro_f1"] <= 1.0
     assert len(report["per_class"]) == 47 and len(report["top_confusions"]) == 10
 
@@ -83,7 +85,7 @@ def test_corrupt_and_foreign_checkpoints_are_one_line(tmp_path, data_dir):
     bad.write_bytes(b"\x80\x04not a checkpoint at all")
     assert_one_line_error(run_cli("eval", "--model", str(bad), "--data-dir", str(data_dir)), "not a readable")
     truncated = tmp_path / "truncated.pt"
-    truncated.write_bytes(shipped("mnist.pt").read_bytes()[:5000])
+    truncated.write_bytes(shipped("emnist47.pt").read_bytes()[:5000])
     assert_one_line_error(
         run_cli("eval", "--model", str(truncated), "--data-dir", str(data_dir)), "truncated.pt"
     )
