@@ -328,7 +328,9 @@ def average_checkpoints(
             "val_balanced_acc": scores["average"],
             "date": datetime.now(UTC).isoformat(timespec="seconds"),
         }
-        avg_meta.pop("test_accuracy", None)
+        for stale in ("test_accuracy", "epoch", "val_acc"):
+            avg_meta.pop(stale, None)
+        avg_meta["averaged_epochs"] = [int(c["meta"].get("epoch", 0)) for c in ckpts]
         try:
             test = datamod.load_split(dataset, "test", data_dir)
             avg_meta["test_accuracy"] = _evaluate(model, test.images, test.labels, num_classes, "cpu")["acc"]

@@ -81,3 +81,24 @@ def test_resume_from_a_best_checkpoint_is_refused(tiny_run, data_dir, tmp_path):
     )
     assert proc.returncode == 2
     assert "no training state" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_average_of_checkpoints(tiny_run, data_dir, tmp_path):
+    out, _, _ = tiny_run
+    proc = run_cli(
+        "average",
+        str(out / "a" / "best.pt"),
+        str(out / "b" / "last.pt"),
+        "--dataset",
+        "mnist",
+        "--out",
+        str(tmp_path / "avg"),
+        "--data-dir",
+        str(data_dir),
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("class-balanced validation accuracy") == 3
+    written = (tmp_path / "avg" / "best.pt").exists()
+    assert written == ("wrote" in proc.stdout)
+    if written:
+        assert load_checkpoint(tmp_path / "avg" / "best.pt")["meta"]["averaged_epochs"] == [1, 1]
