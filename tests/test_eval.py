@@ -33,7 +33,7 @@ def test_emnist47_accuracy_floor(data_dir):
 def test_mnist_accuracy_floor(data_dir):
     shipped("mnist.pt")
     report = eval_json("--dataset", "mnist", "--limit", str(SLICE), "--data-dir", str(data_dir))
-    assert report["accuracy"] >= 0.993  # measured 0.99x on this slice
+    assert report["accuracy"] >= 0.995  # measured 0.9975 on this slice (0.9976 on all 10,000)
 
 
 def test_onnx_through_cv2_agrees_with_torch(data_dir):
