@@ -138,9 +138,11 @@ def average(
     )
     console = Console()
     for name, value in scores.items():
-        console.print(f"{name}: class-balanced validation accuracy {value:.4f}", highlight=False)
+        console.print(
+            f"{name}: class-balanced validation accuracy {value:.4f}", highlight=False, soft_wrap=True
+        )
     if scores["average"] > max(v for k, v in scores.items() if k != "average"):
-        console.print(f"wrote {out / 'best.pt'} and {out / 'best.onnx'}")
+        console.print(f"wrote {out / 'best.pt'} and {out / 'best.onnx'}", soft_wrap=True)
     else:
         console.print("the average is not better than its parts: nothing written")
 
