@@ -334,7 +334,7 @@ def bench_cmd(
     for path, by_engine in results.items():
         for name, r in by_engine.items():
             table.add_row(
-                path,
+                Path(path).name or path,
                 name,
                 str(r["images"]),
                 f"{r['cer']:.3f}",
