@@ -186,10 +186,6 @@ def _byclass_train_from_test(root: Path) -> tuple[np.ndarray, np.ndarray]:
     return images[keep], labels[keep]
 
 
-def class_counts(labels: np.ndarray, num_classes: int) -> np.ndarray:
-    return np.bincount(labels, minlength=num_classes)
-
-
 def stratified_split(labels: np.ndarray, val_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Indices (train, val) with `val_fraction` of every class in val, chosen by `seed`."""
     rng = np.random.default_rng(seed)

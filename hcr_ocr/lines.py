@@ -13,7 +13,7 @@ the image edge, or of a few specks, are dropped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -50,7 +50,6 @@ class TextLine:
     bottom: int
     body_height: float = 0.0  # typical height of the line's glyphs (capital or x-height, whichever dominates)
     baseline: float = 0.0
-    extra: dict = field(default_factory=dict)
 
     @property
     def x0(self) -> int:
