@@ -50,15 +50,22 @@ def estimate_skew(ink: np.ndarray, max_angle: float = MAX_ANGLE) -> float:
     return best_angle
 
 
-def rotate(img: np.ndarray, angle: float, fill: int = 0) -> np.ndarray:
-    """Rotate by `angle` degrees (counter-clockwise undoes text rising to the right), growing the canvas."""
-    if angle == 0.0:
-        return img
-    h, w = img.shape
+def rotation(shape: tuple[int, int], angle: float) -> tuple[np.ndarray, tuple[int, int]]:
+    """The affine matrix that levels text rising by `angle` degrees, and the (width, height) of the grown
+    canvas that holds the whole rotated page."""
+    h, w = shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
     cos, sin = abs(m[0, 0]), abs(m[0, 1])
     new_w, new_h = int(h * sin + w * cos + 0.5), int(h * cos + w * sin + 0.5)
     m[0, 2] += new_w / 2 - w / 2
     m[1, 2] += new_h / 2 - h / 2
+    return m, (new_w, new_h)
+
+
+def rotate(img: np.ndarray, angle: float, fill: int = 0) -> np.ndarray:
+    """Rotate by `angle` degrees (counter-clockwise undoes text rising to the right), growing the canvas."""
+    if angle == 0.0:
+        return img
+    m, (new_w, new_h) = rotation(img.shape, angle)
     interp = cv2.INTER_NEAREST if fill == 0 else cv2.INTER_LINEAR
     return cv2.warpAffine(img, m, (new_w, new_h), flags=interp, borderValue=fill)

@@ -19,7 +19,7 @@ import numpy as np
 from hcr_ocr import normalization
 from hcr_ocr.binarization import binarize
 from hcr_ocr.decoding import decode_word, line_metrics
-from hcr_ocr.deskew import estimate_skew, rotate
+from hcr_ocr.deskew import estimate_skew, rotate, rotation
 from hcr_ocr.glyphs import Glyph, find_glyphs, printed_runs, split_candidates
 from hcr_ocr.lines import Blob, TextLine, edge_blobs, find_blobs, find_lines, labels_touching, measure_line
 from hcr_ocr.loading import MAX_PIXELS, load_image
@@ -51,12 +51,7 @@ class _ToPage:
         self.width, self.height = w, h
         self.inverse = None
         if angle:
-            m = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
-            cos, sin = abs(m[0, 0]), abs(m[0, 1])
-            new_w, new_h = int(h * sin + w * cos + 0.5), int(h * cos + w * sin + 0.5)
-            m[0, 2] += new_w / 2 - w / 2
-            m[1, 2] += new_h / 2 - h / 2
-            self.inverse = cv2.invertAffineTransform(m)
+            self.inverse = cv2.invertAffineTransform(rotation(shape, angle)[0])
 
     def __call__(self, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
         x0, y0, x1, y1 = box
