@@ -90,7 +90,8 @@ def page_hocr(page) -> str:
 
 
 def draw_overlay(gray, page, path) -> None:
-    """A PNG of the page with line (blue), word (green) and character (red) boxes and the characters read."""
+    """A PNG of the page with line (blue), word (green) and character (red, orange when unsure) boxes and the
+    characters read above them; small pages are enlarged, and a white band on top holds the first labels."""
     import cv2
     import numpy as np
 
@@ -98,9 +99,12 @@ def draw_overlay(gray, page, path) -> None:
     scale = max(1.0, min(4.0, 240.0 / max(1, min(img.shape[:2]))))
     if scale > 1.0:  # small crops are enlarged so that the labels stay readable
         img = cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    top = 30  # a white band above the page, so that the labels of the first line are not cut off
+    img = cv2.copyMakeBorder(img, top, 0, 0, 0, cv2.BORDER_CONSTANT, value=(255, 255, 255))
 
     def box(b, colour, thickness):
-        x0, y0, x1, y1 = (int(round(v * scale)) for v in b)
+        x0, x1 = (int(round(v * scale)) for v in (b[0], b[2]))
+        y0, y1 = (int(round(v * scale)) + top for v in (b[1], b[3]))
         cv2.rectangle(img, (x0, y0), (x1 - 1, y1 - 1), colour, thickness)
         return x0, y0, x1, y1
 
