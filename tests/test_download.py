@@ -119,3 +119,22 @@ def test_missing_file_on_the_server(server, tmp_path):
     _, url = server
     with pytest.raises(DownloadError, match="HTTP 404"):
         download_file(url + "nothing.gz", tmp_path / "x", sha256(b""))
+
+
+def test_emnist_archive_members_are_checked(tmp_path):
+    """NIST's gzip.zip: every member the tool uses is pulled out, and those with a known sha256 are checked."""
+    import zipfile
+
+    from hcr_ocr.download import EMNIST_MEMBERS, extract_emnist
+
+    archive = tmp_path / "gzip.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for name in EMNIST_MEMBERS:
+            zf.writestr(f"gzip/{name}", b"not the real " + name.encode())
+    target = tmp_path / "emnist"
+    target.mkdir()
+    with pytest.raises(DownloadError, match="checksum mismatch for emnist-byclass-test"):
+        extract_emnist(archive, target)
+    (tmp_path / "broken.zip").write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(DownloadError, match="not a zip file"):
+        extract_emnist(tmp_path / "broken.zip", target)
