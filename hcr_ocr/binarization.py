@@ -5,7 +5,8 @@
 
 Steps: estimate the paper (a large morphological closing, then a blur) and divide it out, which flattens
 uneven light, shadows and grey or tinted paper; threshold the flattened page with Otsu, tempered by a local
-Sauvola threshold; remove specks; remove long thin ruled lines.
+Sauvola threshold; let fainter pixels join where they continue a clear stroke (hysteresis, for pencil and
+light pens); remove long thin ruled lines; remove specks. A page with too little contrast is blank.
 """
 
 from __future__ import annotations
