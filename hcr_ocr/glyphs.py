@@ -27,6 +27,7 @@ class Glyph:
     mask: np.ndarray  # uint8 crop of the bbox, 255 = ink
     punct: str = ""  # ".", ",", "-" when decided by shape, else ""
     has_dot: bool = False  # a dot was joined from above (i, j)
+    blobs: tuple[int, ...] = ()  # labels of the blobs it is made of
 
     @property
     def w(self) -> int:
@@ -123,7 +124,15 @@ def find_glyphs(blobs: list[Blob], labels: np.ndarray, line: TextLine) -> list[G
     groups, dotted = group_blobs(blobs, line.body_height)
     for group in groups:
         bbox, mask = _mask(labels, group)
-        glyphs.append(Glyph(bbox, mask, punctuation(bbox, line), has_dot=id(group[0]) in dotted))
+        glyphs.append(
+            Glyph(
+                bbox,
+                mask,
+                punctuation(bbox, line),
+                has_dot=id(group[0]) in dotted,
+                blobs=tuple(b.label for b in group),
+            )
+        )
     return glyphs
 
 

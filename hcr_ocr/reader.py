@@ -82,7 +82,7 @@ def drop_printed_labels(text_lines: list[TextLine], labels: np.ndarray) -> list[
     printed: set[int] = set()
     for tl in text_lines:
         for run in printed_runs(find_glyphs(tl.blobs, labels, tl)):
-            printed.update(int(v) for g in run for v in np.unique(labels[_box_slice(g)][g.mask > 0]))
+            printed.update(label for g in run for label in g.blobs)
             label_end = run[-1].bbox[2]  # what stands left of a label is form, not handwriting
             printed.update(b.label for b in tl.blobs if b.x1 <= label_end)
     if not printed or all(b.label in printed for tl in text_lines for b in tl.blobs):
@@ -95,11 +95,6 @@ def drop_printed_labels(text_lines: list[TextLine], labels: np.ndarray) -> list[
             measure_line(line)
             kept.append(line)
     return kept
-
-
-def _box_slice(g: Glyph) -> tuple[slice, slice]:
-    x0, y0, x1, y1 = g.bbox
-    return slice(y0, y1), slice(x0, x1)
 
 
 def _choose_splits(
