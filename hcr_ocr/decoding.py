@@ -53,6 +53,12 @@ def line_metrics(
         cap = max(body, (xh or 0) * 1.45)
     if xh is not None and xh > 0.85 * cap:
         xh = None  # the "small" letters are as tall as the capitals: no usable x-height
+    if xh is None:  # no a, e, n or r: the clearly shorter glyphs on the line (c, o, s, u, m, ...), when
+        # they are a good share of it (in capitals a few short glyphs are only a shaky hand)
+        seated_heights = [b[3] - b[1] for c, b in zip(labels, boxes, strict=True) if c not in DESCENDERS]
+        low = [h for h in seated_heights if h < 0.8 * cap]
+        if len(low) >= max(2, 0.3 * len(seated_heights)):
+            xh = float(np.median(low))
     seated = [((b[0] + b[2]) / 2, b[3]) for c, b in zip(labels, boxes, strict=True) if c not in DESCENDERS]
     slope, intercept = 0.0, baseline
     if len(seated) >= 3:

@@ -88,3 +88,17 @@ def test_line_metrics_from_known_glyphs():
     m = line_metrics(labels, bxs, body=30.0, baseline=100.0)
     assert m.cap_height == 40 and m.x_height == 26
     assert abs(m.baseline_at(70) - 100) < 1e-6
+
+
+def test_x_height_from_short_glyphs_when_no_a_e_n_r():
+    """'Pick up milk': no a, e, n or r on the line, yet c, u, m are clearly shorter than P, K and l."""
+    labels = ["P", "I", "C", "K", "U", "P", "M", "I", "L", "K"]
+    tops = [60, 60, 74, 60, 74, 74, 74, 60, 60, 60]
+    bottoms = [100, 100, 100, 100, 100, 112, 100, 100, 100, 100]
+    bxs = [(i * 30, t, i * 30 + 20, b) for i, (t, b) in enumerate(zip(tops, bottoms, strict=True))]
+    m = line_metrics(labels, bxs, body=40.0, baseline=100.0)  # no class tells the capital height: the body
+    assert m.cap_height == 40 and m.x_height == 26
+    capitals = line_metrics(
+        ["P", "I", "C", "K", "L"], [(0, 60, 20, 100)] * 4 + [(0, 74, 20, 100)], 40.0, 100.0
+    )
+    assert capitals.x_height is None  # one short glyph among capitals is not an x-height
