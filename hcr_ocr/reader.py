@@ -130,12 +130,16 @@ def read(
         return page
     angle = estimate_skew(ink)
     page.skew_degrees = angle
-    top_bottom, sides = (rotate(m, angle) for m in edge_blobs(ink))
-    ink = rotate(ink, angle)
+    blobs, labels = find_blobs(rotate(ink, angle))
+    height, width = labels.shape
+    if angle:  # the edges moved: find what touched them before the rotation
+        top_bottom, sides = (labels_touching(labels, rotate(m, angle)) for m in edge_blobs(ink))
+    else:
+        top_bottom = {b.label for b in blobs if b.y0 == 0 or b.y1 == height}
+        sides = {b.label for b in blobs if b.x0 == 0 or b.x1 == width}
     to_page = _ToPage(gray.shape, angle)
-    blobs, labels = find_blobs(ink)
-    blobs = drop_cut_off(blobs, labels_touching(labels, sides))
-    text_lines = find_lines(blobs, ink.shape, labels_touching(labels, top_bottom))
+    blobs = drop_cut_off(blobs, sides)
+    text_lines = find_lines(blobs, labels.shape, top_bottom)
 
     # Segment the whole page first, so that every glyph (and every candidate piece) goes in one batch.
     text_lines = drop_printed_labels(text_lines, labels)
