@@ -93,9 +93,9 @@ def _read_tesseract(image) -> str:
     return proc.stdout
 
 
-def run_engine(engine: str, items: list, model: str | Path | None = None) -> EngineRun:
-    """Read every image (a path or a grayscale array) with `hcr` (in this process) or `tesseract` (one
-    process per image)."""
+def run_engine(engine: str, items: list, model: str | Path | None = None, lexicon="shipped") -> EngineRun:
+    """Read every image (a path or a grayscale array) with `hcr` (in this process, with `lexicon` as in
+    `hcr_ocr.read`) or `tesseract` (one process per image)."""
     if engine == "tesseract":
         if not tesseract_available():
             raise HcrError("tesseract is not installed: run scripts/install-deps.sh tesseract")
@@ -106,7 +106,7 @@ def run_engine(engine: str, items: list, model: str | Path | None = None) -> Eng
         get_classifier(model)  # loading the model is not part of any image's time
 
         def reader(image) -> str:
-            return read(image, model=model).text
+            return read(image, model=model, lexicon=lexicon).text
     else:
         raise HcrError(f"unknown engine {engine!r}: choose hcr or tesseract")
     run = EngineRun(engine, [], [])
@@ -145,23 +145,25 @@ def score_texts(predicted: list[str], truth: list[str]) -> dict:
     }
 
 
-def bench(path: str | Path, engines: list[str], model: str | Path | None = None) -> dict:
+def bench(path: str | Path, engines: list[str], model: str | Path | None = None, lexicon="shipped") -> dict:
     """Scores of each engine on one set: {engine: {cer, cer_caseless, wer, exact_match, seconds_per_image}}."""
-    return bench_items(load_bench_set(path), engines, model)
+    return bench_items(load_bench_set(path), engines, model, lexicon)
 
 
-def bench_synthetic(n: int, seed: int, engines: list[str], model=None, data_dir=None) -> dict:
+def bench_synthetic(
+    n: int, seed: int, engines: list[str], model=None, data_dir=None, lexicon="shipped"
+) -> dict:
     """The same scores on n synthetic pages of EMNIST test ink (see hcr_ocr.synthetic)."""
     from hcr_ocr.synthetic import synthetic_pages
 
-    return bench_items(list(synthetic_pages(n, seed, data_dir)), engines, model)
+    return bench_items(list(synthetic_pages(n, seed, data_dir)), engines, model, lexicon)
 
 
-def bench_items(items: list, engines: list[str], model: str | Path | None = None) -> dict:
+def bench_items(items: list, engines: list[str], model: str | Path | None = None, lexicon="shipped") -> dict:
     truth = [t for _, t in items]
     out = {}
     for engine in engines:
-        run = run_engine(engine, items, model)
+        run = run_engine(engine, items, model, lexicon)
         scores = score_texts(run.texts, truth)
         scores["seconds_per_image"] = sum(run.seconds) / max(1, len(run.seconds))
         scores["failures"] = run.failures

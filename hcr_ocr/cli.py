@@ -37,6 +37,14 @@ DataDirOpt = Annotated[
     Path | None,
     typer.Option("--data-dir", help="Data folder (default: $HCR_OCR_DATA, ../shared/data, user cache)."),
 ]
+LexiconOpt = Annotated[
+    str,
+    typer.Option(
+        "--lexicon",
+        help="Word list that words are matched against: 'shipped' (English, 82k words by frequency), "
+        "the path of a list (one word per line, optional TAB count), or 'none'.",
+    ),
+]
 
 
 @app.command()
@@ -237,12 +245,14 @@ def read(
     out: Annotated[
         Path | None, typer.Option(help="Write one output file per image into this folder.")
     ] = None,
+    lexicon: LexiconOpt = "shipped",
 ) -> None:
     """Read the handwriting on images: lines, words and characters, with spaces and line breaks.
 
     Example: hcr-ocr read samples/paragraph.png --format json --overlay paragraph-overlay.png
     """
     from hcr_ocr.errors import ImageError
+    from hcr_ocr.lexicon import lexicon_from
     from hcr_ocr.output import FORMATS, draw_overlay, render
     from hcr_ocr.reader import get_classifier
     from hcr_ocr.reader import read as read_page
@@ -251,7 +261,8 @@ def read(
         raise HcrError(f"unknown --format {fmt!r}: choose text, json or hocr")
     if model is not None and model.suffix == ".pt":
         model = model.with_suffix(".onnx")  # the reader runs the ONNX export that sits beside a checkpoint
-    get_classifier(model)  # a bad model fails once, before any image
+    get_classifier(model)  # a bad model or word list fails once, before any image
+    words = lexicon_from(lexicon)
     several = len(images) > 1
     if out:
         out.mkdir(parents=True, exist_ok=True)
@@ -261,7 +272,7 @@ def read(
     for source in images:
         name = "stdin" if source == "-" else source
         try:
-            page = read_page(source, model=model, name=name)
+            page = read_page(source, model=model, name=name, lexicon=words)
         except ImageError as err:
             err_console.print(f"[red]error:[/red] {err}", highlight=False, soft_wrap=True)
             failed += 1
@@ -308,6 +319,7 @@ def bench_cmd(
     ] = 0,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic pages.")] = 0,
     data_dir: DataDirOpt = None,
+    lexicon: LexiconOpt = "shipped",
 ) -> None:
     """Character and word error rates, exact matches and seconds per image on sets with ground truth.
 
@@ -318,10 +330,13 @@ def bench_cmd(
     engines = [engine] + ([compare] if compare and compare != engine else [])
     if not paths and not synthetic:
         raise HcrError("give at least one folder to score, or --synthetic N")
-    results = {str(p): bench(p, engines, model) for p in paths or []}
+    from hcr_ocr.lexicon import lexicon_from
+
+    words = lexicon_from(lexicon)
+    results = {str(p): bench(p, engines, model, words) for p in paths or []}
     if synthetic:
         results[f"synthetic {synthetic} (seed {seed})"] = bench_synthetic(
-            synthetic, seed, engines, model, data_dir
+            synthetic, seed, engines, model, data_dir, words
         )
     if as_json:
         typer.echo(json.dumps(results))

@@ -45,6 +45,8 @@ class Char:
 class Word:
     chars: list[Char]
     bbox: BBox
+    from_lexicon: bool = False  # the text is an entry of the word list (see hcr_ocr.lexicon)
+    raw: str = ""  # the glyph-by-glyph reading, before the word list had its say
 
     @property
     def text(self) -> str:
@@ -59,6 +61,8 @@ class Word:
             "text": self.text,
             "bbox": list(self.bbox),
             "confidence": round(self.confidence, 4),
+            "lexicon": self.from_lexicon,
+            "raw": self.raw or self.text,
             "chars": [c.to_dict() for c in self.chars],
         }
 

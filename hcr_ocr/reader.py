@@ -21,6 +21,7 @@ from hcr_ocr.binarization import binarize
 from hcr_ocr.decoding import decode_word, line_metrics
 from hcr_ocr.deskew import estimate_skew, rotate, rotation
 from hcr_ocr.glyphs import Glyph, find_glyphs, printed_runs, split_candidates
+from hcr_ocr.lexicon import Edge, Lexicon, caseless, lexicon_from
 from hcr_ocr.lines import Blob, TextLine, edge_blobs, find_blobs, find_lines, labels_touching, measure_line
 from hcr_ocr.loading import MAX_PIXELS, load_image
 from hcr_ocr.page import Char, Line, Page, Word, union_bbox
@@ -112,13 +113,90 @@ def _choose_splits(
     return out
 
 
+def _decode(glyphs, probs, classes, metrics, starts_line) -> list[Char]:
+    """Decode a word's letter glyphs from their probabilities; punctuation glyphs keep their mark."""
+    letters = [g for g in glyphs if not g.punct]
+    decoded = iter(
+        decode_word(
+            np.asarray(probs).reshape(len(letters), len(classes)),
+            [g.bbox for g in letters],
+            classes,
+            metrics,
+            [g.has_dot for g in letters],
+            starts_line=starts_line,
+        )
+    )
+    chars = []
+    for g in glyphs:
+        if g.punct:
+            chars.append(Char(g.punct, g.bbox, 1.0, [(g.punct, 1.0)]))
+        else:
+            text, conf, alts = next(decoded)
+            chars.append(Char(text, g.bbox, conf, alts))
+    return chars
+
+
+def _read_word(glyphs, raw_glyphs, options, prob_of, classes, metrics, starts_line, lexicon) -> Word:
+    """A word's characters: the glyph-by-glyph reading, or the listed word that the glyphs (whole, cut or
+    joined) support nearly as well."""
+    raw_probs = [prob_of[id(g)] for g in raw_glyphs if not g.punct]
+    chars = _decode(raw_glyphs, raw_probs, classes, metrics, starts_line)
+    word = Word(chars, union_bbox([c.bbox for c in chars]))
+    word.raw = word.text
+    raw = "".join(c.text for g, c in zip(raw_glyphs, chars, strict=True) if not g.punct)
+    if lexicon is None or len(raw_probs) < 2 or any(ch.isdigit() for ch in raw):
+        return word
+    letters = [g for g in glyphs if not g.punct]
+    edges = []
+    for k, g in enumerate(letters):
+        edges.append(Edge(k, k + 1, caseless(prob_of[id(g)][None], classes), [g]))
+        for pieces in options.get(id(g), []):
+            edges.append(
+                Edge(k, k + 1, caseless(np.array([prob_of[id(p)] for p in pieces]), classes), pieces)
+            )
+    raw_score = float(caseless(np.array(raw_probs), classes).max(axis=1).sum())
+    match = lexicon.best_match(edges, len(letters) + 1, raw)
+    if not lexicon.accepts(match, raw_score):
+        return word
+    if match.word == raw.lower():
+        word.from_lexicon = True
+        return word
+    pieces = [p for e in match.path for p in e.key]
+    letter_of = {id(p): c for p, c in zip(pieces, match.word, strict=True)}
+    glyph_order = sorted(pieces + [g for g in glyphs if g.punct], key=lambda g: g.bbox[0])
+    masked = []
+    for p in pieces:
+        keep = np.array([k.lower() == letter_of[id(p)] for k in classes])
+        prob = np.where(keep, prob_of[id(p)], 0.0)
+        masked.append(prob / max(prob.sum(), 1e-9))
+    chars = _decode(glyph_order, masked, classes, metrics, starts_line)
+    for g, ch in zip(glyph_order, chars, strict=True):
+        if g.punct:
+            continue
+        c, prob = letter_of[id(g)], prob_of[id(g)]
+        ch.text = c.upper() if ch.text.isupper() else c
+        ch.confidence = float(sum(prob[i] for i, k in enumerate(classes) if k.lower() == c))
+        order = np.argsort(prob)[::-1][:3]
+        ch.alternatives = [(classes[j], float(prob[j])) for j in order]
+    return Word(chars, union_bbox([c.bbox for c in chars]), from_lexicon=True, raw=word.text)
+
+
+def _to_page_word(word: Word, to_page) -> Word:
+    for ch in word.chars:
+        ch.bbox = to_page(ch.bbox)
+    word.bbox = union_bbox([c.bbox for c in word.chars])
+    return word
+
+
 def read(
     source: str | Path | bytes | np.ndarray,
     model: str | Path | None = None,
     max_pixels: int = MAX_PIXELS,
     name: str | None = None,
+    lexicon: Lexicon | str | Path | None = "shipped",
 ) -> Page:
-    """Read the handwriting on one image. A blank page gives a Page with no lines."""
+    """Read the handwriting on one image. A blank page gives a Page with no lines. `lexicon`: the shipped
+    English word list, a Lexicon, the path of a word list, or None ("none") to read glyph by glyph."""
     start = time.perf_counter()
     classifier = get_classifier(model)
     gray = load_image(source, max_pixels)
@@ -156,34 +234,16 @@ def read(
     logp = {k: float(np.log(max(p.max(), 1e-9))) for k, p in prob_of.items()}
 
     classes = classifier.classes
+    lexicon = lexicon_from(lexicon)
     for tl, words in layout:
-        words = [_choose_splits(w, [options.get(id(g), []) for g in w], logp) for w in words]
-        labels_on_line = [classes[int(np.argmax(prob_of[id(g)]))] for w in words for g in w if not g.punct]
-        boxes_on_line = [g.bbox for w in words for g in w if not g.punct]
+        chosen = [_choose_splits(w, [options.get(id(g), []) for g in w], logp) for w in words]
+        labels_on_line = [classes[int(np.argmax(prob_of[id(g)]))] for w in chosen for g in w if not g.punct]
+        boxes_on_line = [g.bbox for w in chosen for g in w if not g.punct]
         metrics = line_metrics(labels_on_line, boxes_on_line, tl.body_height, tl.baseline)
         out_words = []
-        for wi, glyphs in enumerate(words):
-            letter_glyphs = [g for g in glyphs if not g.punct]
-            decoded = iter(
-                decode_word(
-                    np.array([prob_of[id(g)] for g in letter_glyphs]).reshape(
-                        len(letter_glyphs), len(classes)
-                    ),
-                    [g.bbox for g in letter_glyphs],
-                    classes,
-                    metrics,
-                    [g.has_dot for g in letter_glyphs],
-                    starts_line=wi == 0,
-                )
-            )
-            chars = []
-            for g in glyphs:
-                if g.punct:
-                    chars.append(Char(g.punct, to_page(g.bbox), 1.0, [(g.punct, 1.0)]))
-                else:
-                    text, conf, alts = next(decoded)
-                    chars.append(Char(text, to_page(g.bbox), conf, alts))
-            out_words.append(Word(chars, union_bbox([c.bbox for c in chars])))
+        for wi, (glyphs, raw_glyphs) in enumerate(zip(words, chosen, strict=True)):
+            word = _read_word(glyphs, raw_glyphs, options, prob_of, classes, metrics, wi == 0, lexicon)
+            out_words.append(_to_page_word(word, to_page))
         if out_words:
             page.lines.append(Line(out_words, union_bbox([w.bbox for w in out_words])))
     page.seconds = time.perf_counter() - start
