@@ -142,7 +142,8 @@ def printed_runs(glyphs: list[Glyph]) -> list[list[Glyph]]:
     them, or two closed by a colon. Handwriting is thinner or looser than that."""
     if len(glyphs) < 3:
         return []
-    tallest = max(g.h for g in glyphs)
+    # letter height of the line, without the form's rules and frame lines (tall thin strokes)
+    tallest = max((g.h for g in glyphs if g.w >= 0.15 * g.h), default=max(g.h for g in glyphs))
     bold = [g.h >= 0.3 * tallest and stroke_width(g.mask) >= 0.17 * g.h for g in glyphs]
     runs: list[list[Glyph]] = []
     current: list[Glyph] = []

@@ -76,6 +76,19 @@ def drop_cut_off(blobs: list[Blob], at_sides: set[int]) -> list[Blob]:
     return [b for b in blobs if b.label not in edge]
 
 
+def drop_frame_lines(blobs: list[Blob], height: int) -> list[Blob]:
+    """Leave out thin strokes that run from the top edge to the bottom edge and stand well above the other
+    ink: the frame of a form field cropped tight (too short to be found as a ruled line)."""
+    if len(blobs) < 2:
+        return blobs
+    typical = float(np.median([b.h for b in blobs]))
+
+    def frame(b: Blob) -> bool:
+        return b.y0 == 0 and b.y1 == height and b.w <= 0.2 * b.h and b.h >= 1.6 * typical
+
+    return [b for b in blobs if not frame(b)]
+
+
 def drop_printed_labels(text_lines: list[TextLine], labels: np.ndarray) -> list[TextLine]:
     """On a filled-in form, drop the printed labels (bold, tightly set runs) beside or above the
     handwriting, before words are split, so that the type's tight spacing doesn't set the word gaps.
@@ -216,7 +229,7 @@ def read(
         top_bottom = {b.label for b in blobs if b.y0 == 0 or b.y1 == height}
         sides = {b.label for b in blobs if b.x0 == 0 or b.x1 == width}
     to_page = _ToPage(gray.shape, angle)
-    blobs = drop_cut_off(blobs, sides)
+    blobs = drop_frame_lines(drop_cut_off(blobs, sides), height)
     text_lines = find_lines(blobs, labels.shape, top_bottom)
 
     # Segment the whole page first, so that every glyph (and every candidate piece) goes in one batch.
