@@ -172,4 +172,26 @@ def decode_word(
         order = np.argsort(probs[i])[::-1][:3]
         alternatives = [(classes[j], float(probs[i][j])) for j in order]
         chars.append((text, confs[i], alternatives))
-    return chars
+    texts = one_case([c[0] for c in chars], [c.isalpha() and c not in MERGED for c in labels])
+    return [(t, conf, alts) for t, (_, conf, alts) in zip(texts, chars, strict=True)]
+
+
+def one_case(texts: list[str], sure: list[bool]) -> list[str]:
+    """Words are written in small letters, Capitalised or in CAPITALS, not in a mix: the letters after the
+    first take the case most of them have (a letter whose class tells its case, `sure`, has two votes, one
+    sized from the line has one), and a word whose later letters are capitals is capitals throughout."""
+    later = [i for i in range(1, len(texts)) if texts[i].isalpha()]
+    if not later:
+        return texts
+    votes = {True: 0, False: 0}
+    for i in later:
+        votes[texts[i].isupper()] += 2 if sure[i] else 1
+    if votes[True] == votes[False]:
+        return texts
+    upper = votes[True] > votes[False]
+    out = list(texts)
+    for i in later:
+        out[i] = out[i].upper() if upper else out[i].lower()
+    if upper and out[0].isalpha():
+        out[0] = out[0].upper()
+    return out
