@@ -61,6 +61,13 @@ def train(
     resume: Annotated[Path | None, typer.Option(help="Continue from a last.pt.")] = None,
     data_dir: DataDirOpt = None,
     no_augment: Annotated[bool, typer.Option("--no-augment", help="Train without augmentation.")] = False,
+    low_res: Annotated[
+        float,
+        typer.Option(min=0.0, max=1.0, help="Share of each batch also shown shrunk, binarised and enlarged."),
+    ] = 0.0,
+    init: Annotated[
+        Path | None, typer.Option(help="Start from the weights of this checkpoint (fine-tune).")
+    ] = None,
     device: Annotated[str, typer.Option(help="cpu or cuda.")] = "cpu",
 ) -> None:
     """Train the character CNN; writes best.pt, last.pt, best.onnx, history.json, accuracy.png, loss.png.
@@ -85,6 +92,8 @@ def train(
         data_dir=str(data_dir) if data_dir else None,
         resume=str(resume) if resume else None,
         augment=not no_augment,
+        low_res=low_res,
+        init=str(init) if init else None,
         arch={**DEFAULT_ARCH, "width": width},
         device=device,
     )

@@ -6,7 +6,7 @@
 
 A stratified, seeded validation split is held out of the training files; the test files are only scored at
 the end, never used to choose anything. Batches are drawn class-balanced and augmented on the fly (rotation,
-scale, shear, translation, stroke thickness). The output folder gets best.pt, last.pt, best.onnx,
+scale, shear, translation, stroke thickness; optionally coarse low-resolution copies). The output folder gets best.pt, last.pt, best.onnx,
 history.json, accuracy.png and loss.png. Same seed, same data, same numbers.
 """
 
@@ -47,6 +47,8 @@ class TrainConfig:
     resume: str | None = None
     balanced: bool = True
     augment: bool = True
+    low_res: float = 0.0  # share of each batch also seen as if written small and scanned coarsely
+    init: str | None = None  # start from the weights of this checkpoint (fine-tuning)
     arch: dict = field(default_factory=lambda: dict(DEFAULT_ARCH))
     device: str = "cpu"
 
@@ -89,6 +91,28 @@ def augment(x: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
     x = torch.where(thicker, x + amount * (thick - x), x)
     x = torch.where(thinner, x + 0.6 * amount * (thin - x), x)
     return x.clamp_(0, 1)
+
+
+def low_resolution(x: torch.Tensor, gen: torch.Generator, share: float) -> torch.Tensor:
+    """A `share` of the glyphs as the reader sees small handwriting (a letter 10-22 px tall in a phone photo
+    or a form scan): shrunk, thresholded to a binary mask, smoothed and enlarged back to 28x28."""
+    n = x.shape[0]
+    pick = torch.rand(n, generator=gen) < share
+    if not pick.any():
+        return x
+    size = int(torch.randint(12, 27, (1,), generator=gen))  # the 28-px frame at this size
+    small = F.interpolate(x[pick], size=(size, size), mode="area")
+    top = small.amax(dim=(2, 3), keepdim=True)
+    cut = (0.2 + 0.3 * torch.rand(int(pick.sum()), 1, 1, 1, generator=gen).to(x.device)) * top
+    binary = (small > cut).float()
+    kernel = torch.tensor([0.107, 0.786, 0.107], device=x.device)  # a Gaussian of sigma 0.5, as the reader
+    kernel = (kernel[:, None] * kernel[None, :]).view(1, 1, 3, 3)
+    smooth = F.conv2d(F.pad(binary, (1, 1, 1, 1)), kernel)
+    big = F.interpolate(smooth, size=(28, 28), mode="bicubic", align_corners=False).clamp(0, None)
+    top = big.amax(dim=(2, 3), keepdim=True).clamp_min(1e-6)
+    x = x.clone()
+    x[pick] = (big / top).clamp(0, 1)
+    return x
 
 
 def one_cycle_lr(step: int, total_steps: int, peak: float, warmup: float = 0.2) -> float:
@@ -156,7 +180,16 @@ def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None
     x_train, y_train = full.images[train_idx], full.labels[train_idx]
     x_val, y_val = full.images[val_idx], full.labels[val_idx]
 
+    start_weights = None
+    if config.init:
+        start = load_checkpoint(config.init)
+        if start["meta"].get("classes") != classes:
+            raise CheckpointError(f"{config.init} was trained on other classes than {config.dataset}")
+        config.arch = dict(start["meta"].get("arch", config.arch))  # fine-tuning keeps its shape
+        start_weights = start["state_dict"]
     model = build_model(num_classes, config.arch).to(device)
+    if start_weights is not None:
+        model.load_state_dict(start_weights)
     opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
     steps_per_epoch = math.ceil(len(y_train) / config.batch_size)
     total_steps = config.epochs * steps_per_epoch
@@ -201,6 +234,8 @@ def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None
             xb, yb = x_train_t[idx].to(device), y_train_t[idx].to(device)
             if config.augment:
                 xb = augment(xb, gen)
+            if config.low_res:
+                xb = low_resolution(xb, gen, config.low_res)
             logits = model(xb)
             loss = F.cross_entropy(logits, soft_targets(yb, num_classes, config.label_smoothing))
             for group in opt.param_groups:

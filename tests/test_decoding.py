@@ -102,3 +102,17 @@ def test_x_height_from_short_glyphs_when_no_a_e_n_r():
         ["P", "I", "C", "K", "L"], [(0, 60, 20, 100)] * 4 + [(0, 74, 20, 100)], 40.0, 100.0
     )
     assert capitals.x_height is None  # one short glyph among capitals is not an x-height
+
+
+def test_one_case_per_word():
+    from hcr_ocr.decoding import one_case
+
+    # a capital R among sure small letters is a misread size: the word is in small letters
+    assert "".join(one_case(list("JebRa"), [False, True, True, True, True])) == "Jebra"
+    # small h/f/a among capitals: the word is in capitals, its first letter too
+    assert "".join(one_case(list("hNTONY"), [True, True, True, False, True, True])) == "HNTONY"
+    assert "".join(one_case(list("CLaVIS"), [False, False, True, False, False, False])) == "CLAVIS"
+    # Capitalised words and digits are left alone; a tie changes nothing
+    assert one_case(list("Paris"), [False, True, True, False, False]) == list("Paris")
+    assert one_case(list("b2"), [True, False]) == list("b2")
+    assert one_case(list("aBc"), [True, True, True]) == list("aBc")

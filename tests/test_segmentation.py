@@ -101,3 +101,17 @@ def test_dot_of_an_i_joins_its_stem_and_a_full_stop_is_punctuation():
     assert glyphs[0].has_dot and glyphs[0].h > 35
     assert [g.punct for g in glyphs] == ["", "", "."]
     assert punctuation(glyphs[2].bbox, lines[0]) == "."
+
+
+def test_frame_strokes_of_a_tight_field_crop_are_dropped():
+    from hcr_ocr.lines import Blob
+    from hcr_ocr.reader import drop_frame_lines
+
+    letters = [Blob(i + 1, 20 + 15 * i, 10, 30 + 15 * i, 25, 80) for i in range(4)]
+    frame = Blob(9, 100, 0, 102, 36, 72)  # top edge to bottom edge, thin, twice the letters' height
+    short_bar = Blob(10, 120, 0, 122, 20, 40)  # thin but not edge to edge: an I or l
+    kept = drop_frame_lines([*letters, frame, short_bar], height=36)
+    assert [b.label for b in kept] == [1, 2, 3, 4, 10]
+    # in a crop as tall as its letters, an edge-to-edge stroke is a letter
+    tall_letters = [Blob(i + 1, 20 + 15 * i, 0, 30 + 15 * i, 36, 80) for i in range(3)]
+    assert len(drop_frame_lines([*tall_letters, Blob(9, 80, 0, 82, 36, 72)], height=36)) == 4
