@@ -159,6 +159,27 @@ def load_split(
     )
 
 
+def true_characters(split: str = "test", data_dir: str | Path | None = None) -> list[str]:
+    """For each derived47 image of `split`, its character with the case it was written in, where its
+    provenance names a byclass image (the byclass labels keep c and C apart); "" where it does not."""
+    root = find_data_dir(data_dir)
+    provenance = root / "emnist" / "emnist-derived47-provenance.tsv.gz"
+    _, labels_path = _split_files(root, "emnist-byclass", "test")
+    if not provenance.exists():
+        raise DataError(f"{provenance} is missing")
+    byclass = read_idx(labels_path)
+    chars: dict[int, str] = {}
+    with gzip.open(provenance, "rt") as f:
+        next(f)
+        for line in f:
+            fields = line.rstrip("\n").split("\t")
+            if fields[0] != split:
+                continue
+            sources = [int(s.split(":")[1]) for s in fields[4].split(",") if s.startswith("byclass_test:")]
+            chars[int(fields[1])] = BYCLASS62[int(byclass[sources[0]])] if sources else ""
+    return [chars.get(i, "") for i in range(max(chars, default=-1) + 1)]
+
+
 def _byclass_train_from_test(root: Path) -> tuple[np.ndarray, np.ndarray]:
     """Official byclass train where present; otherwise byclass-test minus every image in derived47-test,
     so that a 62-class model can still be scored fairly on derived47-test."""

@@ -161,7 +161,16 @@ def printed_runs(glyphs: list[Glyph]) -> list[list[Glyph]]:
         current = [g] if is_bold else []
     if len(current) >= 3:
         runs.append(current)
-    return runs
+    return [run for run in runs if _stands_as_label(run, glyphs)]
+
+
+def _stands_as_label(run: list[Glyph], glyphs: list[Glyph]) -> bool:
+    """A label opens its line (at most two stray marks before it) and stands apart from what follows;
+    a tight run inside a line of handwriting is only neat writing."""
+    first = next(i for i, g in enumerate(glyphs) if g is run[0])
+    after = [g for g in glyphs if g.bbox[0] >= run[-1].bbox[2]]
+    height = max(g.h for g in run)
+    return first <= 2 and (not after or after[0].bbox[0] - run[-1].bbox[2] >= 0.8 * height)
 
 
 def split_candidates(glyph: Glyph, letter_width: float, max_cuts: int = 3) -> list[list[Glyph]]:

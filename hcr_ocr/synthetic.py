@@ -4,10 +4,13 @@
     for image, text in synthetic_pages(20, seed=0):      # uint8 grayscale page, its ground truth
         ...
 
-Each page has 2-4 lines of 2-4 words: common English words in lower case, Capitalised or CAPITALS, and
-numbers. Every letter is a different writer's glyph, scaled to its size on the line (x-height letters
-smaller, descenders hanging below the baseline), with uneven letter spacing, some touching pairs and a
-jittered baseline. Pages are rebuilt at run time from the data folder and never stored.
+Each page has 2-4 lines of 2-4 words: words from the shipped English word list (its 3,000 commonest of two
+letters or more) in lower case, Capitalised or CAPITALS, and numbers. Every letter is a different writer's
+glyph of that very character: where the provenance of a derived47 image names a byclass image, its case is
+known, so a small "o" is drawn from small o's (the 47 classes merge o and O). Glyphs are scaled to their size
+on the line (x-height letters smaller, descenders hanging below the baseline), with uneven letter spacing,
+some touching pairs and a jittered baseline. Pages are rebuilt at run time from the data folder and never
+stored.
 """
 
 from __future__ import annotations
@@ -17,28 +20,36 @@ from collections.abc import Iterator
 import cv2
 import numpy as np
 
-from hcr_ocr.data import load_split
+from hcr_ocr.data import load_split, true_characters
+from hcr_ocr.lexicon import Lexicon
 
-WORDS = (  # noqa: SIM905  (a paragraph of words reads better than a list literal)
-    "the and that have with this from they will would there their what about which when make like time just "
-    "know take people into year your good some could them other than then look only come over think also back "
-    "after work first well even want because give most day find thing tell very hand high keep last long great "
-    "house world school point right water night small place word number paper story light south north market "
-    "garden river letter bread apple green black white table window dinner friend family money music summer"
-).split()
+COMMON_WORDS = 3000  # the page's words are drawn from this many of the commonest listed words
+MIN_POOL = 10  # glyphs of one exact character needed to draw from them rather than from its class
 X_HEIGHT = set("acemnorsuvwxz")
 DESCENDERS = set("gjpqy")
 CAP = 34  # capital height in pixels
 
 
-def _glyph_bank(data_dir=None) -> tuple[dict[str, np.ndarray], str]:
+def _glyph_bank(data_dir=None) -> dict[str, np.ndarray]:
+    """Test glyphs by character: the exact character (case included) where it is known and common enough,
+    else the class (merged capital and small form)."""
     test = load_split("emnist", "test", data_dir)
     bank = {c: test.images[test.labels == i, 0] for i, c in enumerate(test.classes)}
-    return bank, test.classes
+    true = np.array(true_characters("test", data_dir))
+    for ch in set(true) - {""}:
+        pool = test.images[true == ch, 0]
+        if len(pool) >= MIN_POOL:
+            bank[ch] = pool
+    return bank
 
 
-def _class_of(ch: str, classes: str) -> str:
-    return ch if ch in classes else ch.upper()
+def _common_words() -> list[str]:
+    words = sorted(Lexicon.shipped().prior.items(), key=lambda kv: -kv[1])
+    return [w for w, _ in words if len(w) >= 2][:COMMON_WORDS]
+
+
+def _pool(ch: str, bank: dict[str, np.ndarray]) -> np.ndarray:
+    return bank[ch] if ch in bank else bank[ch.upper()]
 
 
 def _ink(glyph: np.ndarray, height: int) -> np.ndarray:
@@ -50,7 +61,7 @@ def _ink(glyph: np.ndarray, height: int) -> np.ndarray:
     return cv2.resize(crop, (width, height), interpolation=cv2.INTER_LINEAR)
 
 
-def _text(rng: np.random.Generator) -> str:
+def _text(rng: np.random.Generator, vocabulary: list[str]) -> str:
     lines = []
     for _ in range(rng.integers(2, 5)):
         words = []
@@ -59,7 +70,7 @@ def _text(rng: np.random.Generator) -> str:
             if kind < 0.15:
                 words.append(str(rng.integers(1, 10 ** rng.integers(1, 5))))
                 continue
-            word = str(rng.choice(WORDS))
+            word = str(rng.choice(vocabulary))
             if kind < 0.3:
                 word = word.upper()
             elif kind < 0.5:
@@ -69,7 +80,7 @@ def _text(rng: np.random.Generator) -> str:
     return "\n".join(lines)
 
 
-def render_page(text: str, bank: dict[str, np.ndarray], classes: str, rng: np.random.Generator) -> np.ndarray:
+def render_page(text: str, bank: dict[str, np.ndarray], rng: np.random.Generator) -> np.ndarray:
     lines = text.split("\n")
     width = max(len(line) for line in lines) * CAP + 4 * CAP
     page = np.zeros((len(lines) * 2 * CAP + 2 * CAP, width), np.float32)
@@ -80,7 +91,7 @@ def render_page(text: str, bank: dict[str, np.ndarray], classes: str, rng: np.ra
             if ch == " ":
                 x += int(CAP * rng.uniform(0.7, 1.0))
                 continue
-            pool = bank[_class_of(ch, classes)]
+            pool = _pool(ch, bank)
             glyph = pool[rng.integers(len(pool))]
             small = ch in X_HEIGHT or ch in DESCENDERS
             height = (
@@ -105,8 +116,8 @@ def render_page(text: str, bank: dict[str, np.ndarray], classes: str, rng: np.ra
 
 def synthetic_pages(n: int, seed: int = 0, data_dir=None) -> Iterator[tuple[np.ndarray, str]]:
     """n (page, ground truth) pairs, the same for the same seed."""
-    bank, classes = _glyph_bank(data_dir)
+    bank, vocabulary = _glyph_bank(data_dir), _common_words()
     rng = np.random.default_rng(seed)
     for _ in range(n):
-        text = _text(rng)
-        yield render_page(text, bank, classes, rng), text
+        text = _text(rng, vocabulary)
+        yield render_page(text, bank, rng), text
