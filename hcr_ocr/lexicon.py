@@ -1,11 +1,12 @@
 """Stage 8, words: a word list with frequencies, and the search that reads a word's glyphs as a listed word
 when the classifier's evidence allows it.
 
-    from hcr_ocr.lexicon import Lexicon, WordLattice
+    from hcr_ocr.lexicon import Edge, Lexicon
     lexicon = Lexicon.shipped()                    # or Lexicon.load("names.txt")
-    lattice = WordLattice(edges, n_nodes)          # ways to read the word: glyphs, their pieces, merges
-    match = lexicon.best_match(lattice, raw_text, raw_score)
+    edges = [Edge(0, 1, logp, glyph), ...]         # ways to read the word: glyphs, their pieces, joins
+    match = lexicon.best_match(edges, n_nodes, raw_text)
     match.word, match.path                          # "into", the edges it used
+    lexicon.accepts(match, raw_logp)               # close enough to the glyph-by-glyph reading?
 
 The search is caseless: each glyph's 47 class probabilities become 36 (a-z, 0-9) by adding a letter's
 capital and small forms. Candidates are the listed words within a few edits of the raw reading (rapidfuzz);
@@ -33,6 +34,7 @@ SHIPPED = Path(__file__).resolve().parent / "resources" / "english-words.tsv.gz"
 MAX_LOSS = 3.0  # nats the listed word may lose against the raw reading
 PRIOR_WEIGHT = 0.15  # weight of log(word frequency / frequency of the commonest word)
 CANDIDATES = 40  # listed words scored per word read
+LETTER_BONUS = 0.5  # added per letter, so that readings with more or fewer cuts compare fairly
 
 
 def caseless(probs: np.ndarray, classes: str) -> np.ndarray:
@@ -135,11 +137,13 @@ class Lexicon:
                     best = m
         return best
 
-    def accepts(self, match: Match | None, raw_score: float) -> bool:
-        """Is the listed word close enough in evidence to the raw reading to replace it?"""
-        return (
-            match is not None and match.score + PRIOR_WEIGHT * self.prior[match.word] >= raw_score - MAX_LOSS
-        )
+    def accepts(self, match: Match | None, raw_logp: np.ndarray) -> bool:
+        """Is the listed word close enough in evidence to the raw reading (its glyphs' caseless
+        log-probabilities, (n, 36)) to replace it?"""
+        if match is None:
+            return False
+        raw_score = float(raw_logp.max(axis=1).sum()) + LETTER_BONUS * len(raw_logp)
+        return match.score + PRIOR_WEIGHT * self.prior[match.word] >= raw_score - MAX_LOSS
 
 
 def lexicon_from(choice: Lexicon | str | Path | None) -> Lexicon | None:
@@ -194,7 +198,7 @@ def _score_words(words: list[str], edges: list[Edge], n_nodes: int) -> list[Matc
                 before = score[node, j]
                 if not np.isfinite(before).any():
                     continue
-                gain = sum(e.logp[t, letters[:, j + t]] for t in range(k))
+                gain = sum(e.logp[t, letters[:, j + t]] for t in range(k)) + LETTER_BONUS * k
                 total = before + gain
                 better = total > score[e.end, j + k]
                 if better.any():

@@ -167,9 +167,8 @@ def _read_word(glyphs, raw_glyphs, options, prob_of, classes, metrics, starts_li
             edges.append(
                 Edge(k, k + 1, caseless(np.array([prob_of[id(p)] for p in pieces]), classes), pieces)
             )
-    raw_score = float(caseless(np.array(raw_probs), classes).max(axis=1).sum())
     match = lexicon.best_match(edges, len(letters) + 1, raw)
-    if not lexicon.accepts(match, raw_score):
+    if not lexicon.accepts(match, caseless(np.array(raw_probs), classes)):
         return word
     if match.word == raw.lower():
         word.from_lexicon = True
