@@ -21,7 +21,18 @@ SHORT_WHEN_SMALL = set("CJMOPSUVWXYZ")  # small forms start at the x-height line
 X_HEIGHT_SMALL = set("aenr")  # small letters with neither ascender nor descender
 TALL = set("0123456789ABDEFGHNQRTbdfhk")  # glyphs as tall as a capital
 BARS = set("IL1")  # a bare vertical stroke is one of these, decided by the word around it
-DIGIT_FOR_LETTER = {"O": "0", "I": "1", "L": "1", "Z": "2", "S": "5", "B": "8", "g": "9", "q": "9", "G": "6"}
+DIGIT_FOR_LETTER = {
+    "O": "0",
+    "I": "1",
+    "L": "1",
+    "Z": "2",
+    "S": "5",
+    "B": "8",
+    "g": "9",
+    "q": "9",
+    "G": "6",
+    "Y": "4",
+}
 LETTER_FOR_DIGIT = {"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "9": "g", "6": "G"}
 LOOKALIKES = set(DIGIT_FOR_LETTER) | set(LETTER_FOR_DIGIT)
 

@@ -116,3 +116,9 @@ def test_one_case_per_word():
     assert one_case(list("Paris"), [False, True, True, False, False]) == list("Paris")
     assert one_case(list("b2"), [True, False]) == list("b2")
     assert one_case(list("aBc"), [True, True, True]) == list("aBc")
+
+
+def test_y_among_digits_is_a_four():
+    assert text_of("Y024", "TTTT") == "4024"
+    assert text_of("Y7", "TT") == "47"
+    assert text_of("YES", "TTT") == "YES"
