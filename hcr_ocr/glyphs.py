@@ -122,16 +122,14 @@ def punctuation(bbox: tuple[int, int, int, int], line: TextLine) -> str:
 def find_glyphs(blobs: list[Blob], labels: np.ndarray, line: TextLine) -> list[Glyph]:
     glyphs = []
     groups, dotted = group_blobs(blobs, line.body_height)
+    body = line.body_height
     for group in groups:
         bbox, mask = _mask(labels, group)
+        mark = punctuation(bbox, line)
+        if not mark and bbox[3] - bbox[1] < 0.3 * body and bbox[2] - bbox[0] < 0.3 * body:
+            continue  # a speck or stray dot in mid air: no letter is that small
         glyphs.append(
-            Glyph(
-                bbox,
-                mask,
-                punctuation(bbox, line),
-                has_dot=id(group[0]) in dotted,
-                blobs=tuple(b.label for b in group),
-            )
+            Glyph(bbox, mask, mark, has_dot=id(group[0]) in dotted, blobs=tuple(b.label for b in group))
         )
     return glyphs
 
