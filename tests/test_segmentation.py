@@ -115,3 +115,11 @@ def test_frame_strokes_of_a_tight_field_crop_are_dropped():
     # in a crop as tall as its letters, an edge-to-edge stroke is a letter
     tall_letters = [Blob(i + 1, 20 + 15 * i, 0, 30 + 15 * i, 36, 80) for i in range(3)]
     assert len(drop_frame_lines([*tall_letters, Blob(9, 80, 0, 82, 36, 72)], height=36)) == 4
+
+
+def test_a_speck_in_mid_air_is_no_letter():
+    page = page_with_words([3])
+    cv2.circle(page, (30, 52), 2, 20, -1)  # a stray dot before the word, halfway up the letters
+    lines, labels = segment(page)
+    glyphs = find_glyphs(lines[0].blobs, labels, lines[0])
+    assert len(glyphs) == 3 and all(g.h > 25 for g in glyphs)
