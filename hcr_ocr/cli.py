@@ -138,27 +138,30 @@ def train(
 @app.command()
 def average(
     checkpoints: Annotated[
-        list[Path], typer.Argument(help="Checkpoints of one run (best.pt, last.pt, ...).")
+        list[Path], typer.Argument(help="Checkpoints of one network (best.pt, last.pt, ...).")
     ],
     out: Annotated[Path, typer.Option(help="Folder for best.pt and best.onnx of the average.")],
     dataset: DatasetOpt = "emnist",
     data_dir: DataDirOpt = None,
+    always: Annotated[
+        bool, typer.Option("--always", help="Write the average even if it does not beat each on validation.")
+    ] = False,
 ) -> None:
-    """Average the weights of checkpoints from one run; keep the average if it beats each on validation.
+    """Average the weights of checkpoints of one network; keep the average if it beats each on validation.
 
     Example: hcr-ocr average runs/a/best.pt runs/a/last.pt --out runs/a-avg
     """
     from hcr_ocr.training import average_checkpoints
 
     scores = average_checkpoints(
-        [str(c) for c in checkpoints], out, dataset, str(data_dir) if data_dir else None
+        [str(c) for c in checkpoints], out, dataset, str(data_dir) if data_dir else None, always=always
     )
     console = Console()
     for name, value in scores.items():
         console.print(
             f"{name}: class-balanced validation accuracy {value:.4f}", highlight=False, soft_wrap=True
         )
-    if scores["average"] > max(v for k, v in scores.items() if k != "average"):
+    if always or scores["average"] > max(v for k, v in scores.items() if k != "average"):
         console.print(f"wrote {out / 'best.pt'} and {out / 'best.onnx'}", soft_wrap=True)
     else:
         console.print("the average is not better than its parts: nothing written")
