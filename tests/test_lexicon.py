@@ -107,10 +107,10 @@ def test_read_with_and_without_a_word_list(tmp_path):
         ("qullt", False, "qullt"),
         ("hodgo", False, "hodgo"),
     ]
-    assert words() == [("Jebra", False, "Jebra"), ("quilt", True, "qullt"), ("hedge", True, "hodgo")]
+    assert words() == [("Zebra", True, "Jebra"), ("quilt", True, "qullt"), ("hedge", True, "hodgo")]
     mine = tmp_path / "mine.txt"
-    mine.write_text("zebra\nquilt\nhedge\n")
-    assert [w[0] for w in words("--lexicon", str(mine))] == ["Zebra", "quilt", "hedge"]
+    mine.write_text("zebra\nquilt\n")  # a list of its own: only its words are used
+    assert [w[0] for w in words("--lexicon", str(mine))] == ["Zebra", "quilt", "hodgo"]
     assert_one_line_error(
         run_cli("read", image, "--lexicon", str(tmp_path / "missing.txt")), "no such word list"
     )
