@@ -134,6 +134,14 @@ def find_glyphs(blobs: list[Blob], labels: np.ndarray, line: TextLine) -> list[G
     return glyphs
 
 
+def drop_leading_stops(glyphs: list[Glyph]) -> list[Glyph]:
+    """A full stop or comma before a word's first letter is a speck: they follow words, not lead them."""
+    first = 0
+    while first < len(glyphs) and glyphs[first].punct in (".", ","):
+        first += 1
+    return glyphs[first:]
+
+
 def printed_runs(glyphs: list[Glyph]) -> list[list[Glyph]]:
     """Runs of bold, tightly set type in a line of glyphs, as in a form's printed labels (NOM :, Name:):
     letters with strokes over a sixth of their height and gaps under a quarter of it, three or more of

@@ -20,7 +20,7 @@ from hcr_ocr import normalization
 from hcr_ocr.binarization import binarize
 from hcr_ocr.decoding import decode_word, line_metrics
 from hcr_ocr.deskew import estimate_skew, rotate, rotation
-from hcr_ocr.glyphs import Glyph, find_glyphs, printed_runs, split_candidates
+from hcr_ocr.glyphs import Glyph, drop_leading_stops, find_glyphs, printed_runs, split_candidates
 from hcr_ocr.lexicon import Edge, Lexicon, caseless, lexicon_from
 from hcr_ocr.lines import Blob, TextLine, edge_blobs, find_blobs, find_lines, labels_touching, measure_line
 from hcr_ocr.loading import MAX_PIXELS, load_image
@@ -235,7 +235,7 @@ def read(
     text_lines = drop_printed_labels(text_lines, labels)
     layout = []  # per line: (line, [word glyph lists])
     for tl in text_lines:
-        words = [find_glyphs(word_blobs, labels, tl) for word_blobs in split_words(tl)]
+        words = [drop_leading_stops(find_glyphs(word_blobs, labels, tl)) for word_blobs in split_words(tl)]
         layout.append((tl, [w for w in words if w]))
     letters = [g for _, words in layout for w in words for g in w if not g.punct]
     letter_width = float(np.median([g.w for g in letters])) if letters else 0.0

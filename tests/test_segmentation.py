@@ -123,3 +123,13 @@ def test_a_speck_in_mid_air_is_no_letter():
     lines, labels = segment(page)
     glyphs = find_glyphs(lines[0].blobs, labels, lines[0])
     assert len(glyphs) == 3 and all(g.h > 25 for g in glyphs)
+
+
+def test_a_full_stop_does_not_open_a_word():
+    from hcr_ocr.glyphs import Glyph, drop_leading_stops
+
+    mark = np.full((3, 3), 255, np.uint8)
+    stop, comma = Glyph((0, 27, 3, 30), mark, "."), Glyph((4, 27, 7, 32), mark, ",")
+    letter, end = Glyph((10, 0, 26, 30), mark), Glyph((30, 27, 33, 30), mark, ".")
+    assert drop_leading_stops([stop, comma, letter, end]) == [letter, end]
+    assert drop_leading_stops([letter, end]) == [letter, end]
