@@ -211,21 +211,53 @@ def split_candidates(glyph: Glyph, letter_width: float, max_cuts: int = 3) -> li
     return options
 
 
+def oversegment(glyph: Glyph, letter_width: float) -> tuple[list[int], dict[tuple[int, int], Glyph]]:
+    """Cut a glyph that may hold several touching letters at the valleys of its column profile, more
+    finely than letters are wide, and return the cut columns (0 and the width included) with every run of
+    one to three neighbouring pieces as a glyph, keyed by (first cut, last cut). ([0, w], {}) when the glyph
+    is about one letter wide."""
+    w = glyph.w
+    if glyph.punct or w < 1.3 * letter_width:
+        return [0, w], {}
+    profile = np.convolve((glyph.mask > 0).sum(axis=0).astype(float), [0.25, 0.5, 0.25], mode="same")
+    spacing = max(2, int(0.3 * letter_width))
+    valleys = [
+        x
+        for x in range(spacing, w - spacing)
+        if profile[x] <= profile[x - 1] and profile[x] <= profile[x + 1]
+    ]
+    cuts: list[int] = []
+    for x in sorted(valleys, key=lambda x: profile[x]):  # the deepest valleys first
+        if all(abs(x - c) >= spacing for c in cuts):
+            cuts.append(x)
+        if len(cuts) >= int(w / spacing):
+            break
+    edges = [0, *sorted(cuts), w]
+    pieces = {}
+    for i in range(len(edges) - 1):
+        for j in range(i + 1, min(i + 4, len(edges))):
+            if (i, j) == (0, len(edges) - 1):
+                continue  # the whole glyph is classified anyway
+            piece = _columns(glyph, edges[i], edges[j])
+            if piece is not None:
+                pieces[(i, j)] = piece
+    return edges, pieces
+
+
 def _cut(glyph: Glyph, cuts: list[int]) -> list[Glyph]:
-    x0, y0, _, _ = glyph.bbox
+    """The glyph cut at these columns; [] if a piece would hold almost no ink."""
     edges = [0, *cuts, glyph.w]
-    pieces = []
-    for a, b in zip(edges[:-1], edges[1:], strict=True):
-        part = glyph.mask[:, a:b]
-        ys, xs = np.nonzero(part)
-        if len(xs) < 4:
-            return []
-        sub = part[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
-        bbox = (
-            x0 + a + int(xs.min()),
-            y0 + int(ys.min()),
-            x0 + a + int(xs.max()) + 1,
-            y0 + int(ys.max()) + 1,
-        )
-        pieces.append(Glyph(bbox, sub))
-    return pieces
+    pieces = [_columns(glyph, a, b) for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    return [] if None in pieces else pieces
+
+
+def _columns(glyph: Glyph, a: int, b: int) -> Glyph | None:
+    """The ink of columns a..b of a glyph, cropped, as a glyph of its own (None for under 4 pixels)."""
+    x0, y0 = glyph.bbox[0], glyph.bbox[1]
+    part = glyph.mask[:, a:b]
+    ys, xs = np.nonzero(part)
+    if len(xs) < 4:
+        return None
+    sub = part[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    bbox = (x0 + a + int(xs.min()), y0 + int(ys.min()), x0 + a + int(xs.max()) + 1, y0 + int(ys.max()) + 1)
+    return Glyph(bbox, sub)

@@ -113,22 +113,21 @@ class Lexicon:
     def best_match(self, edges: list[Edge], n_nodes: int, raw: str) -> Match | None:
         """The listed word near `raw` that the lattice explains best, with its score plus prior; None
         when no listed word has a path through the lattice."""
-        query = raw.lower()
         shortest, longest = _path_lengths(edges, n_nodes)
-        by_length: dict[int, list[str]] = {}
-        for length in range(shortest, longest + 1):
-            found = process.extract(
-                query,
-                self.by_length.get(length, []),
-                scorer=Levenshtein.distance,
-                limit=CANDIDATES,
-                score_cutoff=max(1, len(query) // 2),
-            )
-            if found:
-                by_length[length] = [word for word, _, _ in found]
+        by_length: dict[int, set[str]] = {}
+        for query in {raw.lower(), best_reading(edges, n_nodes)}:
+            for length in range(max(shortest, len(query) - 1), min(longest, len(query) + 1) + 1):
+                found = process.extract(
+                    query,
+                    self.by_length.get(length, []),
+                    scorer=Levenshtein.distance,
+                    limit=CANDIDATES,
+                    score_cutoff=max(1, len(query) // 2),
+                )
+                by_length.setdefault(length, set()).update(word for word, _, _ in found)
         best: Match | None = None
         for words in by_length.values():
-            for m in _score_words(words, edges, n_nodes):
+            for m in _score_words(sorted(words), edges, n_nodes) if words else []:
                 if (
                     best is None
                     or m.score + PRIOR_WEIGHT * self.prior[m.word]
@@ -169,6 +168,17 @@ def _is_number(text: str) -> bool:
 @cache
 def _shipped() -> Lexicon:
     return Lexicon.load(SHIPPED)
+
+
+def best_reading(edges: list[Edge], n_nodes: int) -> str:
+    """The likeliest letters along the likeliest path through the lattice, with no word list."""
+    best: list[tuple[float, str]] = [(0.0, "")] + [(-np.inf, "")] * (n_nodes - 1)
+    for e in sorted(edges, key=lambda e: e.start):
+        score, text = best[e.start]
+        score += float(e.logp.max(axis=1).sum()) + LETTER_BONUS * len(e.logp)
+        if score > best[e.end][0]:
+            best[e.end] = (score, text + "".join(SYMBOLS[int(i)] for i in e.logp.argmax(axis=1)))
+    return best[-1][1]
 
 
 def _path_lengths(edges: list[Edge], n_nodes: int) -> tuple[int, int]:

@@ -20,7 +20,14 @@ from hcr_ocr import normalization
 from hcr_ocr.binarization import binarize
 from hcr_ocr.decoding import decode_word, line_metrics
 from hcr_ocr.deskew import estimate_skew, rotate, rotation
-from hcr_ocr.glyphs import Glyph, drop_leading_stops, find_glyphs, printed_runs, split_candidates
+from hcr_ocr.glyphs import (
+    Glyph,
+    drop_leading_stops,
+    find_glyphs,
+    oversegment,
+    printed_runs,
+    split_candidates,
+)
 from hcr_ocr.lexicon import Edge, Lexicon, caseless, lexicon_from
 from hcr_ocr.lines import Blob, TextLine, edge_blobs, find_blobs, find_lines, labels_touching, measure_line
 from hcr_ocr.loading import MAX_PIXELS, load_image
@@ -149,25 +156,33 @@ def _decode(glyphs, probs, classes, metrics, starts_line) -> list[Char]:
     return chars
 
 
-def _read_word(glyphs, raw_glyphs, options, prob_of, classes, metrics, starts_line, lexicon) -> Word:
-    """A word's characters: the glyph-by-glyph reading, or the listed word that the glyphs (whole, cut or
-    joined) support nearly as well."""
+def _read_word(
+    glyphs, raw_glyphs, options, segments, prob_of, classes, metrics, starts_line, lexicon
+) -> Word:
+    """A word's characters: the glyph-by-glyph reading, or the listed word that the glyphs (whole, or cut
+    where letters may touch) support nearly as well."""
     raw_probs = [prob_of[id(g)] for g in raw_glyphs if not g.punct]
     chars = _decode(raw_glyphs, raw_probs, classes, metrics, starts_line)
     word = Word(chars, union_bbox([c.bbox for c in chars]))
     word.raw = word.text
     raw = "".join(c.text for g, c in zip(raw_glyphs, chars, strict=True) if not g.punct)
-    if lexicon is None or len(raw_probs) < 2 or any(ch.isdigit() for ch in raw):
-        return word
     letters = [g for g in glyphs if not g.punct]
-    edges = []
-    for k, g in enumerate(letters):
-        edges.append(Edge(k, k + 1, caseless(prob_of[id(g)][None], classes), [g]))
-        for pieces in options.get(id(g), []):
-            edges.append(
-                Edge(k, k + 1, caseless(np.array([prob_of[id(p)] for p in pieces]), classes), pieces)
-            )
-    match = lexicon.best_match(edges, len(letters) + 1, raw)
+    one_letter = len(letters) == 1 and not segments.get(id(letters[0]), (0, {}))[1]
+    if lexicon is None or one_letter or any(ch.isdigit() for ch in raw):
+        return word
+
+    def logp(pieces: list[Glyph]) -> np.ndarray:
+        return caseless(np.array([prob_of[id(p)] for p in pieces]), classes)
+
+    edges, node = [], 0  # nodes: the word's glyph boundaries and the cuts inside over-segmented glyphs
+    for g in letters:
+        cuts, runs = segments.get(id(g), ([0, g.w], {}))
+        end = node + len(cuts) - 1
+        edges.append(Edge(node, end, logp([g]), [g]))
+        edges.extend(Edge(node, end, logp(pieces), pieces) for pieces in options.get(id(g), []))
+        edges.extend(Edge(node + i, node + j, logp([p]), [p]) for (i, j), p in runs.items())
+        node = end
+    match = lexicon.best_match(edges, node + 1, raw)
     if not lexicon.accepts(match, caseless(np.array(raw_probs), classes)):
         return word
     if match.word == raw.lower():
@@ -240,9 +255,17 @@ def read(
     letters = [g for _, words in layout for w in words for g in w if not g.punct]
     letter_width = float(np.median([g.w for g in letters])) if letters else 0.0
     options = {id(g): split_candidates(g, letter_width) for g in letters}
+    segments = {}  # for the word list: glyphs cut finer than letters, where letters may touch
+    if lexicon is not None:
+        for tl, words in layout:
+            width = min(letter_width, tl.body_height)
+            segments.update((id(g), oversegment(g, width)) for w in words for g in w if not g.punct)
     to_classify = letters + [p for opts in options.values() for pieces in opts for p in pieces]
     probs = classifier.probabilities(normalization.batch([g.mask for g in to_classify]))
     prob_of = {id(g): p for g, p in zip(to_classify, probs, strict=True)}
+    runs = [p for _, found in segments.values() for p in found.values()]  # many: without the zoomed views
+    probs = classifier.probabilities(normalization.batch([g.mask for g in runs]), views=False)
+    prob_of.update((id(g), p) for g, p in zip(runs, probs, strict=True))
     logp = {k: float(np.log(max(p.max(), 1e-9))) for k, p in prob_of.items()}
 
     classes = classifier.classes
@@ -254,7 +277,9 @@ def read(
         metrics = line_metrics(labels_on_line, boxes_on_line, tl.body_height, tl.baseline)
         out_words = []
         for wi, (glyphs, raw_glyphs) in enumerate(zip(words, chosen, strict=True)):
-            word = _read_word(glyphs, raw_glyphs, options, prob_of, classes, metrics, wi == 0, lexicon)
+            word = _read_word(
+                glyphs, raw_glyphs, options, segments, prob_of, classes, metrics, wi == 0, lexicon
+            )
             out_words.append(_to_page_word(word, to_page))
         if out_words:
             page.lines.append(Line(out_words, union_bbox([w.bbox for w in out_words])))

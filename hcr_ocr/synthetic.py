@@ -80,7 +80,10 @@ def _text(rng: np.random.Generator, vocabulary: list[str]) -> str:
     return "\n".join(lines)
 
 
-def render_page(text: str, bank: dict[str, np.ndarray], rng: np.random.Generator) -> np.ndarray:
+def render_page(
+    text: str, bank: dict[str, np.ndarray], rng: np.random.Generator, touching: float = 0.1
+) -> np.ndarray:
+    """The text in real ink, letters of a word touching their neighbour with probability `touching`."""
     lines = text.split("\n")
     width = max(len(line) for line in lines) * CAP + 4 * CAP
     page = np.zeros((len(lines) * 2 * CAP + 2 * CAP, width), np.float32)
@@ -108,7 +111,7 @@ def render_page(text: str, bank: dict[str, np.ndarray], rng: np.random.Generator
             np.maximum(region, ink[:, : region.shape[1]], out=region)
             # mostly a clear gap, now and then letters that touch
             x += ink.shape[1] + int(
-                CAP * (rng.uniform(-0.05, 0.0) if rng.random() < 0.1 else rng.uniform(0.08, 0.25))
+                CAP * (rng.uniform(-0.05, 0.0) if rng.random() < touching else rng.uniform(0.08, 0.25))
             )
     paper = 235 - 195 * np.clip(page, 0, 1) + rng.normal(0, 4, page.shape)
     return np.clip(paper, 0, 255).astype(np.uint8)
