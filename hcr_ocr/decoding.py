@@ -19,7 +19,7 @@ import numpy as np
 MERGED = set("CIJKLMOPSUVWXYZ")
 SHORT_WHEN_SMALL = set("CJMOPSUVWXYZ")  # small forms start at the x-height line (p, y, j hang below)
 X_HEIGHT_SMALL = set("aenr")  # small letters with neither ascender nor descender
-TALL = set("0123456789ABDEFGHNQRTbdfhk")  # glyphs as tall as a capital
+TALL = set("123456789ABDEFGHNQRTbdfhk")  # glyphs as tall as a capital (0 may be a small o)
 BARS = set("IL1")  # a bare vertical stroke is one of these, decided by the word around it
 DIGIT_FOR_LETTER = {
     "O": "0",
@@ -92,6 +92,15 @@ def starts_low(box: tuple[int, int, int, int], m: LineMetrics) -> bool:
     rise = m.baseline_at((box[0] + box[2]) / 2) - box[1]
     limit = (m.x_height + m.cap_height) / 2 if m.x_height else 0.72 * m.cap_height
     return rise < limit
+
+
+def certainty(prob: np.ndarray, classes: str) -> float:
+    """The classifier's certainty of its top class, counting its digit or letter look-alike with it (an O
+    read half as O, half as 0 is a sure O-shape)."""
+    top = int(np.argmax(prob))
+    twin = DIGIT_FOR_LETTER.get(classes[top]) or LETTER_FOR_DIGIT.get(classes[top])
+    extra = float(prob[classes.index(twin)]) if twin and twin in classes else 0.0
+    return float(prob[top]) + extra
 
 
 def _best_in(prob: np.ndarray, classes: str, allowed) -> tuple[str, float]:

@@ -18,7 +18,7 @@ import numpy as np
 
 from hcr_ocr import normalization
 from hcr_ocr.binarization import binarize
-from hcr_ocr.decoding import decode_word, line_metrics
+from hcr_ocr.decoding import certainty, decode_word, line_metrics
 from hcr_ocr.deskew import estimate_skew, rotate, rotation
 from hcr_ocr.glyphs import (
     Glyph,
@@ -266,7 +266,7 @@ def read(
     runs = [p for _, found in segments.values() for p in found.values()]  # many: without the zoomed views
     probs = classifier.probabilities(normalization.batch([g.mask for g in runs]), views=False)
     prob_of.update((id(g), p) for g, p in zip(runs, probs, strict=True))
-    logp = {k: float(np.log(max(p.max(), 1e-9))) for k, p in prob_of.items()}
+    logp = {k: float(np.log(max(certainty(p, classifier.classes), 1e-9))) for k, p in prob_of.items()}
 
     classes = classifier.classes
     lexicon = lexicon_from(lexicon)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from hcr_ocr.data import BALANCED47
 from hcr_ocr.decoding import LineMetrics, decode_word, line_metrics
@@ -122,3 +123,14 @@ def test_y_among_digits_is_a_four():
     assert text_of("Y024", "TTTT") == "4024"
     assert text_of("Y7", "TT") == "47"
     assert text_of("YES", "TTT") == "YES"
+
+
+def test_certainty_counts_the_look_alike():
+    from hcr_ocr.decoding import certainty
+
+    row = np.zeros(len(BALANCED47), np.float32)
+    row[BALANCED47.index("0")], row[BALANCED47.index("O")], row[BALANCED47.index("D")] = 0.45, 0.4, 0.15
+    assert certainty(row, BALANCED47) == pytest.approx(0.85)  # an O-shape, surely
+    row[:] = 0
+    row[BALANCED47.index("H")], row[BALANCED47.index("A")] = 0.6, 0.4
+    assert certainty(row, BALANCED47) == pytest.approx(0.6)
