@@ -184,6 +184,10 @@ def evaluate(
     no_views: Annotated[
         bool, typer.Option("--no-views", help="Score the network alone, without the reader's zoomed views.")
     ] = False,
+    shrink: Annotated[
+        int | None,
+        typer.Option(min=4, help="Score the glyphs as if written this many pixels tall (binarised, coarse)."),
+    ] = None,
 ) -> None:
     """Test accuracy, macro F1, per-class precision/recall and the most confused pairs.
 
@@ -193,7 +197,7 @@ def evaluate(
     from hcr_ocr.models import shipped_model
 
     model_path = model or shipped_model(dataset, ".pt")
-    report = evaluate_model(model_path, dataset, split, data_dir, limit, views=not no_views)
+    report = evaluate_model(model_path, dataset, split, data_dir, limit, views=not no_views, shrink=shrink)
     written = write_confusion_outputs(report, out) if confusion else []
     if as_json:
         typer.echo(json.dumps(report.to_dict()))

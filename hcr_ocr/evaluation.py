@@ -136,6 +136,26 @@ def predict_with_model(
     return probs.argmax(1), ckpt["meta"]["classes"]
 
 
+def shrunk(images: np.ndarray, height: int) -> np.ndarray:
+    """(N, 1, 28, 28) glyphs as the reader would see them written `height` pixels tall: ink cropped, shrunk,
+    binarised, then normalised by normalization.to_emnist."""
+    import cv2
+
+    from hcr_ocr.normalization import batch
+
+    masks = []
+    for glyph in images[:, 0]:
+        ys, xs = np.nonzero(glyph > 0.3)
+        if len(xs) == 0:
+            masks.append(np.zeros((height, height), np.uint8))
+            continue
+        crop = glyph[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+        width = max(1, int(round(crop.shape[1] * height / crop.shape[0])))
+        small = cv2.resize(crop, (width, height), interpolation=cv2.INTER_AREA)
+        masks.append((small > 0.45).astype(np.uint8) * 255)
+    return batch(masks)
+
+
 def evaluate_model(
     model_path: str | Path,
     dataset: str = "emnist",
@@ -144,9 +164,12 @@ def evaluate_model(
     limit: int | None = None,
     data: Split | None = None,
     views: bool = True,
+    shrink: int | None = None,
 ) -> EvalReport:
+    """Score a model on a split; `shrink`: on the glyphs written that many pixels tall (see `shrunk`)."""
     data = data or load_split(dataset, split, data_dir, limit)
-    pred, classes = predict_with_model(model_path, data.images, views)
+    images = shrunk(data.images, shrink) if shrink else data.images
+    pred, classes = predict_with_model(model_path, images, views)
     if classes != data.classes:
         from hcr_ocr.errors import CheckpointError
 
@@ -154,9 +177,7 @@ def evaluate_model(
             f"{model_path} predicts {len(classes)} classes but {dataset} has {len(data.classes)}: "
             "pick the matching --model or --dataset"
         )
-    report = score(
-        data.labels, pred, classes, data.images, model=str(model_path), dataset=dataset, split=split
-    )
+    report = score(data.labels, pred, classes, images, model=str(model_path), dataset=dataset, split=split)
     report.views = views
     return report
 

@@ -21,6 +21,12 @@ def models_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "models"
 
 
+def shipped_small_model(dataset: str = "emnist") -> Path | None:
+    """The shipped model for glyphs written small (see hcr_ocr.recognition), or None."""
+    path = models_dir() / f"{MODEL_NAMES[dataset]}-small.onnx"
+    return path if path.exists() else None
+
+
 def shipped_model(dataset: str = "emnist", suffix: str = ".onnx") -> Path:
     """The shipped model for a dataset; a one-line error when it is not there."""
     if dataset not in MODEL_NAMES:

@@ -16,7 +16,6 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from hcr_ocr import normalization
 from hcr_ocr.binarization import binarize
 from hcr_ocr.decoding import certainty, decode_word, line_metrics
 from hcr_ocr.deskew import estimate_skew, rotate, rotation
@@ -32,22 +31,24 @@ from hcr_ocr.lexicon import Edge, Lexicon, caseless, lexicon_from
 from hcr_ocr.lines import Blob, TextLine, edge_blobs, find_blobs, find_lines, labels_touching, measure_line
 from hcr_ocr.loading import MAX_PIXELS, load_image
 from hcr_ocr.page import Char, Line, Page, Word, union_bbox
-from hcr_ocr.recognition import OnnxClassifier
+from hcr_ocr.recognition import SMALL_WRITING, GlyphClassifier, OnnxClassifier
 from hcr_ocr.words import split_words
 
 SPLIT_MARGIN = 0.15  # log-probability a split must gain over reading the glyph whole
-_classifiers: dict[str, OnnxClassifier] = {}
+_classifiers: dict[str, GlyphClassifier] = {}
 
 
-def get_classifier(model: str | Path | None = None) -> OnnxClassifier:
-    """The ONNX classifier for `model` (default: the shipped 47-class model), loaded once per process."""
+def get_classifier(model: str | Path | None = None) -> GlyphClassifier:
+    """The classifier for `model`, loaded once per process. By default the shipped 47-class model, with
+    the shipped small-glyph model beside it where there is one."""
+    small = None
     if model is None:
-        from hcr_ocr.models import shipped_model
+        from hcr_ocr.models import shipped_model, shipped_small_model
 
-        model = shipped_model("emnist", ".onnx")
-    key = str(Path(model).resolve())
+        model, small = shipped_model("emnist", ".onnx"), shipped_small_model()
+    key = f"{Path(model).resolve()}|{small}"
     if key not in _classifiers:
-        _classifiers[key] = OnnxClassifier(model)
+        _classifiers[key] = GlyphClassifier(OnnxClassifier(model), OnnxClassifier(small) if small else None)
     return _classifiers[key]
 
 
@@ -260,11 +261,20 @@ def read(
         for tl, words in layout:
             width = min(letter_width, tl.body_height)
             segments.update((id(g), oversegment(g, width)) for w in words for g in w if not g.punct)
-    to_classify = letters + [p for opts in options.values() for pieces in opts for p in pieces]
-    probs = classifier.probabilities(normalization.batch([g.mask for g in to_classify]))
+    # Each glyph, and every piece cut from it, is read by the model for the size of its line's writing.
+    small_writing = {id(g): tl.body_height < SMALL_WRITING for tl, words in layout for w in words for g in w}
+    to_classify, small = [], []
+    for g in letters:
+        pieces = [g] + [p for opts in options[id(g)] for p in opts]
+        to_classify += pieces
+        small += [small_writing[id(g)]] * len(pieces)
+    probs = classifier.classify([g.mask for g in to_classify], small)
     prob_of = {id(g): p for g, p in zip(to_classify, probs, strict=True)}
-    runs = [p for _, found in segments.values() for p in found.values()]  # many: without the zoomed views
-    probs = classifier.probabilities(normalization.batch([g.mask for g in runs]), views=False)
+    runs, small = [], []  # many: read without the zoomed views
+    for key, (_, found) in segments.items():
+        runs += found.values()
+        small += [small_writing[key]] * len(found)
+    probs = classifier.classify([g.mask for g in runs], small, views=False)
     prob_of.update((id(g), p) for g, p in zip(runs, probs, strict=True))
     logp = {k: float(np.log(max(certainty(p, classifier.classes), 1e-9))) for k, p in prob_of.items()}
 

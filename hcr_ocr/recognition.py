@@ -1,9 +1,15 @@
 """Glyph tensors → class probabilities, with the exported ONNX model run through cv2.dnn (no torch).
 
-from hcr_ocr.recognition import OnnxClassifier
+from hcr_ocr.recognition import GlyphClassifier, OnnxClassifier
 clf = OnnxClassifier("models/emnist47.onnx")
 probs = clf.probabilities(glyphs)       # glyphs: float32 (N, 1, 28, 28) in [0, 1]; probs: (N, 47)
 clf.classes[probs[0].argmax()]
+GlyphClassifier(clf, small=OnnxClassifier("models/emnist47-small.onnx")).classify(masks, is_small)
+
+Glyphs written small (a name on a form scanned at 100 dpi: letters 10-16 px tall) reach the network
+enlarged, blocky and thick; a model fine-tuned on such coarse copies of EMNIST (`train --low-res`) reads
+them better, and the ordinary model reads everything else better, so `GlyphClassifier` sends each glyph
+to the one made for the size of its writing (the reader judges it by the line's letter height).
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import cv2
 import numpy as np
 
 from hcr_ocr.errors import CheckpointError
-from hcr_ocr.normalization import with_views
+from hcr_ocr.normalization import batch, with_views
 from hcr_ocr.serialization import read_onnx_metadata
 
 
@@ -49,3 +55,30 @@ class OnnxClassifier:
             self.net.setInput(np.ascontiguousarray(glyphs[i : i + self.batch_size], dtype=np.float32))
             out.append(softmax(self.net.forward().reshape(-1, len(self.classes))))
         return np.concatenate(out)
+
+
+SMALL_WRITING = 17  # pixels: lines whose letters are shorter than this are read by the small-glyph model
+
+
+class GlyphClassifier:
+    """The reader's classifier: one model for writing of ordinary size and, where given, one for small."""
+
+    def __init__(self, main: OnnxClassifier, small: OnnxClassifier | None = None):
+        if small is not None and small.classes != main.classes:
+            raise CheckpointError(f"{small.path} has other classes than {main.path}")
+        self.main, self.small = main, small
+        self.classes = main.classes
+
+    def classify(
+        self, masks: list[np.ndarray], small: list[bool] | None = None, views: bool = True
+    ) -> np.ndarray:
+        """Probabilities (N, classes) for glyph ink masks of any size (see normalization.to_emnist);
+        `small` marks the glyphs of small writing."""
+        glyphs = batch(masks)
+        if self.small is None or small is None:
+            return self.main.probabilities(glyphs, views)
+        is_small = np.array(small, dtype=bool)
+        out = np.empty((len(masks), len(self.classes)), np.float32)
+        out[~is_small] = self.main.probabilities(glyphs[~is_small], views)
+        out[is_small] = self.small.probabilities(glyphs[is_small], views)
+        return out

@@ -108,3 +108,28 @@ def test_corrupt_and_foreign_checkpoints_are_one_line(tmp_path, data_dir):
         str(data_dir),
     )
     assert_one_line_error(wrong, "predicts 10 classes")
+
+
+def test_small_writing_model_reads_small_glyphs_better(data_dir):
+    small, main = shipped("emnist47-small.onnx"), shipped("emnist47.onnx")
+    args = ["--dataset", "emnist", "--limit", str(SLICE), "--data-dir", str(data_dir), "--shrink", "11"]
+    small_acc = eval_json("--model", str(small), *args)["accuracy"]
+    main_acc = eval_json("--model", str(main), *args)["accuracy"]
+    assert small_acc >= 0.80 and small_acc > main_acc, (small_acc, main_acc)
+
+
+def test_glyph_classifier_sends_small_writing_to_the_small_model(data_dir):
+    from hcr_ocr.recognition import GlyphClassifier, OnnxClassifier
+
+    main = OnnxClassifier(shipped("emnist47.onnx"))
+    small = OnnxClassifier(shipped("emnist47-small.onnx"))
+    images = load_split("emnist", "test", data_dir, limit=6).images
+    masks = [(g[0] > 0.3).astype(np.uint8) * 255 for g in images]
+    flags = [True, False, True, False, False, True]
+    out = GlyphClassifier(main, small).classify(masks, flags)
+    from hcr_ocr.normalization import batch
+
+    glyphs = batch(masks)
+    for i, flag in enumerate(flags):
+        expected = (small if flag else main).probabilities(glyphs[i : i + 1])[0]
+        np.testing.assert_allclose(out[i], expected, rtol=1e-5, atol=1e-6)
