@@ -211,13 +211,15 @@ def split_candidates(glyph: Glyph, letter_width: float, max_cuts: int = 3) -> li
     return options
 
 
-def oversegment(glyph: Glyph, letter_width: float) -> tuple[list[int], dict[tuple[int, int], Glyph]]:
+def oversegment(
+    glyph: Glyph, letter_width: float, wide: float = 1.3
+) -> tuple[list[int], dict[tuple[int, int], Glyph]]:
     """Cut a glyph that may hold several touching letters at the valleys of its column profile, more
     finely than letters are wide, and return the cut columns (0 and the width included) with every run of
     one to three neighbouring pieces as a glyph, keyed by (first cut, last cut). ([0, w], {}) when the glyph
-    is about one letter wide."""
+    is narrower than `wide` letters."""
     w = glyph.w
-    if glyph.punct or w < 1.3 * letter_width:
+    if glyph.punct or w < wide * letter_width:
         return [0, w], {}
     profile = np.convolve((glyph.mask > 0).sum(axis=0).astype(float), [0.25, 0.5, 0.25], mode="same")
     spacing = max(2, int(0.3 * letter_width))

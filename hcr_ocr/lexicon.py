@@ -115,8 +115,12 @@ class Lexicon:
         when no listed word has a path through the lattice."""
         shortest, longest = _path_lengths(edges, n_nodes)
         by_length: dict[int, set[str]] = {}
-        for query in {raw.lower(), best_reading(edges, n_nodes)}:
-            for length in range(max(shortest, len(query) - 1), min(longest, len(query) + 1) + 1):
+        raw, best = raw.lower(), best_reading(edges, n_nodes)
+        queries = [(raw, range(len(raw) - 1, len(raw) + 2))]  # the raw reading and its length ±1
+        if best != raw:
+            queries.append((best, range(len(best) - 1, len(best) + 2)))  # and the lattice's own reading
+        for query, lengths in queries:
+            for length in (n for n in lengths if shortest <= n <= longest):
                 found = process.extract(
                     query,
                     self.by_length.get(length, []),

@@ -35,6 +35,8 @@ from hcr_ocr.recognition import SMALL_WRITING, GlyphClassifier, OnnxClassifier
 from hcr_ocr.words import split_words
 
 SPLIT_MARGIN = 0.15  # log-probability a split must gain over reading the glyph whole
+OVERSEGMENT = 1.3  # glyphs this many letter widths wide are cut finer for the word list (see glyphs)
+SURE_LETTER = float(np.log(0.75))  # a listed word read with every letter this sure is not searched further
 _classifiers: dict[str, GlyphClassifier] = {}
 
 
@@ -157,20 +159,37 @@ def _decode(glyphs, probs, classes, metrics, starts_line) -> list[Char]:
     return chars
 
 
-def _read_word(
-    glyphs, raw_glyphs, options, segments, prob_of, classes, metrics, starts_line, lexicon
-) -> Word:
-    """A word's characters: the glyph-by-glyph reading, or the listed word that the glyphs (whole, or cut
-    where letters may touch) support nearly as well."""
+def _raw_word(
+    glyphs, raw_glyphs, prob_of, classes, metrics, starts_line, lexicon, width
+) -> tuple[Word, bool]:
+    """A word read glyph by glyph, and whether the word list should be searched for a better reading."""
     raw_probs = [prob_of[id(g)] for g in raw_glyphs if not g.punct]
     chars = _decode(raw_glyphs, raw_probs, classes, metrics, starts_line)
     word = Word(chars, union_bbox([c.bbox for c in chars]))
     word.raw = word.text
     raw = "".join(c.text for g, c in zip(raw_glyphs, chars, strict=True) if not g.punct)
     letters = [g for g in glyphs if not g.punct]
-    one_letter = len(letters) == 1 and not segments.get(id(letters[0]), (0, {}))[1]
+    one_letter = len(letters) == 1 and letters[0].w < OVERSEGMENT * width
     if lexicon is None or one_letter or any(ch.isdigit() for ch in raw):
-        return word
+        return word, False
+    if (
+        raw.lower() in lexicon.prior
+        and caseless(np.array(raw_probs), classes).max(axis=1).min() > SURE_LETTER
+    ):
+        word.from_lexicon = True  # a listed word, every letter sure: nothing to search for
+        return word, False
+    return word, True
+
+
+def _listed_word(
+    word, glyphs, raw_glyphs, options, segments, prob_of, classes, metrics, starts_line, lexicon
+) -> Word:
+    """The listed word that the glyphs (whole, or cut where letters may touch) support nearly as well as
+    the glyph-by-glyph reading `word`, or `word` itself."""
+    raw_probs = [prob_of[id(g)] for g in raw_glyphs if not g.punct]
+    raw_logp = caseless(np.array(raw_probs), classes)
+    raw = "".join(c.text for g, c in zip(raw_glyphs, word.chars, strict=True) if not g.punct)
+    letters = [g for g in glyphs if not g.punct]
 
     def logp(pieces: list[Glyph]) -> np.ndarray:
         return caseless(np.array([prob_of[id(p)] for p in pieces]), classes)
@@ -184,7 +203,7 @@ def _read_word(
         edges.extend(Edge(node + i, node + j, logp([p]), [p]) for (i, j), p in runs.items())
         node = end
     match = lexicon.best_match(edges, node + 1, raw)
-    if not lexicon.accepts(match, caseless(np.array(raw_probs), classes)):
+    if not lexicon.accepts(match, raw_logp):
         return word
     if match.word == raw.lower():
         word.from_lexicon = True
@@ -227,6 +246,7 @@ def read(
     English word list, a Lexicon, the path of a word list, or None ("none") to read glyph by glyph."""
     start = time.perf_counter()
     classifier = get_classifier(model)
+    lexicon = lexicon_from(lexicon)
     gray = load_image(source, max_pixels)
     label = name or (str(source) if isinstance(source, str | Path) else "<image>")
     page = Page(file=label, width=gray.shape[1], height=gray.shape[0], image=gray)
@@ -256,11 +276,6 @@ def read(
     letters = [g for _, words in layout for w in words for g in w if not g.punct]
     letter_width = float(np.median([g.w for g in letters])) if letters else 0.0
     options = {id(g): split_candidates(g, letter_width) for g in letters}
-    segments = {}  # for the word list: glyphs cut finer than letters, where letters may touch
-    if lexicon is not None:
-        for tl, words in layout:
-            width = min(letter_width, tl.body_height)
-            segments.update((id(g), oversegment(g, width)) for w in words for g in w if not g.punct)
     # Each glyph, and every piece cut from it, is read by the model for the size of its line's writing.
     small_writing = {id(g): tl.body_height < SMALL_WRITING for tl, words in layout for w in words for g in w}
     to_classify, small = [], []
@@ -270,27 +285,41 @@ def read(
         small += [small_writing[id(g)]] * len(pieces)
     probs = classifier.classify([g.mask for g in to_classify], small)
     prob_of = {id(g): p for g, p in zip(to_classify, probs, strict=True)}
+    logp = {k: float(np.log(max(certainty(p, classifier.classes), 1e-9))) for k, p in prob_of.items()}
+
+    classes = classifier.classes
+    read_lines, to_search = [], []
+    for tl, words in layout:
+        chosen = [_choose_splits(w, [options.get(id(g), []) for g in w], logp) for w in words]
+        labels_on_line = [classes[int(np.argmax(prob_of[id(g)]))] for w in chosen for g in w if not g.punct]
+        boxes_on_line = [g.bbox for w in chosen for g in w if not g.punct]
+        metrics = line_metrics(labels_on_line, boxes_on_line, tl.body_height, tl.baseline)
+        width = min(letter_width, tl.body_height)
+        line_words = []
+        for wi, (glyphs, raw_glyphs) in enumerate(zip(words, chosen, strict=True)):
+            word, search = _raw_word(glyphs, raw_glyphs, prob_of, classes, metrics, wi == 0, lexicon, width)
+            line_words.append(word)
+            if search:
+                to_search.append((line_words, wi, glyphs, raw_glyphs, metrics, width))
+        read_lines.append(line_words)
+
+    # The words the list may read better: cut their glyphs finer, classify the pieces in one batch, search.
+    segments = {}
+    for _, _, glyphs, _, _, width in to_search:
+        segments.update((id(g), oversegment(g, width, OVERSEGMENT)) for g in glyphs if not g.punct)
     runs, small = [], []  # many: read without the zoomed views
     for key, (_, found) in segments.items():
         runs += found.values()
         small += [small_writing[key]] * len(found)
     probs = classifier.classify([g.mask for g in runs], small, views=False)
     prob_of.update((id(g), p) for g, p in zip(runs, probs, strict=True))
-    logp = {k: float(np.log(max(certainty(p, classifier.classes), 1e-9))) for k, p in prob_of.items()}
+    for line_words, wi, glyphs, raw_glyphs, metrics, _ in to_search:
+        line_words[wi] = _listed_word(
+            line_words[wi], glyphs, raw_glyphs, options, segments, prob_of, classes, metrics, wi == 0, lexicon
+        )
 
-    classes = classifier.classes
-    lexicon = lexicon_from(lexicon)
-    for tl, words in layout:
-        chosen = [_choose_splits(w, [options.get(id(g), []) for g in w], logp) for w in words]
-        labels_on_line = [classes[int(np.argmax(prob_of[id(g)]))] for w in chosen for g in w if not g.punct]
-        boxes_on_line = [g.bbox for w in chosen for g in w if not g.punct]
-        metrics = line_metrics(labels_on_line, boxes_on_line, tl.body_height, tl.baseline)
-        out_words = []
-        for wi, (glyphs, raw_glyphs) in enumerate(zip(words, chosen, strict=True)):
-            word = _read_word(
-                glyphs, raw_glyphs, options, segments, prob_of, classes, metrics, wi == 0, lexicon
-            )
-            out_words.append(_to_page_word(word, to_page))
+    for line_words in read_lines:
+        out_words = [_to_page_word(w, to_page) for w in line_words]
         if out_words:
             page.lines.append(Line(out_words, union_bbox([w.bbox for w in out_words])))
     page.seconds = time.perf_counter() - start

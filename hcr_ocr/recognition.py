@@ -43,11 +43,18 @@ class OnnxClassifier:
         except cv2.error as err:
             raise CheckpointError(f"{self.path} could not be loaded by cv2.dnn") from err
 
-    def probabilities(self, glyphs: np.ndarray, views: bool = True) -> np.ndarray:
+    def probabilities(self, glyphs: np.ndarray, views: bool = True, sure: float = 1.0) -> np.ndarray:
         """Softmax probabilities (N, classes) for float32 glyphs (N, 1, 28, 28), averaged over the glyph as
-        it is and slightly zoomed in and out (`views`; see normalization.TTA_SCALES)."""
+        it is and slightly zoomed in and out (`views`; see normalization.TTA_SCALES). With `sure` < 1, only
+        the glyphs whose top class has less than that probability are looked at again zoomed."""
         if len(glyphs) == 0:
             return np.zeros((0, len(self.classes)), np.float32)
+        if views and sure < 1.0:
+            out = self.probabilities(glyphs, views=False)
+            again = out.max(axis=1) < sure
+            if again.any():
+                out[again] = with_views(lambda g: self.probabilities(g, views=False), glyphs[again])
+            return out
         if views:
             return with_views(lambda g: self.probabilities(g, views=False), glyphs)
         out = []
@@ -57,6 +64,7 @@ class OnnxClassifier:
         return np.concatenate(out)
 
 
+SURE = 0.8  # the reader looks again, zoomed, only at glyphs the network is less sure of than this
 SMALL_WRITING = 17  # pixels: lines whose letters are shorter than this are read by the small-glyph model
 
 
@@ -76,9 +84,9 @@ class GlyphClassifier:
         `small` marks the glyphs of small writing."""
         glyphs = batch(masks)
         if self.small is None or small is None:
-            return self.main.probabilities(glyphs, views)
+            return self.main.probabilities(glyphs, views, SURE)
         is_small = np.array(small, dtype=bool)
         out = np.empty((len(masks), len(self.classes)), np.float32)
-        out[~is_small] = self.main.probabilities(glyphs[~is_small], views)
-        out[is_small] = self.small.probabilities(glyphs[is_small], views)
+        out[~is_small] = self.main.probabilities(glyphs[~is_small], views, SURE)
+        out[is_small] = self.small.probabilities(glyphs[is_small], views, SURE)
         return out

@@ -119,7 +119,7 @@ def test_small_writing_model_reads_small_glyphs_better(data_dir):
 
 
 def test_glyph_classifier_sends_small_writing_to_the_small_model(data_dir):
-    from hcr_ocr.recognition import GlyphClassifier, OnnxClassifier
+    from hcr_ocr.recognition import SURE, GlyphClassifier, OnnxClassifier
 
     main = OnnxClassifier(shipped("emnist47.onnx"))
     small = OnnxClassifier(shipped("emnist47-small.onnx"))
@@ -131,5 +131,5 @@ def test_glyph_classifier_sends_small_writing_to_the_small_model(data_dir):
 
     glyphs = batch(masks)
     for i, flag in enumerate(flags):
-        expected = (small if flag else main).probabilities(glyphs[i : i + 1])[0]
+        expected = (small if flag else main).probabilities(glyphs[i : i + 1], True, SURE)[0]
         np.testing.assert_allclose(out[i], expected, rtol=1e-5, atol=1e-6)
