@@ -121,14 +121,7 @@ class Lexicon:
             queries.append((best, range(len(best) - 1, len(best) + 2)))  # and the lattice's own reading
         for query, lengths in queries:
             for length in (n for n in lengths if shortest <= n <= longest):
-                found = process.extract(
-                    query,
-                    self.by_length.get(length, []),
-                    scorer=Levenshtein.distance,
-                    limit=CANDIDATES,
-                    score_cutoff=max(1, len(query) // 2),
-                )
-                by_length.setdefault(length, set()).update(word for word, _, _ in found)
+                by_length.setdefault(length, set()).update(self._nearest(query, length))
         best: Match | None = None
         for words in by_length.values():
             for m in _score_words(sorted(words), edges, n_nodes) if words else []:
@@ -139,6 +132,19 @@ class Lexicon:
                 ):
                     best = m
         return best
+
+    def _nearest(self, query: str, length: int) -> list[str]:
+        """The CANDIDATES listed words of this length closest to `query` in edit distance, within half
+        its length."""
+        words = self.by_length.get(length, [])
+        if not words:
+            return []
+        cutoff = max(1, len(query) // 2)
+        dist = process.cdist(
+            [query], words, scorer=Levenshtein.distance, score_cutoff=cutoff, dtype=np.int32
+        )[0]
+        near = np.flatnonzero(dist <= cutoff)
+        return [words[i] for i in near[np.argsort(dist[near], kind="stable")[:CANDIDATES]]]
 
     def accepts(self, match: Match | None, raw_logp: np.ndarray) -> bool:
         """Is the listed word close enough in evidence to the raw reading (its glyphs' caseless
@@ -203,10 +209,11 @@ def _score_words(words: list[str], edges: list[Edge], n_nodes: int) -> list[Matc
     score = np.full((n_nodes, length + 1, m), -np.inf)
     back: dict[tuple[int, int], np.ndarray] = {}
     score[0, 0] = 0.0
+    leaving: dict[int, list[tuple[int, Edge]]] = {}
+    for ei, e in enumerate(edges):
+        leaving.setdefault(e.start, []).append((ei, e))
     for node in range(n_nodes):
-        for ei, e in enumerate(edges):
-            if e.start != node:
-                continue
+        for ei, e in leaving.get(node, []):
             k = len(e.logp)
             for j in range(length - k + 1):
                 before = score[node, j]

@@ -81,7 +81,5 @@ def scaled(glyphs: np.ndarray, factor: float) -> np.ndarray:
 
 def with_views(predict, glyphs: np.ndarray) -> np.ndarray:
     """Class probabilities averaged over the glyphs as they are and zoomed by each of TTA_SCALES."""
-    total = predict(glyphs)
-    for factor in TTA_SCALES:
-        total = total + predict(scaled(glyphs, factor))
-    return total / (1 + len(TTA_SCALES))
+    views = np.concatenate([glyphs] + [scaled(glyphs, f) for f in TTA_SCALES])  # one batch: fewer calls
+    return predict(views).reshape(1 + len(TTA_SCALES), len(glyphs), -1).mean(axis=0)
