@@ -5,7 +5,10 @@
     print(page.text)
 
 Each stage lives in its own module (loading, binarization, deskew, lines, words, glyphs, normalization,
-recognition, decoding); this one runs them in order and classifies every glyph of the page in one batch.
+recognition, decoding, lexicon); this one runs them in order. Every glyph of the page, and the cuts offered
+for glyphs that may hold two letters, are classified in one batch; each word is decoded glyph by glyph
+(case, digits or letters); words that are not already a surely read listed word are then cut finer where
+letters may touch, the pieces classified in a second batch, and searched against the word list.
 """
 
 from __future__ import annotations
