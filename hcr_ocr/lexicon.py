@@ -3,17 +3,18 @@ when the classifier's evidence allows it.
 
     from hcr_ocr.lexicon import Edge, Lexicon
     lexicon = Lexicon.shipped()                    # or Lexicon.load("names.txt")
-    edges = [Edge(0, 1, logp, glyph), ...]         # ways to read the word: glyphs, their pieces, joins
+    edges = [Edge(0, 1, logp, glyph), ...]         # ways to read the word: glyphs and pieces cut from them
     match = lexicon.best_match(edges, n_nodes, raw_text)
     match.word, match.path                          # "into", the edges it used
     lexicon.accepts(match, raw_logp)               # close enough to the glyph-by-glyph reading?
 
 The search is caseless: each glyph's 47 class probabilities become 36 (a-z, 0-9) by adding a letter's
-capital and small forms. Candidates are the listed words within a few edits of the raw reading (rapidfuzz);
-each is scored by dynamic programming over the lattice, so a listed word may use a cut or a merge that the
-raw reading did not. A listed word replaces the raw reading when its log-probability, plus a small bonus for
-frequent words, is within `max_loss` of the raw reading's: a name or a number the classifier is sure of stays
-as it was read.
+capital and small forms. Candidates are the listed words within a few edits (rapidfuzz) of the raw
+reading and of the lattice's own likeliest reading; each is scored by dynamic programming over the lattice
+(nodes: glyph boundaries and cuts; edges: a glyph, a split of it, or a run of pieces), so a listed word may
+use cuts that the raw reading did not. A listed word replaces the raw reading when its log-probability, plus
+PRIOR_WEIGHT times its log frequency, is within MAX_LOSS of the raw reading's: a name or a number the
+classifier is sure of stays as it was read.
 """
 
 from __future__ import annotations
