@@ -38,12 +38,18 @@ CANDIDATES = 40  # listed words scored per word read
 LETTER_BONUS = 0.5  # added per letter, so that readings with more or fewer cuts compare fairly
 
 
-def caseless(probs: np.ndarray, classes: str) -> np.ndarray:
-    """(N, len(classes)) probabilities → (N, 36) log-probabilities over a-z, 0-9."""
+@cache
+def symbol_matrix(classes: str) -> np.ndarray:
+    """(len(classes), 36): 1 where a class is a form of the symbol (A and a are both a)."""
     merge = np.zeros((len(classes), len(SYMBOLS)), np.float32)
     for i, c in enumerate(classes):
         merge[i, SYMBOLS.index(c.lower())] = 1.0
-    return np.log(np.maximum(probs @ merge, 1e-6))
+    return merge
+
+
+def caseless(probs: np.ndarray, classes: str) -> np.ndarray:
+    """(N, len(classes)) probabilities → (N, 36) log-probabilities over a-z, 0-9."""
+    return np.log(np.maximum(probs @ symbol_matrix(classes), 1e-6))
 
 
 @dataclass
@@ -115,24 +121,18 @@ class Lexicon:
         """The listed word near `raw` that the lattice explains best, with its score plus prior; None
         when no listed word has a path through the lattice."""
         shortest, longest = _path_lengths(edges, n_nodes)
-        by_length: dict[int, set[str]] = {}
-        raw, best = raw.lower(), best_reading(edges, n_nodes)
+        raw, lattice = raw.lower(), best_reading(edges, n_nodes)
         queries = [(raw, range(len(raw) - 1, len(raw) + 2))]  # the raw reading and its length ±1
-        if best != raw:
-            queries.append((best, range(len(best) - 1, len(best) + 2)))  # and the lattice's own reading
+        if lattice != raw:
+            queries.append((lattice, range(len(lattice) - 1, len(lattice) + 2)))  # the lattice's own reading
+        by_length: dict[int, set[str]] = {}
         for query, lengths in queries:
             for length in (n for n in lengths if shortest <= n <= longest):
                 by_length.setdefault(length, set()).update(self._nearest(query, length))
-        best: Match | None = None
-        for words in by_length.values():
-            for m in _score_words(sorted(words), edges, n_nodes) if words else []:
-                if (
-                    best is None
-                    or m.score + PRIOR_WEIGHT * self.prior[m.word]
-                    > best.score + PRIOR_WEIGHT * (self.prior[best.word])
-                ):
-                    best = m
-        return best
+        matches = [
+            m for words in by_length.values() if words for m in _score_words(sorted(words), edges, n_nodes)
+        ]
+        return max(matches, key=lambda m: m.score + PRIOR_WEIGHT * self.prior[m.word], default=None)
 
     def _nearest(self, query: str, length: int) -> list[str]:
         """The CANDIDATES listed words of this length closest to `query` in edit distance, within half

@@ -36,6 +36,7 @@ def plot_history(history: list[dict], out_dir: str | Path) -> tuple[Path, Path]:
         ax.set_title(f"{label} over the epochs")
         ax.grid(alpha=0.3)
         ax.legend()
+        ax.xaxis.get_major_locator().set_params(integer=True)  # epochs are whole numbers
         if len(epochs) == 1:
             ax.set_xticks(epochs)
         fig.tight_layout()

@@ -30,7 +30,7 @@ from hcr_ocr.glyphs import (
     printed_runs,
     split_candidates,
 )
-from hcr_ocr.lexicon import Edge, Lexicon, caseless, lexicon_from
+from hcr_ocr.lexicon import SYMBOLS, Edge, Lexicon, caseless, lexicon_from, symbol_matrix
 from hcr_ocr.lines import Blob, TextLine, edge_blobs, find_blobs, find_lines, labels_touching, measure_line
 from hcr_ocr.loading import MAX_PIXELS, load_image
 from hcr_ocr.page import Char, Line, Page, Word, union_bbox
@@ -164,8 +164,9 @@ def _decode(glyphs, probs, classes, metrics, starts_line) -> list[Char]:
 
 def _raw_word(
     glyphs, raw_glyphs, prob_of, classes, metrics, starts_line, lexicon, width
-) -> tuple[Word, bool]:
-    """A word read glyph by glyph, and whether the word list should be searched for a better reading."""
+) -> tuple[Word, tuple[str, np.ndarray] | None]:
+    """A word read glyph by glyph, and, where the word list should be searched for a better reading, its
+    letters and their caseless log-probabilities (else None)."""
     raw_probs = [prob_of[id(g)] for g in raw_glyphs if not g.punct]
     chars = _decode(raw_glyphs, raw_probs, classes, metrics, starts_line)
     word = Word(chars, union_bbox([c.bbox for c in chars]))
@@ -174,36 +175,31 @@ def _raw_word(
     letters = [g for g in glyphs if not g.punct]
     one_letter = len(letters) == 1 and letters[0].w < OVERSEGMENT * width
     if lexicon is None or one_letter or any(ch.isdigit() for ch in raw):
-        return word, False
-    if (
-        raw.lower() in lexicon.prior
-        and caseless(np.array(raw_probs), classes).max(axis=1).min() > SURE_LETTER
-    ):
+        return word, None
+    raw_logp = caseless(np.array(raw_probs), classes)
+    if raw.lower() in lexicon.prior and raw_logp.max(axis=1).min() > SURE_LETTER:
         word.from_lexicon = True  # a listed word, every letter sure: nothing to search for
-        return word, False
-    return word, True
+        return word, None
+    return word, (raw, raw_logp)
 
 
 def _listed_word(
-    word, glyphs, raw_glyphs, options, segments, prob_of, classes, metrics, starts_line, lexicon
-) -> Word:
+    word, raw, raw_logp, glyphs, options, segments, prob_of, classes, metrics, starts_line, lexicon
+):
     """The listed word that the glyphs (whole, or cut where letters may touch) support nearly as well as
-    the glyph-by-glyph reading `word`, or `word` itself."""
-    raw_probs = [prob_of[id(g)] for g in raw_glyphs if not g.punct]
-    raw_logp = caseless(np.array(raw_probs), classes)
-    raw = "".join(c.text for g, c in zip(raw_glyphs, word.chars, strict=True) if not g.punct)
-    letters = [g for g in glyphs if not g.punct]
+    the glyph-by-glyph reading `word` (letters `raw`), or `word` itself."""
+    forms = symbol_matrix(classes)  # which classes are forms of each letter
 
-    def logp(pieces: list[Glyph]) -> np.ndarray:
+    def caseless_of(pieces: list[Glyph]) -> np.ndarray:
         return caseless(np.array([prob_of[id(p)] for p in pieces]), classes)
 
     edges, node = [], 0  # nodes: the word's glyph boundaries and the cuts inside over-segmented glyphs
-    for g in letters:
+    for g in (g for g in glyphs if not g.punct):
         cuts, runs = segments.get(id(g), ([0, g.w], {}))
         end = node + len(cuts) - 1
-        edges.append(Edge(node, end, logp([g]), [g]))
-        edges.extend(Edge(node, end, logp(pieces), pieces) for pieces in options.get(id(g), []))
-        edges.extend(Edge(node + i, node + j, logp([p]), [p]) for (i, j), p in runs.items())
+        edges.append(Edge(node, end, caseless_of([g]), [g]))
+        edges.extend(Edge(node, end, caseless_of(pieces), pieces) for pieces in options.get(id(g), []))
+        edges.extend(Edge(node + i, node + j, caseless_of([p]), [p]) for (i, j), p in runs.items())
         node = end
     match = lexicon.best_match(edges, node + 1, raw)
     if not lexicon.accepts(match, raw_logp):
@@ -214,10 +210,10 @@ def _listed_word(
     pieces = [p for e in match.path for p in e.key]
     letter_of = {id(p): c for p, c in zip(pieces, match.word, strict=True)}
     glyph_order = sorted(pieces + [g for g in glyphs if g.punct], key=lambda g: g.bbox[0])
+    # decode with each piece held to its letter, so that the case rules choose between its forms
     masked = []
     for p in pieces:
-        keep = np.array([k.lower() == letter_of[id(p)] for k in classes])
-        prob = np.where(keep, prob_of[id(p)], 0.0)
+        prob = prob_of[id(p)] * forms[:, SYMBOLS.index(letter_of[id(p)])]
         masked.append(prob / max(prob.sum(), 1e-9))
     chars = _decode(glyph_order, masked, classes, metrics, starts_line)
     for g, ch in zip(glyph_order, chars, strict=True):
@@ -225,7 +221,7 @@ def _listed_word(
             continue
         c, prob = letter_of[id(g)], prob_of[id(g)]
         ch.text = c.upper() if ch.text.isupper() else c
-        ch.confidence = float(sum(prob[i] for i, k in enumerate(classes) if k.lower() == c))
+        ch.confidence = float(prob @ forms[:, SYMBOLS.index(c)])
         order = np.argsort(prob)[::-1][:3]
         ch.alternatives = [(classes[j], float(prob[j])) for j in order]
     return Word(chars, union_bbox([c.bbox for c in chars]), from_lexicon=True, raw=word.text)
@@ -300,10 +296,10 @@ def read(
         width = min(letter_width, tl.body_height)
         line_words = []
         for wi, (glyphs, raw_glyphs) in enumerate(zip(words, chosen, strict=True)):
-            word, search = _raw_word(glyphs, raw_glyphs, prob_of, classes, metrics, wi == 0, lexicon, width)
+            word, raw = _raw_word(glyphs, raw_glyphs, prob_of, classes, metrics, wi == 0, lexicon, width)
             line_words.append(word)
-            if search:
-                to_search.append((line_words, wi, glyphs, raw_glyphs, metrics, width))
+            if raw is not None:
+                to_search.append((line_words, wi, glyphs, raw, metrics, width))
         read_lines.append(line_words)
 
     # The words the list may read better: cut their glyphs finer, classify the pieces in one batch, search.
@@ -316,9 +312,19 @@ def read(
         small += [small_writing[key]] * len(found)
     probs = classifier.classify([g.mask for g in runs], small, views=False)
     prob_of.update((id(g), p) for g, p in zip(runs, probs, strict=True))
-    for line_words, wi, glyphs, raw_glyphs, metrics, _ in to_search:
+    for line_words, wi, glyphs, (raw, raw_logp), metrics, _ in to_search:
         line_words[wi] = _listed_word(
-            line_words[wi], glyphs, raw_glyphs, options, segments, prob_of, classes, metrics, wi == 0, lexicon
+            line_words[wi],
+            raw,
+            raw_logp,
+            glyphs,
+            options,
+            segments,
+            prob_of,
+            classes,
+            metrics,
+            wi == 0,
+            lexicon,
         )
 
     for line_words in read_lines:
