@@ -118,7 +118,7 @@ def score(truth: np.ndarray, pred: np.ndarray, classes: str, images: np.ndarray,
 def predict_with_model(
     model_path: str | Path, images: np.ndarray, views: bool = True
 ) -> tuple[np.ndarray, str]:
-    """Predicted class indices with a .pt checkpoint (torch) or an .onnx export (cv2.dnn), and its classes.
+    """Predicted class indices with a .pt checkpoint (torch) or an .onnx export (onnxruntime), and its classes.
     `views`: average over the zoomed views as the reader does (False: the network alone)."""
     model_path = Path(model_path)
     if model_path.suffix == ".onnx":

@@ -1,4 +1,4 @@
-"""Glyph tensors → class probabilities, with the exported ONNX model run through cv2.dnn (no torch).
+"""Glyph tensors → class probabilities, with the exported ONNX model run by onnxruntime (no torch).
 
 from hcr_ocr.recognition import GlyphClassifier, OnnxClassifier
 clf = OnnxClassifier("models/emnist47.onnx")
@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
 import numpy as np
+import onnxruntime
 
 from hcr_ocr.errors import CheckpointError
 from hcr_ocr.normalization import batch, with_views
@@ -38,10 +38,16 @@ class OnnxClassifier:
         self.meta = read_onnx_metadata(self.path)
         self.classes: str = self.meta["classes"]
         self.batch_size = batch_size
+        options = onnxruntime.SessionOptions()
+        # Worker threads that spin between runs would take the CPU from the rest of the reader.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
-            self.net = cv2.dnn.readNetFromONNX(str(self.path))
-        except cv2.error as err:
-            raise CheckpointError(f"{self.path} could not be loaded by cv2.dnn") from err
+            self.session = onnxruntime.InferenceSession(
+                str(self.path), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as err:  # onnxruntime raises its own untyped errors for a bad graph
+            raise CheckpointError(f"{self.path} could not be loaded by onnxruntime") from err
+        self.input_name = self.session.get_inputs()[0].name
 
     def probabilities(self, glyphs: np.ndarray, views: bool = True, sure: float = 1.0) -> np.ndarray:
         """Softmax probabilities (N, classes) for float32 glyphs (N, 1, 28, 28), averaged over the glyph as
@@ -59,8 +65,9 @@ class OnnxClassifier:
             return with_views(lambda g: self.probabilities(g, views=False), glyphs)
         out = []
         for i in range(0, len(glyphs), self.batch_size):
-            self.net.setInput(np.ascontiguousarray(glyphs[i : i + self.batch_size], dtype=np.float32))
-            out.append(softmax(self.net.forward().reshape(-1, len(self.classes))))
+            chunk = np.ascontiguousarray(glyphs[i : i + self.batch_size], dtype=np.float32)
+            (logits,) = self.session.run(None, {self.input_name: chunk})
+            out.append(softmax(logits.reshape(-1, len(self.classes))))
         return np.concatenate(out)
 
 

@@ -1,4 +1,4 @@
-"""The shipped models: accuracy floors on fixed test slices, ONNX (cv2.dnn) agreeing with torch, eval outputs."""
+"""The shipped models: accuracy floors on fixed test slices, ONNX (onnxruntime) agreeing with torch, eval outputs."""
 
 from __future__ import annotations
 
