@@ -8,13 +8,15 @@ Blobs that overlap horizontally become one glyph (broken strokes). A small mark 
 of an i or j and joins it; a flat bar as wide as half the letter is its top stroke (an E or T written with
 a pen lift) and joins it; any other mark above a letter is an accent and is dropped, since EMNIST has none.
 Periods, commas and hyphens are recognised by shape alone. A glyph much wider than the line's letters is
-offered to the classifier whole and cut at the weakest columns of its ink (`split_candidates`); the reader
-keeps whichever reading the classifier is surer of.
+offered to the classifier whole and cut at the weakest columns of its ink (`split_candidates`), and two
+narrow glyphs much closer than the word's other letters are offered joined (`join_candidates`: a letter
+broken in two); the reader keeps whichever reading the classifier is surer of.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -218,6 +220,32 @@ def split_candidates(glyph: Glyph, letter_width: float, max_cuts: int = 3) -> li
             if pieces:
                 options.append(pieces)
     return options
+
+
+def join_candidates(glyphs: list[Glyph], letter_width: float) -> dict[int, Glyph]:
+    """Neighbouring letter glyphs that may be one letter broken in two (an H whose bar reaches only one
+    stem, a k or B whose halves don't touch), each pair joined as a glyph, keyed by the first one's index:
+    neither wider than a letter, together at most 1.5 letters wide (an h, an m), and under a quarter of
+    the word's usual gap apart (words of four letters or more). The classifier decides whether to keep the
+    join."""
+    pairs = list(pairwise(i for i, g in enumerate(glyphs) if not g.punct))
+    gaps = [glyphs[j].bbox[0] - glyphs[i].bbox[2] for i, j in pairs]
+    if len(gaps) < 3:
+        return {}
+    close = 0.25 * float(np.median(gaps))
+    joined = {}
+    for (i, j), gap in zip(pairs, gaps, strict=True):
+        a, b = glyphs[i], glyphs[j]
+        x0, x1 = a.bbox[0], max(a.bbox[2], b.bbox[2])
+        if j != i + 1 or gap > close or max(a.w, b.w) > letter_width or x1 - x0 > 1.5 * letter_width:
+            continue
+        y0, y1 = min(a.bbox[1], b.bbox[1]), max(a.bbox[3], b.bbox[3])
+        mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
+        for g in (a, b):
+            gx, gy = g.bbox[0] - x0, g.bbox[1] - y0
+            mask[gy : gy + g.h, gx : gx + g.w] |= g.mask
+        joined[i] = Glyph((x0, y0, x1, y1), mask, blobs=a.blobs + b.blobs)
+    return joined
 
 
 def oversegment(

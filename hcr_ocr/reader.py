@@ -5,8 +5,9 @@
     print(page.text)
 
 Each stage lives in its own module (loading, binarization, deskew, lines, words, glyphs, normalization,
-recognition, decoding, lexicon); this one runs them in order. Every glyph of the page, and the cuts offered
-for glyphs that may hold two letters, are classified in one batch; each word is decoded glyph by glyph
+recognition, decoding, lexicon); this one runs them in order. Every glyph of the page, the cuts offered
+for glyphs that may hold two letters and the joins offered for letters that may be broken in two, are
+classified in one batch; each word is decoded glyph by glyph
 (case, digits or letters); words that are not already a surely read listed word are then cut finer where
 letters may touch, the pieces classified in a second batch, and searched against the word list.
 """
@@ -26,6 +27,7 @@ from hcr_ocr.glyphs import (
     Glyph,
     drop_leading_stops,
     find_glyphs,
+    join_candidates,
     oversegment,
     printed_runs,
     split_candidates,
@@ -122,6 +124,16 @@ def drop_printed_labels(text_lines: list[TextLine], labels: np.ndarray) -> list[
             measure_line(line)
             kept.append(line)
     return kept
+
+
+def _join_broken(glyphs: list[Glyph], joined: dict[int, Glyph], logp: dict[int, float], options) -> None:
+    """Replace, in place, two neighbouring glyphs by their join where the classifier is surer of the join
+    than of the pieces; the pieces stay an option of the joined glyph, for the word list."""
+    for i in sorted(joined, reverse=True):
+        a, b, join = glyphs[i], glyphs[i + 1], joined[i]
+        if logp[id(join)] > (logp[id(a)] + logp[id(b)]) / 2:
+            glyphs[i : i + 2] = [join]
+            options[id(join)].append([a, b])
 
 
 def _choose_splits(
@@ -274,9 +286,12 @@ def read(
         layout.append((tl, [w for w in words if w]))
     letters = [g for _, words in layout for w in words for g in w if not g.punct]
     letter_width = float(np.median([g.w for g in letters])) if letters else 0.0
+    joins = [(w, join_candidates(w, letter_width)) for _, words in layout for w in words]
+    letters += [g for _, joined in joins for g in joined.values()]
     options = {id(g): split_candidates(g, letter_width) for g in letters}
     # Each glyph, and every piece cut from it, is read by the model for the size of its line's writing.
     small_writing = {id(g): tl.body_height < SMALL_WRITING for tl, words in layout for w in words for g in w}
+    small_writing.update((id(g), small_writing[id(w[i])]) for w, joined in joins for i, g in joined.items())
     to_classify, small = [], []
     for g in letters:
         pieces = [g] + [p for opts in options[id(g)] for p in opts]
@@ -286,6 +301,8 @@ def read(
     prob_of = {id(g): p for g, p in zip(to_classify, probs, strict=True)}
     logp = {k: float(np.log(max(certainty(p, classifier.classes), 1e-9))) for k, p in prob_of.items()}
 
+    for w, joined in joins:
+        _join_broken(w, joined, logp, options)
     classes = classifier.classes
     read_lines, to_search = [], []
     for tl, words in layout:

@@ -41,6 +41,35 @@ def test_reads_samples_exactly(name, expected):
     assert proc.stdout == expected + "\n"
 
 
+def with_broken_letter(name: str, letter: str, tmp_path) -> tuple[str, tuple[int, int, int, int]]:
+    """A sample with one letter broken in two: a 2-px column of paper cut where the middle of the letter
+    has the least ink (through an H's bar, an h's arch). Returns the image's path and the letter's box."""
+    clean = read_json(str(SAMPLES / f"{name}.png"))
+    chars = [c for ln in clean["lines"] for w in ln["words"] for c in w["chars"]]
+    x0, y0, x1, y1 = next(c["bbox"] for c in chars if c["text"] == letter)
+    gray = cv2.imread(str(SAMPLES / f"{name}.png"), cv2.IMREAD_GRAYSCALE)
+    columns = (gray[y0:y1, x0:x1] < 128).sum(axis=0)
+    lo, hi = int(0.3 * len(columns)), int(0.7 * len(columns))
+    cut = x0 + lo + int(np.argmin(columns[lo:hi]))
+    gray[y0:y1, cut : cut + 2] = 255
+    path = tmp_path / f"{name}-broken.png"
+    cv2.imwrite(str(path), gray)
+    return str(path), (x0, y0, x1, y1)
+
+
+@pytest.mark.parametrize(
+    ("name", "letter", "text"), [("word-caps", "H", "SHOPPING LIST"), ("keys", "h", "Bring the keys")]
+)
+def test_a_letter_broken_in_two_is_read_whole(name, letter, text, tmp_path):
+    path, box = with_broken_letter(name, letter, tmp_path)
+    for lexicon in ("shipped", "none"):
+        page = read_json(path, "--lexicon", lexicon)
+        assert page["text"] == text
+        chars = [c for ln in page["lines"] for w in ln["words"] for c in w["chars"]]
+        joined = next(c for c in chars if c["text"] == letter)
+        assert abs(joined["bbox"][0] - box[0]) <= 2 and abs(joined["bbox"][2] - box[2]) <= 2
+
+
 def test_json_structure():
     page = read_json(str(SAMPLES / "list.png"))
     assert page["file"].endswith("list.png")
