@@ -6,10 +6,10 @@
 
 Each stage lives in its own module (loading, binarization, deskew, lines, words, glyphs, normalization,
 recognition, decoding, lexicon); this one runs them in order. Every glyph of the page, the cuts offered
-for glyphs that may hold two letters and the joins offered for letters that may be broken in two, are
-classified in one batch; each word is decoded glyph by glyph
-(case, digits or letters); words that are not already a surely read listed word are then cut finer where
-letters may touch, the pieces classified in a second batch, and searched against the word list.
+for glyphs that may hold two letters and the joins offered for letters that may be broken in two are
+classified in one batch; each word is decoded glyph by glyph (case, digits or letters); words that are not
+already a surely read listed word are then cut finer where letters may touch, the pieces classified in a
+second batch, and searched against the word list.
 """
 
 from __future__ import annotations
@@ -126,7 +126,12 @@ def drop_printed_labels(text_lines: list[TextLine], labels: np.ndarray) -> list[
     return kept
 
 
-def _join_broken(glyphs: list[Glyph], joined: dict[int, Glyph], logp: dict[int, float], options) -> None:
+def _join_broken(
+    glyphs: list[Glyph],
+    joined: dict[int, Glyph],
+    logp: dict[int, float],
+    options: dict[int, list[list[Glyph]]],
+) -> None:
     """Replace, in place, two neighbouring glyphs by their join where the classifier is surer of the join
     than of the pieces; the pieces stay an option of the joined glyph, for the word list."""
     for i in sorted(joined, reverse=True):
