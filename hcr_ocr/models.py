@@ -23,7 +23,16 @@ def models_dir() -> Path:
 
 def shipped_small_model(dataset: str = "emnist") -> Path | None:
     """The shipped model for glyphs written small (see hcr_ocr.recognition), or None."""
-    path = models_dir() / f"{MODEL_NAMES[dataset]}-small.onnx"
+    return _shipped_companion(dataset, "small")
+
+
+def shipped_second_model(dataset: str = "emnist") -> Path | None:
+    """The shipped second network, asked about the glyphs the first is unsure of, or None."""
+    return _shipped_companion(dataset, "second")
+
+
+def _shipped_companion(dataset: str, role: str) -> Path | None:
+    path = models_dir() / f"{MODEL_NAMES[dataset]}-{role}.onnx"
     return path if path.exists() else None
 
 

@@ -47,15 +47,17 @@ _classifiers: dict[str, GlyphClassifier] = {}
 
 def get_classifier(model: str | Path | None = None) -> GlyphClassifier:
     """The classifier for `model`, loaded once per process. By default the shipped 47-class model, with
-    the shipped small-glyph model beside it where there is one."""
-    small = None
+    the shipped small-glyph and second models beside it where they are."""
+    small = second = None
     if model is None:
-        from hcr_ocr.models import shipped_model, shipped_small_model
+        from hcr_ocr.models import shipped_model, shipped_second_model, shipped_small_model
 
-        model, small = shipped_model("emnist", ".onnx"), shipped_small_model()
-    key = f"{Path(model).resolve()}|{small}"
+        model, small, second = shipped_model("emnist", ".onnx"), shipped_small_model(), shipped_second_model()
+    key = f"{Path(model).resolve()}|{small}|{second}"
     if key not in _classifiers:
-        _classifiers[key] = GlyphClassifier(OnnxClassifier(model), OnnxClassifier(small) if small else None)
+        _classifiers[key] = GlyphClassifier(
+            OnnxClassifier(model), *(OnnxClassifier(p) if p else None for p in (small, second))
+        )
     return _classifiers[key]
 
 

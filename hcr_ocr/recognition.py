@@ -4,12 +4,17 @@ from hcr_ocr.recognition import GlyphClassifier, OnnxClassifier
 clf = OnnxClassifier("models/emnist47.onnx")
 probs = clf.probabilities(glyphs)       # glyphs: float32 (N, 1, 28, 28) in [0, 1]; probs: (N, 47)
 clf.classes[probs[0].argmax()]
-GlyphClassifier(clf, small=OnnxClassifier("models/emnist47-small.onnx")).classify(masks, is_small)
+GlyphClassifier(clf, small=OnnxClassifier("models/emnist47-small.onnx"),
+                second=OnnxClassifier("models/emnist47-second.onnx")).classify(masks, is_small)
 
 Glyphs written small (a name on a form scanned at 100 dpi: letters 10-16 px tall) reach the network
 enlarged, blocky and thick; a model fine-tuned on such coarse copies of EMNIST (`train --low-res`) reads
 them better, and the ordinary model reads everything else better, so `GlyphClassifier` sends each glyph
 to the one made for the size of its writing (the reader judges it by the line's letter height).
+
+A second network, trained apart from the first (another seed, some coarse copies among its batches), is
+asked about the glyphs the first is unsure of, and the two opinions are averaged: two networks rarely make
+the same mistake, and the sure glyphs, most of them, cost nothing extra.
 """
 
 from __future__ import annotations
@@ -76,12 +81,19 @@ SMALL_WRITING = 17  # pixels: lines whose letters are shorter than this are read
 
 
 class GlyphClassifier:
-    """The reader's classifier: one model for writing of ordinary size and, where given, one for small."""
+    """The reader's classifier: one model for writing of ordinary size and, where given, one for small
+    writing and a second opinion on unsure glyphs."""
 
-    def __init__(self, main: OnnxClassifier, small: OnnxClassifier | None = None):
-        if small is not None and small.classes != main.classes:
-            raise CheckpointError(f"{small.path} has other classes than {main.path}")
-        self.main, self.small = main, small
+    def __init__(
+        self,
+        main: OnnxClassifier,
+        small: OnnxClassifier | None = None,
+        second: OnnxClassifier | None = None,
+    ):
+        for other in (small, second):
+            if other is not None and other.classes != main.classes:
+                raise CheckpointError(f"{other.path} has other classes than {main.path}")
+        self.main, self.small, self.second = main, small, second
         self.classes = main.classes
 
     def classify(
@@ -91,9 +103,14 @@ class GlyphClassifier:
         `small` marks the glyphs of small writing."""
         glyphs = batch(masks)
         if self.small is None or small is None:
-            return self.main.probabilities(glyphs, views, SURE)
-        is_small = np.array(small, dtype=bool)
-        out = np.empty((len(masks), len(self.classes)), np.float32)
-        out[~is_small] = self.main.probabilities(glyphs[~is_small], views, SURE)
-        out[is_small] = self.small.probabilities(glyphs[is_small], views, SURE)
+            out = self.main.probabilities(glyphs, views, SURE)
+        else:
+            is_small = np.array(small, dtype=bool)
+            out = np.empty((len(masks), len(self.classes)), np.float32)
+            out[~is_small] = self.main.probabilities(glyphs[~is_small], views, SURE)
+            out[is_small] = self.small.probabilities(glyphs[is_small], views, SURE)
+        if self.second is not None and len(out):
+            unsure = out.max(axis=1) < SURE
+            if unsure.any():
+                out[unsure] = (out[unsure] + self.second.probabilities(glyphs[unsure], views)) / 2
         return out
