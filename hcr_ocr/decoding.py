@@ -143,7 +143,7 @@ def decode_word(
     has_dot = has_dot or [False] * n
     labels = [classes[int(np.argmax(p))] for p in probs]
     confs = [float(p.max()) for p in probs]
-    bar = [(b[2] - b[0]) - 1 < 0.3 * (b[3] - b[1]) and c in BARS for c, b in zip(labels, boxes, strict=True)]
+    bar = [(b[2] - b[0]) < 0.3 * (b[3] - b[1]) and c in BARS for c, b in zip(labels, boxes, strict=True)]
     # Digits among digits, letters among letters.
     kind = _digits_or_letters(labels)
     for i, c in enumerate(labels):
@@ -175,7 +175,7 @@ def decode_word(
             elif kind == "digits" or c == "1" and kind != "letters":
                 text = "1"
             elif lower_word or (i > 0 and small[i - 1]):
-                text = "i" if starts_low(boxes[i], metrics) else "l"  # a short one has lost its dot
+                text = "l"
             else:
                 text = "I"
         elif c in MERGED:
