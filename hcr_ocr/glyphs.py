@@ -5,8 +5,7 @@
     for g in glyphs: g.bbox, g.mask, g.punct
 
 Blobs that overlap horizontally become one glyph (broken strokes). A small mark above a narrow stem is the dot
-of an i or j and joins it; a flat bar as wide as half the letter is its top stroke (an E or T written with
-a pen lift) and joins it; any other mark above a letter is an accent and is dropped, since EMNIST has none.
+of an i or j and joins it; above a wide letter it is an accent and is dropped, since EMNIST has no accents.
 Periods, commas and hyphens are recognised by shape alone. A glyph much wider than the line's letters is
 offered to the classifier whole and cut at the weakest columns of its ink (`split_candidates`), and two
 narrow glyphs much closer than the word's other letters are offered joined (`join_candidates`: a letter
@@ -88,19 +87,11 @@ def group_blobs(blobs: list[Blob], body: float) -> tuple[list[list[Blob]], set[i
             if stem_w < 0.45 * stem_h and s.w < 0.6 * stem_h:
                 best.append(s)
                 dotted.add(id(best[0]))
-            elif _top_stroke(s, stem_w, top, body):
-                best.append(s)
             continue
         best.append(s)
     dotted.update(id(g[0]) for g in groups if _dot_over_stem(g))
     groups.sort(key=lambda g: min(b.x0 for b in g))
     return groups, dotted
-
-
-def _top_stroke(mark: Blob, glyph_width: int, glyph_top: int, body: float) -> bool:
-    """A flat mark as wide as most of the glyph and just above it: the top bar of an E, F or T that the
-    pen lifted from, not an accent (accents are short, slanted or doubled)."""
-    return mark.w >= 0.5 * glyph_width and mark.h <= 0.35 * mark.w and glyph_top - mark.y1 < 0.15 * body
 
 
 def _dot_over_stem(group: list[Blob]) -> bool:

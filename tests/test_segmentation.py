@@ -133,21 +133,3 @@ def test_a_full_stop_does_not_open_a_word():
     letter, end = Glyph((10, 0, 26, 30), mark), Glyph((30, 27, 33, 30), mark, ".")
     assert drop_leading_stops([stop, comma, letter, end]) == [letter, end]
     assert drop_leading_stops([letter, end]) == [letter, end]
-
-
-def test_a_lifted_top_bar_stays_with_its_letter_and_an_accent_is_dropped():
-    page = np.full((120, 240), 235, np.uint8)
-    cv2.polylines(page, [np.array([[40, 51], [40, 80], [60, 80]])], False, 20, 3)  # E: stem, bottom bar
-    cv2.line(page, (40, 65), (55, 65), 20, 3)  # its middle bar
-    cv2.line(page, (42, 45), (60, 45), 20, 2)  # its top bar, drawn after a pen lift
-    cv2.ellipse(page, (90, 67), (11, 13), 0, 0, 360, 20, 3)  # an o
-    cv2.line(page, (88, 46), (95, 38), 20, 3)  # with an acute accent
-    for x in (120, 150, 180):
-        cv2.ellipse(page, (x, 67), (11, 13), 0, 0, 360, 20, 3)
-    lines, labels = segment(page)
-    glyphs = find_glyphs(lines[0].blobs, labels, lines[0])
-    assert len(glyphs) == 5
-    top_bar = [b for b in lines[0].blobs if b.h < 8 and b.x1 < 70][0]
-    accent = [b for b in lines[0].blobs if b.h < 20 and b.x0 > 80][0]
-    assert glyphs[0].bbox[1] == top_bar.y0  # the E reaches up to its top bar
-    assert glyphs[1].bbox[1] > accent.y1  # the o without its accent
