@@ -153,7 +153,7 @@ def average(
     """
     from hcr_ocr.training import average_checkpoints
 
-    scores = average_checkpoints(
+    scores, written = average_checkpoints(
         [str(c) for c in checkpoints], out, dataset, str(data_dir) if data_dir else None, always=always
     )
     console = Console()
@@ -161,7 +161,7 @@ def average(
         console.print(
             f"{name}: class-balanced validation accuracy {value:.4f}", highlight=False, soft_wrap=True
         )
-    if always or scores["average"] > max(v for k, v in scores.items() if k != "average"):
+    if written:
         console.print(f"wrote {out / 'best.pt'} and {out / 'best.onnx'}", soft_wrap=True)
     else:
         console.print("the average is not better than its parts: nothing written")

@@ -318,12 +318,12 @@ def average_checkpoints(
     val_fraction: float = 0.1,
     seed: int = 0,
     always: bool = False,
-) -> dict:
+) -> tuple[dict, bool]:
     """Average the weights of checkpoints of one network (stochastic weight averaging, or a fine-tuned model
     with the one it started from), re-estimate the batch-norm statistics on training images, and save the
     result as out/best.pt and out/best.onnx if its class-balanced validation accuracy beats every input's
-    (or `always`, when another yardstick such as `hcr-ocr bench` decides). Returns the validation scores;
-    the test files choose nothing."""
+    (or `always`, when another yardstick such as `hcr-ocr bench` decides). Returns the validation scores
+    and whether the average was written; the test files choose nothing."""
     ckpts = [load_checkpoint(p) for p in paths]
     meta = ckpts[0]["meta"]
     num_classes = len(meta["classes"])
@@ -356,7 +356,8 @@ def average_checkpoints(
             model(sample[i : i + 500])
     model.eval()
     scores["average"] = _evaluate(model, x_val, y_val, num_classes, "cpu")["balanced_acc"]
-    if always or scores["average"] > max(v for k, v in scores.items() if k != "average"):
+    written = always or scores["average"] > max(v for k, v in scores.items() if k != "average")
+    if written:
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
         state = {k: v.detach().clone() for k, v in model.state_dict().items()}
@@ -377,4 +378,4 @@ def average_checkpoints(
             pass
         save_checkpoint(out / "best.pt", state, avg_meta)
         export_onnx(model, avg_meta, out / "best.onnx")
-    return scores
+    return scores, written
