@@ -9,7 +9,7 @@ install: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[train,dev]'
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -22,12 +22,13 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check hcr_ocr tests samples
-	$(VENV)/bin/ruff format --check hcr_ocr tests samples
+	$(VENV)/bin/ruff check hcr_ocr tests samples scripts
+	$(VENV)/bin/ruff format --check hcr_ocr tests samples scripts
+	$(VENV)/bin/lint-imports
 
 format: $(STAMP)
-	$(VENV)/bin/ruff format hcr_ocr tests samples
-	$(VENV)/bin/ruff check --fix hcr_ocr tests samples
+	$(VENV)/bin/ruff format hcr_ocr tests samples scripts
+	$(VENV)/bin/ruff check --fix hcr_ocr tests samples scripts
 
 clean:
 	rm -rf out .pytest_cache

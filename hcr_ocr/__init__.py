@@ -11,7 +11,7 @@ __version__ = "0.1.0"
 
 
 def read(source, model=None, **kwargs):
-    """Read one image (path, bytes or numpy array) → hcr_ocr.page.Page. See hcr_ocr.reader.read."""
-    from hcr_ocr.reader import read as _read
+    """Read one image (path, bytes or numpy array) → hcr_ocr.page.Page. See hcr_ocr.reading.pipeline.read."""
+    from hcr_ocr.reading.pipeline import read as _read
 
     return _read(source, model=model, **kwargs)

@@ -76,9 +76,9 @@ def train(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from hcr_ocr.model import DEFAULT_ARCH
-    from hcr_ocr.training import TrainConfig
-    from hcr_ocr.training import train as run_training
+    from hcr_ocr.train.network import DEFAULT_ARCH
+    from hcr_ocr.train.training import TrainConfig
+    from hcr_ocr.train.training import train as run_training
 
     config = TrainConfig(
         dataset=dataset,
@@ -151,7 +151,7 @@ def average(
 
     Example: hcr-ocr average runs/a/best.pt runs/a/last.pt --out runs/a-avg
     """
-    from hcr_ocr.training import average_checkpoints
+    from hcr_ocr.train.training import average_checkpoints
 
     scores, written = average_checkpoints(
         [str(c) for c in checkpoints], out, dataset, str(data_dir) if data_dir else None, always=always
@@ -193,8 +193,8 @@ def evaluate(
 
     Example: hcr-ocr eval --dataset emnist --confusion --out out/eval
     """
-    from hcr_ocr.evaluation import evaluate_model, write_confusion_outputs
-    from hcr_ocr.models import shipped_model
+    from hcr_ocr.evaluate.characters import evaluate_model, write_confusion_outputs
+    from hcr_ocr.reading.shipped import shipped_model
 
     model_path = model or shipped_model(dataset, ".pt")
     report = evaluate_model(model_path, dataset, split, data_dir, limit, views=not no_views, shrink=shrink)
@@ -202,7 +202,7 @@ def evaluate(
     if as_json:
         typer.echo(json.dumps(report.to_dict()))
         return
-    from hcr_ocr.output import print_eval_report
+    from hcr_ocr.evaluate.report import print_eval_report
 
     print_eval_report(report, Console())
     for path in written:
@@ -225,8 +225,8 @@ def download(
     """
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-    from hcr_ocr.data import DATA_ENV, default_download_dir
-    from hcr_ocr.download import download_dataset
+    from hcr_ocr.data.datasets import DATA_ENV, default_download_dir
+    from hcr_ocr.data.download import download_dataset
 
     target = data_dir or default_download_dir()
     with Progress(
@@ -268,10 +268,10 @@ def read(
     Example: hcr-ocr read samples/paragraph.png --format json --overlay paragraph-overlay.png
     """
     from hcr_ocr.errors import ImageError
-    from hcr_ocr.lexicon import lexicon_from
-    from hcr_ocr.output import FORMATS, draw_overlay, render
-    from hcr_ocr.reader import get_classifier
-    from hcr_ocr.reader import read as read_page
+    from hcr_ocr.reading.lexicon import lexicon_from
+    from hcr_ocr.reading.output import FORMATS, draw_overlay, render
+    from hcr_ocr.reading.pipeline import get_classifier
+    from hcr_ocr.reading.pipeline import read as read_page
 
     if fmt not in FORMATS:
         raise HcrError(f"unknown --format {fmt!r}: choose text, json or hocr")
@@ -341,12 +341,12 @@ def bench_cmd(
 
     Example: hcr-ocr bench samples ../shared/data/real-dev/form-names --compare tesseract --synthetic 50
     """
-    from hcr_ocr.bench import bench, bench_synthetic
+    from hcr_ocr.evaluate.bench import bench, bench_synthetic
 
     engines = [engine] + ([compare] if compare and compare != engine else [])
     if not paths and not synthetic:
         raise HcrError("give at least one folder to score, or --synthetic N")
-    from hcr_ocr.lexicon import lexicon_from
+    from hcr_ocr.reading.lexicon import lexicon_from
 
     words = lexicon_from(lexicon)
     results = {str(p): bench(p, engines, model, words) for p in paths or []}

@@ -45,7 +45,7 @@ class Char:
 class Word:
     chars: list[Char]
     bbox: BBox
-    from_lexicon: bool = False  # the text is an entry of the word list (see hcr_ocr.lexicon)
+    from_lexicon: bool = False  # the text is an entry of the word list (see hcr_ocr.reading.lexicon)
     raw: str = ""  # the glyph-by-glyph reading, before the word list had its say
 
     @property

@@ -1,0 +1,419 @@
+"""The `hcr-ocr` command line: a thin Typer layer over the library modules.
+
+    hcr-ocr train --dataset emnist --epochs 10 --out runs/emnist47
+    hcr-ocr eval --dataset emnist --confusion --out out/eval
+    hcr-ocr download --dataset mnist
+
+Heavy modules are imported inside the commands, so `--help` is quick. Every HcrError becomes one line on
+stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from hcr_ocr.errors import HcrError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Read handwriting with a small CNN trained on EMNIST.\n\n"
+    "Example: hcr-ocr read samples/paragraph.png --format json --overlay overlay.png",
+)
+err_console = Console(stderr=True)
+
+DatasetOpt = Annotated[
+    str, typer.Option("--dataset", "-d", help="emnist (47 classes), mnist or emnist-byclass.")
+]
+DataDirOpt = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Data folder (default: $HCR_OCR_DATA, ../shared/data, user cache)."),
+]
+LexiconOpt = Annotated[
+    str,
+    typer.Option(
+        "--lexicon",
+        help="Word list that words are matched against: 'shipped' (English, 82k words by frequency), "
+        "the path of a list (one word per line, optional TAB count), or 'none'.",
+    ),
+]
+
+
+@app.command()
+def train(
+    dataset: DatasetOpt = "emnist",
+    epochs: Annotated[int, typer.Option(min=1, help="Total epochs (with --resume: up to this many).")] = 10,
+    batch_size: Annotated[int, typer.Option(min=1)] = 256,
+    lr: Annotated[float, typer.Option(help="Peak learning rate of the one-cycle schedule.")] = 3e-3,
+    val_fraction: Annotated[float, typer.Option(min=0.0, max=0.5)] = 0.1,
+    limit: Annotated[int | None, typer.Option(help="Use only the first N training images.")] = None,
+    seed: int = 0,
+    width: Annotated[int, typer.Option(help="Channels of the first conv stage.")] = 32,
+    out: Annotated[Path | None, typer.Option(help="Run folder (default runs/DATASET).")] = None,
+    resume: Annotated[Path | None, typer.Option(help="Continue from a last.pt.")] = None,
+    data_dir: DataDirOpt = None,
+    no_augment: Annotated[bool, typer.Option("--no-augment", help="Train without augmentation.")] = False,
+    low_res: Annotated[
+        float,
+        typer.Option(min=0.0, max=1.0, help="Share of each batch also shown shrunk, binarised and enlarged."),
+    ] = 0.0,
+    init: Annotated[
+        Path | None, typer.Option(help="Start from the weights of this checkpoint (fine-tune).")
+    ] = None,
+    device: Annotated[str, typer.Option(help="cpu or cuda.")] = "cpu",
+) -> None:
+    """Train the character CNN; writes best.pt, last.pt, best.onnx, history.json, accuracy.png, loss.png.
+
+    Example: hcr-ocr train --dataset mnist --epochs 2 --limit 2000 --out runs/try
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from hcr_ocr.train.network import DEFAULT_ARCH
+    from hcr_ocr.train.training import TrainConfig
+    from hcr_ocr.train.training import train as run_training
+
+    config = TrainConfig(
+        dataset=dataset,
+        epochs=epochs,
+        batch_size=batch_size,
+        lr=lr,
+        val_fraction=val_fraction,
+        limit=limit,
+        seed=seed,
+        out=str(out or Path("runs") / dataset),
+        data_dir=str(data_dir) if data_dir else None,
+        resume=str(resume) if resume else None,
+        augment=not no_augment,
+        low_res=low_res,
+        init=str(init) if init else None,
+        arch={**DEFAULT_ARCH, "width": width},
+        device=device,
+    )
+    console = Console()
+    columns = (
+        TextColumn("[bold]epoch {task.fields[epoch]}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("loss {task.fields[loss]:.3f}  acc {task.fields[acc]:.3f}"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("train", total=1, epoch=0, loss=0.0, acc=0.0)
+
+        def on_progress(event: dict) -> None:
+            if "epoch_done" in event:
+                r = event["epoch_done"]
+                console.print(
+                    f"epoch {r['epoch']:>3}/{epochs}  train loss {r['train_loss']:.4f} acc {r['train_acc']:.4f}  "
+                    f"val loss {r['val_loss']:.4f} acc {r['val_acc']:.4f} (balanced {r['val_balanced_acc']:.4f})  "
+                    f"lr {r['lr']:.2e}  {r['seconds']:.0f}s",
+                    soft_wrap=True,
+                )
+                return
+            progress.update(
+                task,
+                total=event["steps"],
+                completed=event["step"],
+                epoch=event["epoch"],
+                loss=event["loss"],
+                acc=event["acc"],
+            )
+
+        result = run_training(config, on_progress)
+    test = f", test accuracy {result.test_acc:.4f}" if result.test_acc is not None else ""
+    console.print(f"best validation (balanced) accuracy {result.best_val_acc:.4f}{test}")
+    console.print(
+        f"wrote {result.best_path}, {result.last_path}, {result.onnx_path} and plots in {result.out}"
+    )
+
+
+@app.command()
+def average(
+    checkpoints: Annotated[
+        list[Path], typer.Argument(help="Checkpoints of one network (best.pt, last.pt, ...).")
+    ],
+    out: Annotated[Path, typer.Option(help="Folder for best.pt and best.onnx of the average.")],
+    dataset: DatasetOpt = "emnist",
+    data_dir: DataDirOpt = None,
+    always: Annotated[
+        bool, typer.Option("--always", help="Write the average even if it does not beat each on validation.")
+    ] = False,
+) -> None:
+    """Average the weights of checkpoints of one network; keep the average if it beats each on validation.
+
+    Example: hcr-ocr average runs/a/best.pt runs/a/last.pt --out runs/a-avg
+    """
+    from hcr_ocr.train.training import average_checkpoints
+
+    scores, written = average_checkpoints(
+        [str(c) for c in checkpoints], out, dataset, str(data_dir) if data_dir else None, always=always
+    )
+    console = Console()
+    for name, value in scores.items():
+        console.print(
+            f"{name}: class-balanced validation accuracy {value:.4f}", highlight=False, soft_wrap=True
+        )
+    if written:
+        console.print(f"wrote {out / 'best.pt'} and {out / 'best.onnx'}", soft_wrap=True)
+    else:
+        console.print("the average is not better than its parts: nothing written")
+
+
+@app.command("eval")
+def evaluate(
+    model: Annotated[
+        Path | None, typer.Option(help="A .pt checkpoint or .onnx export (default: shipped model).")
+    ] = None,
+    dataset: DatasetOpt = "emnist",
+    split: Annotated[str, typer.Option(help="test or train.")] = "test",
+    confusion: Annotated[
+        bool, typer.Option("--confusion", help="Write confusion.png/.csv and errors.png.")
+    ] = False,
+    out: Annotated[Path, typer.Option(help="Folder for the --confusion pictures.")] = Path("out/eval"),
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of tables.")] = False,
+    limit: Annotated[int | None, typer.Option(help="Score only the first N images.")] = None,
+    data_dir: DataDirOpt = None,
+    no_views: Annotated[
+        bool, typer.Option("--no-views", help="Score the network alone, without the reader's zoomed views.")
+    ] = False,
+    shrink: Annotated[
+        int | None,
+        typer.Option(min=4, help="Score the glyphs as if written this many pixels tall (binarised, coarse)."),
+    ] = None,
+) -> None:
+    """Test accuracy, macro F1, per-class precision/recall and the most confused pairs.
+
+    Example: hcr-ocr eval --dataset emnist --confusion --out out/eval
+    """
+    from hcr_ocr.evaluate.characters import evaluate_model, write_confusion_outputs
+    from hcr_ocr.reading.shipped import shipped_model
+
+    model_path = model or shipped_model(dataset, ".pt")
+    report = evaluate_model(model_path, dataset, split, data_dir, limit, views=not no_views, shrink=shrink)
+    written = write_confusion_outputs(report, out) if confusion else []
+    if as_json:
+        typer.echo(json.dumps(report.to_dict()))
+        return
+    from hcr_ocr.evaluate.report import print_eval_report
+
+    print_eval_report(report, Console())
+    for path in written:
+        Console().print(f"wrote {path}")
+
+
+@app.command()
+def download(
+    dataset: Annotated[str, typer.Option("--dataset", "-d", help="mnist or emnist.")] = "emnist",
+    data_dir: Annotated[
+        Path | None, typer.Option("--data-dir", help="Target folder (default: user cache).")
+    ] = None,
+    mirror: Annotated[
+        str | None, typer.Option(help="Base URL to fetch from instead of the official one.")
+    ] = None,
+) -> None:
+    """Download MNIST or EMNIST from the official locations (resumable, checksum-verified).
+
+    Example: hcr-ocr download --dataset mnist --data-dir ~/data/hcr
+    """
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    from hcr_ocr.data.datasets import DATA_ENV, default_download_dir
+    from hcr_ocr.data.download import download_dataset
+
+    target = data_dir or default_download_dir()
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), DownloadColumn(), TransferSpeedColumn()
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def on_progress(name: str, done: int, total: int | None) -> None:
+            if name not in tasks:
+                tasks[name] = bar.add_task(name, total=total)
+            bar.update(tasks[name], completed=done, total=total)
+
+        files = download_dataset(dataset, target, mirror, on_progress)
+    Console().print(f"{len(files)} files verified in {target}")
+    if data_dir is None:
+        Console().print(f"found there automatically; elsewhere, pass --data-dir or set ${DATA_ENV}")
+
+
+@app.command()
+def read(
+    images: Annotated[
+        list[str], typer.Argument(help="Image files (PNG, JPEG, TIFF, BMP, WebP); - reads stdin.")
+    ],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or hocr.")] = "text",
+    overlay: Annotated[
+        Path | None,
+        typer.Option(help="Write a PNG with the boxes and characters read (a folder for several files)."),
+    ] = None,
+    model: Annotated[
+        Path | None, typer.Option(help="An .onnx model exported by `train` (default: shipped).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Write one output file per image into this folder.")
+    ] = None,
+    lexicon: LexiconOpt = "shipped",
+) -> None:
+    """Read the handwriting on images: lines, words and characters, with spaces and line breaks.
+
+    Example: hcr-ocr read samples/paragraph.png --format json --overlay paragraph-overlay.png
+    """
+    from hcr_ocr.errors import ImageError
+    from hcr_ocr.reading.lexicon import lexicon_from
+    from hcr_ocr.reading.output import FORMATS, draw_overlay, render
+    from hcr_ocr.reading.pipeline import get_classifier
+    from hcr_ocr.reading.pipeline import read as read_page
+
+    if fmt not in FORMATS:
+        raise HcrError(f"unknown --format {fmt!r}: choose text, json or hocr")
+    if model is not None and model.suffix == ".pt":
+        model = model.with_suffix(".onnx")  # the reader runs the ONNX export that sits beside a checkpoint
+    get_classifier(model)  # a bad model or word list fails once, before any image
+    words = lexicon_from(lexicon)
+    several = len(images) > 1
+    if out:
+        out.mkdir(parents=True, exist_ok=True)
+    if overlay and several:
+        overlay.mkdir(parents=True, exist_ok=True)
+    failed, results = 0, []
+    for source in images:
+        name = "stdin" if source == "-" else source
+        try:
+            page = read_page(source, model=model, name=name, lexicon=words)
+        except ImageError as err:
+            err_console.print(f"[red]error:[/red] {err}", highlight=False, soft_wrap=True)
+            failed += 1
+            continue
+        if page.is_blank:
+            err_console.print(
+                f"[yellow]warning:[/yellow] {name}: no handwriting found (blank page)",
+                highlight=False,
+                soft_wrap=True,
+            )
+        stem = Path(name).stem or "stdin"
+        if overlay:
+            draw_overlay(page.image, page, overlay / f"{stem}.overlay.png" if several else overlay)
+        rendered = render(page, fmt)
+        if out:
+            (out / f"{stem}{FORMATS[fmt]}").write_text(rendered + "\n", encoding="utf-8")
+        elif fmt == "json":
+            results.append(rendered)
+        else:
+            if several:
+                typer.echo(f"==> {name} <==")
+            typer.echo(rendered)
+    if results:  # JSON: one object, or an array of them for several files
+        typer.echo(results[0] if not several else "[" + ",\n".join(results) + "]")
+    if failed:
+        raise typer.Exit(2 if failed == len(images) else 1)
+
+
+@app.command("bench")
+def bench_cmd(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Folders with NAME.gt.txt files or a labels.csv.")
+    ] = None,
+    engine: Annotated[str, typer.Option(help="hcr or tesseract.")] = "hcr",
+    compare: Annotated[
+        str | None, typer.Option(help="A second engine run on the same images: tesseract.")
+    ] = None,
+    model: Annotated[Path | None, typer.Option(help="An .onnx model for the hcr engine.")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print one JSON object instead of a table.")
+    ] = False,
+    synthetic: Annotated[
+        int, typer.Option(help="Also score N synthetic pages of EMNIST test glyphs.", min=0)
+    ] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic pages.")] = 0,
+    data_dir: DataDirOpt = None,
+    lexicon: LexiconOpt = "shipped",
+) -> None:
+    """Character and word error rates, exact matches and seconds per image on sets with ground truth.
+
+    Example: hcr-ocr bench samples ../shared/data/real-dev/form-names --compare tesseract --synthetic 50
+    """
+    from hcr_ocr.evaluate.bench import bench, bench_synthetic
+
+    engines = [engine] + ([compare] if compare and compare != engine else [])
+    if not paths and not synthetic:
+        raise HcrError("give at least one folder to score, or --synthetic N")
+    from hcr_ocr.reading.lexicon import lexicon_from
+
+    words = lexicon_from(lexicon)
+    results = {str(p): bench(p, engines, model, words) for p in paths or []}
+    if synthetic:
+        results[f"synthetic {synthetic} (seed {seed})"] = bench_synthetic(
+            synthetic, seed, engines, model, data_dir, words
+        )
+    if as_json:
+        typer.echo(json.dumps(results))
+        return
+    from rich.table import Table
+
+    table = Table(title="hcr-ocr bench", show_edge=False)
+    for col in ("set", "engine", "images", "CER", "CER caseless", "WER", "exact", "s/image"):
+        table.add_column(col, justify="left" if col in ("set", "engine") else "right")
+    for path, by_engine in results.items():
+        for name, r in by_engine.items():
+            table.add_row(
+                Path(path).name or path,
+                name,
+                str(r["images"]),
+                f"{r['cer']:.3f}",
+                f"{r['cer_caseless']:.3f}",
+                f"{r['wer']:.3f}",
+                f"{r['exact_match']:.3f}",
+                f"{r['seconds_per_image']:.3f}",
+            )
+    Console().print(table)
+    for by_engine in results.values():
+        for name, r in by_engine.items():
+            for failure in r["failures"]:
+                err_console.print(
+                    f"[yellow]warning:[/yellow] {name}: {failure}", highlight=False, soft_wrap=True
+                )
+
+
+def main() -> None:
+    """Console-script entry point: run the app, turning our errors into one line and exit code 2."""
+    try:
+        code = app(standalone_mode=False)  # click returns the code of typer.Exit instead of exiting
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except HcrError as err:
+        err_console.print(f"[red]error:[/red] {err}", highlight=False, soft_wrap=True)
+        sys.exit(err.exit_code)
+    except typer.Abort:
+        err_console.print("aborted")
+        sys.exit(130)
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        sys.exit(130)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except Exception as err:
+        if hasattr(err, "format_message") and hasattr(err, "exit_code"):  # click's usage errors
+            err_console.print(f"[red]error:[/red] {err.format_message()}", highlight=False, soft_wrap=True)
+            sys.exit(err.exit_code)
+        if os.environ.get("HCR_OCR_DEBUG"):
+            raise
+        first = str(err).strip().splitlines()[0] if str(err).strip() else ""
+        err_console.print(
+            f"[red]internal error:[/red] {type(err).__name__}: {first} (set HCR_OCR_DEBUG=1 for the traceback)",
+            highlight=False,
+            soft_wrap=True,
+        )
+        sys.exit(3)
+
+
+if __name__ == "__main__":
+    main()

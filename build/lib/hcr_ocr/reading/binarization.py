@@ -1,0 +1,132 @@
+"""Stage 2, binarise: grayscale page → ink mask (uint8, 255 = ink), robust to photos and clean scans.
+
+    from hcr_ocr.reading.binarization import binarize
+    ink = binarize(gray)            # None when the page is blank
+
+Steps: estimate the paper (a large morphological closing, then a blur) and divide it out, which flattens
+uneven light, shadows and grey or tinted paper; threshold the flattened page with Otsu, tempered by a local
+Sauvola threshold; let fainter pixels join where they continue a clear stroke (hysteresis, for pencil and
+light pens); remove long thin ruled lines; remove specks. A page with too little contrast is blank.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+HYSTERESIS = 0.5  # how far above the threshold (towards the paper) a stroke may continue
+MIN_CONTRAST = 45  # grey levels between paper and ink below which a page counts as blank
+
+
+def flatten_background(gray: np.ndarray) -> np.ndarray:
+    """Divide the page by an estimate of its paper, so that the paper becomes ~255 everywhere."""
+    h, w = gray.shape
+    k = max(15, (min(h, w) // 20) | 1)
+    k = min(k, 61)
+    small = (
+        cv2.resize(gray, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
+        if min(h, w) > 200
+        else gray
+    )
+    kk = max(7, (k // 2) | 1) if small is not gray else k
+    paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (kk, kk)))
+    paper = cv2.GaussianBlur(paper, (0, 0), kk / 4)
+    if small is not gray:
+        paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
+    flat = gray.astype(np.float32) / np.maximum(paper.astype(np.float32), 1.0) * 255.0
+    return np.clip(flat, 0, 255).astype(np.uint8)
+
+
+def sauvola_threshold(img: np.ndarray, window: int, k: float = 0.2, r: float = 128.0) -> np.ndarray:
+    """Per-pixel Sauvola threshold, with box filters (cheaper to import and run than scikit-image's)."""
+    f = img.astype(np.float32)
+    mean = cv2.boxFilter(f, -1, (window, window), borderType=cv2.BORDER_REFLECT)
+    sq = cv2.boxFilter(f * f, -1, (window, window), borderType=cv2.BORDER_REFLECT)
+    std = np.sqrt(np.maximum(sq - mean * mean, 0))
+    return mean * (1 + k * (std / r - 1))
+
+
+def keep_touching(weak: np.ndarray, strong: np.ndarray) -> np.ndarray:
+    """The components of `weak | strong` that contain at least one pixel of `strong`."""
+    n, labels = cv2.connectedComponents(weak | strong, connectivity=8)
+    keep = np.zeros(n, dtype=bool)
+    keep[np.unique(labels[strong > 0])] = True
+    keep[0] = False
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
+
+
+def remove_specks(ink: np.ndarray, min_area: int) -> np.ndarray:
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    keep = np.zeros(n, dtype=bool)
+    keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= min_area
+    return np.where(keep[labels], 255, 0).astype(np.uint8)
+
+
+def text_height(ink: np.ndarray) -> float:
+    """Median height of the sizeable connected components: a first guess at the letter size."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    stats = stats[1:]
+    if len(stats) == 0:
+        return 0.0
+    sizeable = stats[
+        stats[:, cv2.CC_STAT_AREA] >= max(4, np.percentile(stats[:, cv2.CC_STAT_AREA], 50) * 0.5)
+    ]
+    return float(np.median(sizeable[:, cv2.CC_STAT_HEIGHT]))
+
+
+def remove_ruled_lines(ink: np.ndarray, stroke: float) -> np.ndarray:
+    """Erase long, thin horizontal and vertical runs (ruled paper, form boxes); strokes crossing them survive.
+    A run counts as a rule when it is over four letters long, so that no stroke of a letter qualifies."""
+    h, w = ink.shape
+    out = ink.copy()
+    letter = text_height(ink)
+    for horizontal in (True, False):
+        length = int(max(40, 4 * letter))
+        if length >= (w if horizontal else h):
+            continue
+        size = (length, 1) if horizontal else (1, length)
+        lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
+        if not lines.any():
+            continue
+        # only thin runs count as rules: a run thicker than ~2 strokes is ink
+        thick = max(3, int(round(stroke * 2.5)))
+        probe = (1, thick) if horizontal else (thick, 1)
+        solid = cv2.morphologyEx(lines, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, probe))
+        rules = cv2.subtract(lines, solid)
+        out = cv2.subtract(out, rules)
+    return out
+
+
+def stroke_width(ink: np.ndarray) -> float:
+    """Typical stroke width in pixels of a mask (non-zero = ink): twice the mean distance from its ink
+    pixels to the paper (the mask's edge counts as paper)."""
+    if not ink.any():
+        return 0.0
+    padded = cv2.copyMakeBorder((ink > 0).astype(np.uint8), 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
+    dist = cv2.distanceTransform(padded, cv2.DIST_L2, 3)
+    return float(2.0 * dist[padded > 0].mean())
+
+
+def binarize(gray: np.ndarray) -> np.ndarray | None:
+    """Ink mask (255 = ink) of a grayscale page, or None when the page holds no ink."""
+    flat = flatten_background(gray)
+    hi = float(np.percentile(flat, 99.5))
+    lo = float(cv2.medianBlur(flat, 3).min())  # the darkest ink, with salt noise filtered out
+    if hi - lo < MIN_CONTRAST:
+        return None
+    otsu, _ = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    # Otsu on an almost empty page splits paper noise; keep ink clearly darker than the paper.
+    threshold = min(otsu, hi - MIN_CONTRAST * 0.6)
+    window = max(15, (min(gray.shape) // 8) | 1)
+    local = sauvola_threshold(flat, window)
+    strong = ((flat <= threshold) & (flat < local + 20)).astype(np.uint8) * 255
+    if not strong.any():
+        return None
+    # Hysteresis: fainter pixels count as ink where they continue a stroke that is clearly ink,
+    # which mends pencil and light-pen strokes broken by the threshold.
+    weak = ((flat <= threshold + HYSTERESIS * (hi - threshold)) & (flat < local)).astype(np.uint8) * 255
+    ink = keep_touching(weak, strong)
+    stroke = stroke_width(ink)
+    ink = remove_ruled_lines(ink, stroke)
+    ink = remove_specks(ink, min_area=max(4, int(stroke * stroke * 0.8)))
+    return ink if ink.any() else None

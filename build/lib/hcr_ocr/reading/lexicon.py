@@ -1,0 +1,241 @@
+"""Stage 8, words: a word list with frequencies, and the search that reads a word's glyphs as a listed word
+when the classifier's evidence allows it.
+
+    from hcr_ocr.reading.lexicon import Edge, Lexicon
+    lexicon = Lexicon.shipped()                    # or Lexicon.load("names.txt")
+    edges = [Edge(0, 1, logp, glyph), ...]         # ways to read the word: glyphs and pieces cut from them
+    match = lexicon.best_match(edges, n_nodes, raw_text)
+    match.word, match.path                          # "into", the edges it used
+    lexicon.accepts(match, raw_logp)               # close enough to the glyph-by-glyph reading?
+
+The search is caseless: each glyph's 47 class probabilities become 36 (a-z, 0-9) by adding a letter's
+capital and small forms. Candidates are the listed words within a few edits (rapidfuzz) of the raw
+reading and of the lattice's own likeliest reading; each is scored by dynamic programming over the lattice
+(nodes: glyph boundaries and cuts; edges: a glyph, a split of it, or a run of pieces), so a listed word may
+use cuts that the raw reading did not. A listed word replaces the raw reading when its log-probability, plus
+PRIOR_WEIGHT times its log frequency, is within MAX_LOSS of the raw reading's: a name or a number the
+classifier is sure of stays as it was read.
+"""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from hcr_ocr.errors import HcrError
+
+SYMBOLS = "abcdefghijklmnopqrstuvwxyz0123456789"
+SHIPPED = Path(__file__).resolve().parent / "resources" / "english-words.tsv.gz"
+MAX_LOSS = 6.0  # nats the listed word may lose against the raw reading (chosen on the bench sets)
+PRIOR_WEIGHT = 0.15  # weight of log(word frequency / frequency of the commonest word)
+CANDIDATES = 40  # listed words scored per word read
+LETTER_BONUS = 0.5  # added per letter, so that readings with more or fewer cuts compare fairly
+
+
+@cache
+def symbol_matrix(classes: str) -> np.ndarray:
+    """(len(classes), 36): 1 where a class is a form of the symbol (A and a are both a)."""
+    merge = np.zeros((len(classes), len(SYMBOLS)), np.float32)
+    for i, c in enumerate(classes):
+        merge[i, SYMBOLS.index(c.lower())] = 1.0
+    return merge
+
+
+def caseless(probs: np.ndarray, classes: str) -> np.ndarray:
+    """(N, len(classes)) probabilities → (N, 36) log-probabilities over a-z, 0-9."""
+    return np.log(np.maximum(probs @ symbol_matrix(classes), 1e-6))
+
+
+@dataclass
+class Edge:
+    """One way to read part of a word: from node `start` to node `end` (glyph boundaries), as one or more
+    letters, each with its caseless log-probabilities."""
+
+    start: int
+    end: int
+    logp: np.ndarray  # (letters, 36)
+    key: object = None  # what the caller needs to rebuild the glyphs (ignored here)
+
+
+@dataclass
+class Match:
+    word: str
+    score: float  # log-probability of the glyph evidence for the word
+    path: list[Edge]
+
+
+class Lexicon:
+    """Words (lower case, a-z) with a log prior from their frequency or rank."""
+
+    def __init__(self, words: list[str], counts: list[float] | None = None):
+        if not words:
+            raise HcrError("the word list is empty")
+        if counts is None:  # ranked list: Zipf's law, frequency ~ 1 / rank
+            counts = [1.0 / (rank + 1) for rank in range(len(words))]
+        best = max(counts)
+        prior: dict[str, float] = {}
+        for w, c in zip(words, counts, strict=True):
+            prior[w] = max(prior.get(w, -np.inf), float(np.log(c / best)))
+        self.prior = prior
+        self.by_length: dict[int, list[str]] = {}
+        for w in prior:
+            self.by_length.setdefault(len(w), []).append(w)
+
+    @classmethod
+    def load(cls, path: str | Path) -> Lexicon:
+        """A word list: one word per line, optionally `word<TAB>count`; .gz files are read as gzip."""
+        path = Path(path)
+        if not path.is_file():
+            raise HcrError(f"{path}: no such word list")
+        opener = gzip.open if path.suffix == ".gz" else open
+        words, counts = [], []
+        try:
+            with opener(path, "rt", encoding="utf-8") as f:
+                for line in f:
+                    parts = line.split()
+                    if not parts:
+                        continue
+                    word = parts[0].lower()
+                    if word.isascii() and word.isalpha():
+                        words.append(word)
+                        counts.append(float(parts[1]) if len(parts) > 1 and _is_number(parts[1]) else None)
+        except (OSError, UnicodeDecodeError) as err:
+            raise HcrError(f"{path}: not a readable word list ({err})") from err
+        if not words:
+            raise HcrError(f"{path}: no words (a-z) in it")
+        if any(c is None for c in counts):
+            return cls(words)
+        return cls(words, counts)
+
+    @classmethod
+    def shipped(cls) -> Lexicon:
+        return _shipped()
+
+    def best_match(self, edges: list[Edge], n_nodes: int, raw: str) -> Match | None:
+        """The listed word near `raw` that the lattice explains best, with its score plus prior; None
+        when no listed word has a path through the lattice."""
+        shortest, longest = _path_lengths(edges, n_nodes)
+        raw, lattice = raw.lower(), best_reading(edges, n_nodes)
+        queries = [(raw, range(len(raw) - 1, len(raw) + 2))]  # the raw reading and its length ±1
+        if lattice != raw:
+            queries.append((lattice, range(len(lattice) - 1, len(lattice) + 2)))  # the lattice's own reading
+        by_length: dict[int, set[str]] = {}
+        for query, lengths in queries:
+            for length in (n for n in lengths if shortest <= n <= longest):
+                by_length.setdefault(length, set()).update(self._nearest(query, length))
+        matches = [
+            m for words in by_length.values() if words for m in _score_words(sorted(words), edges, n_nodes)
+        ]
+        return max(matches, key=lambda m: m.score + PRIOR_WEIGHT * self.prior[m.word], default=None)
+
+    def _nearest(self, query: str, length: int) -> list[str]:
+        """The CANDIDATES listed words of this length closest to `query` in edit distance, within half
+        its length."""
+        words = self.by_length.get(length, [])
+        if not words:
+            return []
+        cutoff = max(1, len(query) // 2)
+        dist = process.cdist(
+            [query], words, scorer=Levenshtein.distance, score_cutoff=cutoff, dtype=np.int32
+        )[0]
+        near = np.flatnonzero(dist <= cutoff)
+        return [words[i] for i in near[np.argsort(dist[near], kind="stable")[:CANDIDATES]]]
+
+    def accepts(self, match: Match | None, raw_logp: np.ndarray) -> bool:
+        """Is the listed word close enough in evidence to the raw reading (its glyphs' caseless
+        log-probabilities, (n, 36)) to replace it?"""
+        if match is None:
+            return False
+        raw_score = float(raw_logp.max(axis=1).sum()) + LETTER_BONUS * len(raw_logp)
+        return match.score + PRIOR_WEIGHT * self.prior[match.word] >= raw_score - MAX_LOSS
+
+
+def lexicon_from(choice: Lexicon | str | Path | None) -> Lexicon | None:
+    """What `read --lexicon` takes: "shipped" (the default English list), "none" or None (no word list),
+    the path of a word list, or a Lexicon."""
+    if choice is None or isinstance(choice, Lexicon):
+        return choice
+    if str(choice).lower() == "none":
+        return None
+    if str(choice) == "shipped":
+        return Lexicon.shipped()
+    return Lexicon.load(choice)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+@cache
+def _shipped() -> Lexicon:
+    return Lexicon.load(SHIPPED)
+
+
+def best_reading(edges: list[Edge], n_nodes: int) -> str:
+    """The likeliest letters along the likeliest path through the lattice, with no word list."""
+    best: list[tuple[float, str]] = [(0.0, "")] + [(-np.inf, "")] * (n_nodes - 1)
+    for e in sorted(edges, key=lambda e: e.start):
+        score, text = best[e.start]
+        score += float(e.logp.max(axis=1).sum()) + LETTER_BONUS * len(e.logp)
+        if score > best[e.end][0]:
+            best[e.end] = (score, text + "".join(SYMBOLS[int(i)] for i in e.logp.argmax(axis=1)))
+    return best[-1][1]
+
+
+def _path_lengths(edges: list[Edge], n_nodes: int) -> tuple[int, int]:
+    """The fewest and the most letters a path through the lattice reads."""
+    fewest, most = [0] + [10**6] * (n_nodes - 1), [0] + [-1] * (n_nodes - 1)
+    for e in sorted(edges, key=lambda e: e.start):
+        fewest[e.end] = min(fewest[e.end], fewest[e.start] + len(e.logp))
+        most[e.end] = max(most[e.end], most[e.start] + len(e.logp))
+    return fewest[-1], most[-1]
+
+
+def _score_words(words: list[str], edges: list[Edge], n_nodes: int) -> list[Match]:
+    """Best path through the lattice for each word (all of one length), vectorised over the words."""
+    length = len(words[0])
+    letters = np.array([[SYMBOLS.index(c) for c in w] for w in words])  # (m, L)
+    m = len(words)
+    # score[node, j]: best log-probability of reading the word's first j letters up to `node`
+    score = np.full((n_nodes, length + 1, m), -np.inf)
+    back: dict[tuple[int, int], np.ndarray] = {}
+    score[0, 0] = 0.0
+    leaving: dict[int, list[tuple[int, Edge]]] = {}
+    for ei, e in enumerate(edges):
+        leaving.setdefault(e.start, []).append((ei, e))
+    for node in range(n_nodes):
+        for ei, e in leaving.get(node, []):
+            k = len(e.logp)
+            for j in range(length - k + 1):
+                before = score[node, j]
+                if not np.isfinite(before).any():
+                    continue
+                gain = sum(e.logp[t, letters[:, j + t]] for t in range(k)) + LETTER_BONUS * k
+                total = before + gain
+                better = total > score[e.end, j + k]
+                if better.any():
+                    score[e.end, j + k] = np.where(better, total, score[e.end, j + k])
+                    prev = back.get((e.end, j + k), np.full(m, -1))
+                    back[(e.end, j + k)] = np.where(better, ei, prev)
+    final = score[n_nodes - 1, length]
+    out = []
+    for wi, word in enumerate(words):
+        if not np.isfinite(final[wi]):
+            continue
+        path, node, j = [], n_nodes - 1, length
+        while node > 0:
+            e = edges[int(back[(node, j)][wi])]
+            path.append(e)
+            node, j = e.start, j - len(e.logp)
+        out.append(Match(word, float(final[wi]), path[::-1]))
+    return out

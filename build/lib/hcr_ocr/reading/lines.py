@@ -1,0 +1,209 @@
+"""Stage 4, lines: the ink's connected components (blobs), grouped into text lines, top to bottom.
+
+    from hcr_ocr.reading.lines import find_blobs, find_lines
+    blobs = find_blobs(ink)
+    for line in find_lines(blobs, ink.shape):
+        line.blobs, line.top, line.bottom, line.body_height, line.baseline
+
+The horizontal projection of the blobs (each drawn as its box, thinned to its middle half so that ascenders
+and descenders don't bridge lines) is smoothed and cut into bands; a band far taller than the others is split
+at its weakest row. Each blob joins the band that holds its vertical centre. Bands made only of text cut off by
+the image edge, or of a few specks, are dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+
+@dataclass
+class Blob:
+    """One connected component of ink: its box (x1, y1 exclusive) and pixel count."""
+
+    label: int
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+    area: int
+
+    @property
+    def w(self) -> int:
+        return self.x1 - self.x0
+
+    @property
+    def h(self) -> int:
+        return self.y1 - self.y0
+
+    @property
+    def cy(self) -> float:
+        return (self.y0 + self.y1) / 2
+
+
+@dataclass
+class TextLine:
+    blobs: list[Blob]
+    top: int
+    bottom: int
+    body_height: float = 0.0  # typical height of the line's glyphs (capital or x-height, whichever dominates)
+    baseline: float = 0.0
+
+    @property
+    def x0(self) -> int:
+        return min(b.x0 for b in self.blobs)
+
+    @property
+    def x1(self) -> int:
+        return max(b.x1 for b in self.blobs)
+
+
+def find_blobs(ink: np.ndarray) -> tuple[list[Blob], np.ndarray]:
+    """Connected components of the ink mask, and the label image."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    blobs = [
+        Blob(i, int(s[0]), int(s[1]), int(s[0] + s[2]), int(s[1] + s[3]), int(s[4]))
+        for i, s in enumerate(stats)
+        if i
+    ]
+    return blobs, labels
+
+
+def _bands(profile: np.ndarray, threshold: float) -> list[tuple[int, int]]:
+    on = profile > threshold
+    bands, start = [], None
+    for i, v in enumerate(on):
+        if v and start is None:
+            start = i
+        elif not v and start is not None:
+            bands.append((start, i))
+            start = None
+    if start is not None:
+        bands.append((start, len(on)))
+    return bands
+
+
+def _split_tall(profile: np.ndarray, bands: list[tuple[int, int]], typical: float) -> list[tuple[int, int]]:
+    """Split bands over ~1.8 typical heights at the weakest row of their middle part, recursively."""
+    out = []
+    for a, b in bands:
+        if b - a > 1.8 * typical and b - a > 6:
+            lo, hi = a + max(1, int(0.3 * typical)), b - max(1, int(0.3 * typical))
+            if hi > lo:
+                cut = lo + int(np.argmin(profile[lo:hi]))
+                out.extend(_split_tall(profile, [(a, cut), (cut, b)], typical))
+                continue
+        out.append((a, b))
+    return out
+
+
+def edge_blobs(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the ink in blobs that touch the top or bottom edge, and the left or right edge, taken before
+    deskewing (which moves the edges) so that they can be rotated along with the ink."""
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    h, w = ink.shape
+    x, y, bw, bh = (stats[:, i] for i in range(4))
+    top_bottom = (y == 0) | (y + bh == h)
+    sides = (x == 0) | (x + bw == w)
+    top_bottom[0] = sides[0] = False
+    return (top_bottom[labels] * 255).astype(np.uint8), (sides[labels] * 255).astype(np.uint8)
+
+
+def labels_touching(labels: np.ndarray, mask: np.ndarray) -> set[int]:
+    return {int(v) for v in np.unique(labels[(mask > 0) & (labels > 0)])}
+
+
+def find_lines(blobs: list[Blob], shape: tuple[int, int], cut_off: set[int] | None = None) -> list[TextLine]:
+    """Group blobs into text lines, top to bottom. `cut_off`: labels of blobs cut by the top or bottom edge
+    (default: those touching it)."""
+    height, width = shape
+    if not blobs:
+        return []
+    heights = np.array([b.h for b in blobs])
+    areas = np.array([b.area for b in blobs])
+    big = areas >= max(4, np.percentile(areas, 60) * 0.2)
+    typical_h = float(np.median(heights[big])) if big.any() else float(np.median(heights))
+    profile = np.zeros(height, np.float64)
+    for b in blobs:
+        if b.area < 3:
+            continue
+        q = b.h / 4  # count the middle half of each blob
+        lo, hi = int(b.y0 + q), int(np.ceil(b.y1 - q))
+        profile[lo : max(hi, lo + 1)] += b.w
+    k = max(1, int(typical_h * 0.3))
+    smooth = np.convolve(profile, np.ones(k) / k, mode="same")
+    bands = _bands(smooth, smooth.max() * 0.04)
+    if not bands:
+        return []
+    typical_band = float(np.median([b - a for a, b in bands]))
+    bands = _split_tall(smooth, bands, max(typical_band, typical_h))
+    centres = np.array([(a + b) / 2 for a, b in bands])
+    groups: list[list[Blob]] = [[] for _ in bands]
+    for blob in blobs:
+        inside = [i for i, (a, b) in enumerate(bands) if a <= blob.cy < b]
+        i = inside[0] if inside else int(np.argmin(np.abs(centres - blob.cy)))
+        groups[i].append(blob)
+    groups = _attach_marks(groups, typical_h)
+    lines = []
+    for group in groups:
+        if not group:
+            continue
+        ink_area = sum(b.area for b in group)
+        if cut_off is None:
+            cut = sum(b.area for b in group if b.y0 == 0 or b.y1 == height)
+        else:
+            cut = sum(b.area for b in group if b.label in cut_off)
+        edge_cut = cut >= 0.5 * ink_area
+        if edge_cut or ink_area < max(10, 0.02 * np.sum(areas)):
+            continue
+        group.sort(key=lambda b: b.x0)
+        line = TextLine(group, min(b.y0 for b in group), max(b.y1 for b in group))
+        measure_line(line)
+        lines.append(line)
+    lines.sort(key=lambda ln: ln.top)
+    return drop_fragments(lines)
+
+
+def drop_fragments(lines: list[TextLine]) -> list[TextLine]:
+    """Leave out lines that are both short and faint next to the page's main line: bits of other fields,
+    stray marks. A real line of small writing has enough ink, a short real word is tall enough."""
+    if len(lines) < 2:
+        return lines
+    inks = [sum(b.area for b in ln.blobs) for ln in lines]
+    tallest = max(ln.body_height for ln in lines)
+    return [
+        ln
+        for ln, ink in zip(lines, inks, strict=True)
+        if ink >= 0.15 * max(inks) or ln.body_height >= 0.6 * tallest
+    ]
+
+
+def _attach_marks(groups: list[list[Blob]], typical_h: float) -> list[list[Blob]]:
+    """A band of nothing but small marks (the dots of i and j, accents) just above a line of letters, each
+    mark over a letter, belongs to that line."""
+    groups = [g for g in groups if g]
+    marks = [g for g in groups if max(b.h for b in g) < 0.5 * typical_h]
+    letters = [g for g in groups if not any(g is m for m in marks)]
+    if not letters:
+        return groups
+    for m in marks:
+        bottom = max(b.y1 for b in m)
+        below = [(min(b.y0 for b in g) - bottom, g) for g in letters]
+        below = [(gap, g) for gap, g in below if gap >= 0]
+        if below:
+            gap, nearest = min(below, key=lambda item: item[0])
+            over = all(any(min(a.x1, b.x1) > max(a.x0, b.x0) for b in nearest) for a in m)
+            if gap <= 0.8 * typical_h and over:
+                nearest.extend(m)
+                continue
+        letters.append(m)
+    return letters
+
+
+def measure_line(line: TextLine) -> None:
+    """Body height (median height of the line's substantial blobs) and baseline (median bottom)."""
+    sizable = [b for b in line.blobs if b.area >= 0.15 * max(bb.area for bb in line.blobs)]
+    line.body_height = float(np.median([b.h for b in sizable]))
+    line.baseline = float(np.median([b.y1 for b in sizable]))

@@ -1,0 +1,99 @@
+"""Stage 12, output: what a read page becomes (text, JSON, hOCR, an overlay picture).
+
+    render(page, "json")                     # text, json or hocr, as a string
+    page_hocr(page)                          # an hOCR document as a string
+    draw_overlay(page.image, page, "out.png")
+"""
+
+from __future__ import annotations
+
+FORMATS = {"text": ".txt", "json": ".json", "hocr": ".hocr"}  # output format → file suffix
+
+
+def render(page, fmt: str) -> str:
+    """The page as text, JSON or hOCR."""
+    import json
+
+    if fmt == "json":
+        return json.dumps(page.to_dict(), ensure_ascii=False)
+    if fmt == "hocr":
+        return page_hocr(page)
+    return page.text
+
+
+def _title(bbox, conf: float | None = None, extra: str = "") -> str:
+    t = "bbox {} {} {} {}".format(*bbox)
+    if conf is not None:
+        t += f"; x_wconf {int(round(conf * 100))}"
+    return t + extra
+
+
+def page_hocr(page) -> str:
+    """The page as hOCR 1.2 (XHTML): ocr_page → ocr_line → ocrx_word, with bbox and x_wconf."""
+    from html import escape
+
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+        '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">',
+        '<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en" lang="en">',
+        "<head>",
+        f"<title>{escape(page.file)}</title>",
+        '<meta http-equiv="Content-Type" content="text/html;charset=utf-8"/>',
+        '<meta name="ocr-system" content="hcr-ocr"/>',
+        '<meta name="ocr-capabilities" content="ocr_page ocr_line ocrx_word"/>',
+        "</head>",
+        "<body>",
+        f'<div class="ocr_page" id="page_1" title="{escape(_title((0, 0, page.width, page.height)))}; '
+        f'image &quot;{escape(page.file)}&quot;">',
+    ]
+    for li, line in enumerate(page.lines, 1):
+        out.append(f'<span class="ocr_line" id="line_1_{li}" title="{_title(line.bbox)}">')
+        for wi, word in enumerate(line.words, 1):
+            out.append(
+                f'<span class="ocrx_word" id="word_1_{li}_{wi}" title="{_title(word.bbox, word.confidence)}">'
+                f"{escape(word.text)}</span>"
+            )
+        out.append("</span>")
+    out += ["</div>", "</body>", "</html>", ""]
+    return "\n".join(out)
+
+
+def draw_overlay(gray, page, path) -> None:
+    """A PNG of the page with line (blue), word (green) and character (red, orange when unsure) boxes and the
+    characters read above them; small pages are enlarged, and a white band on top holds the first labels."""
+    import cv2
+    import numpy as np
+
+    img = cv2.cvtColor(gray, cv2.COLOR_GRAY2BGR)
+    scale = max(1.0, min(4.0, 240.0 / max(1, min(img.shape[:2]))))
+    if scale > 1.0:  # small crops are enlarged so that the labels stay readable
+        img = cv2.resize(img, None, fx=scale, fy=scale, interpolation=cv2.INTER_CUBIC)
+    top = 30  # a white band above the page, so that the labels of the first line are not cut off
+    img = cv2.copyMakeBorder(img, top, 0, 0, 0, cv2.BORDER_CONSTANT, value=(255, 255, 255))
+
+    def box(b, colour, thickness):
+        x0, x1 = (int(round(v * scale)) for v in (b[0], b[2]))
+        y0, y1 = (int(round(v * scale)) + top for v in (b[1], b[3]))
+        cv2.rectangle(img, (x0, y0), (x1 - 1, y1 - 1), colour, thickness)
+        return x0, y0, x1, y1
+
+    for line in page.lines:
+        box(line.bbox, (200, 120, 0), 2)
+        for word in line.words:
+            box(word.bbox, (0, 160, 0), 1)
+            for ch in word.chars:
+                x0, y0, x1, y1 = box(ch.bbox, (0, 0, 220), 1)
+                size = max(0.4, min(1.2, (y1 - y0) / 40))
+                colour = (0, 0, 220) if ch.confidence >= 0.5 else (0, 140, 255)
+                org = (x0, max(12, y0 - 3))
+                cv2.putText(
+                    img, ch.text, org, cv2.FONT_HERSHEY_SIMPLEX, size, (255, 255, 255), 3, cv2.LINE_AA
+                )
+                cv2.putText(img, ch.text, org, cv2.FONT_HERSHEY_SIMPLEX, size, colour, 1, cv2.LINE_AA)
+    if page.is_blank:
+        cv2.putText(img, "blank page", (10, 30), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (0, 0, 220), 2, cv2.LINE_AA)
+    if not cv2.imwrite(str(path), np.ascontiguousarray(img)):
+        from hcr_ocr.errors import HcrError
+
+        raise HcrError(f"cannot write overlay {path}")

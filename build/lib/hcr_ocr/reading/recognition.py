@@ -1,0 +1,131 @@
+"""Glyph tensors → class probabilities, with the exported ONNX model run by onnxruntime (no torch).
+
+from hcr_ocr.reading.recognition import GlyphClassifier, OnnxClassifier
+clf = OnnxClassifier("models/emnist47.onnx")
+probs = clf.probabilities(glyphs)       # glyphs: float32 (N, 1, 28, 28) in [0, 1]; probs: (N, 47)
+clf.classes[probs[0].argmax()]
+GlyphClassifier(clf, small=OnnxClassifier("models/emnist47-small.onnx"),
+                second=OnnxClassifier("models/emnist47-second.onnx")).classify(masks, is_small)
+
+Glyphs written small (a name on a form scanned at 100 dpi: letters 10-16 px tall) reach the network
+enlarged, blocky and thick; a model fine-tuned on such coarse copies of EMNIST (`train --low-res`) reads
+them better, and the ordinary model reads everything else better, so `GlyphClassifier` sends each glyph
+to the one made for the size of its writing (the reader judges it by the line's letter height).
+
+A second network, trained apart from the first (another seed, some coarse copies among its batches), is
+asked about the glyphs the first is unsure of, and the two opinions are averaged: two networks rarely make
+the same mistake, and the sure glyphs, most of them, cost nothing extra.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import onnxruntime
+
+from hcr_ocr.errors import CheckpointError
+from hcr_ocr.reading.normalization import batch, with_views
+
+ONNX_META_KEY = "hcr_ocr"  # the model's metadata_props entry that holds our JSON metadata
+
+
+def onnx_metadata(session: onnxruntime.InferenceSession, path: Path) -> dict:
+    """The hcr-ocr metadata (classes, arch, normalisation, ...) stored in an exported model."""
+    stored = session.get_modelmeta().custom_metadata_map.get(ONNX_META_KEY)
+    if stored is None:
+        raise CheckpointError(f"{path} is not an hcr-ocr ONNX model (no hcr-ocr metadata)")
+    try:
+        return json.loads(stored)
+    except ValueError as err:
+        raise CheckpointError(f"{path} has unreadable hcr-ocr metadata ({err})") from err
+
+
+def softmax(logits: np.ndarray) -> np.ndarray:
+    z = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+class OnnxClassifier:
+    """A character classifier loaded from an hcr-ocr ONNX export."""
+
+    def __init__(self, path: str | Path, batch_size: int = 512):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise CheckpointError(f"model file not found: {self.path}")
+        self.batch_size = batch_size
+        options = onnxruntime.SessionOptions()
+        # Worker threads that spin between runs would take the CPU from the rest of the reader.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        try:
+            self.session = onnxruntime.InferenceSession(
+                str(self.path), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as err:  # onnxruntime raises its own untyped errors for a bad graph
+            raise CheckpointError(f"{self.path} could not be loaded by onnxruntime") from err
+        self.meta = onnx_metadata(self.session, self.path)
+        self.classes: str = self.meta["classes"]
+        self.input_name = self.session.get_inputs()[0].name
+
+    def probabilities(self, glyphs: np.ndarray, views: bool = True, sure: float = 1.0) -> np.ndarray:
+        """Softmax probabilities (N, classes) for float32 glyphs (N, 1, 28, 28), averaged over the glyph as
+        it is and slightly zoomed in and out (`views`; see normalization.TTA_SCALES). With `sure` < 1, only
+        the glyphs whose top class has less than that probability are looked at again zoomed."""
+        if len(glyphs) == 0:
+            return np.zeros((0, len(self.classes)), np.float32)
+        if views and sure < 1.0:
+            out = self.probabilities(glyphs, views=False)
+            again = out.max(axis=1) < sure
+            if again.any():
+                out[again] = with_views(lambda g: self.probabilities(g, views=False), glyphs[again])
+            return out
+        if views:
+            return with_views(lambda g: self.probabilities(g, views=False), glyphs)
+        out = []
+        for i in range(0, len(glyphs), self.batch_size):
+            chunk = np.ascontiguousarray(glyphs[i : i + self.batch_size], dtype=np.float32)
+            (logits,) = self.session.run(None, {self.input_name: chunk})
+            out.append(softmax(logits.reshape(-1, len(self.classes))))
+        return np.concatenate(out)
+
+
+SURE = 0.8  # the reader looks again, zoomed, only at glyphs the network is less sure of than this
+SMALL_WRITING = 17  # pixels: lines whose letters are shorter than this are read by the small-glyph model
+
+
+class GlyphClassifier:
+    """The reader's classifier: one model for writing of ordinary size and, where given, one for small
+    writing and a second opinion on unsure glyphs."""
+
+    def __init__(
+        self,
+        main: OnnxClassifier,
+        small: OnnxClassifier | None = None,
+        second: OnnxClassifier | None = None,
+    ):
+        for other in (small, second):
+            if other is not None and other.classes != main.classes:
+                raise CheckpointError(f"{other.path} has other classes than {main.path}")
+        self.main, self.small, self.second = main, small, second
+        self.classes = main.classes
+
+    def classify(
+        self, masks: list[np.ndarray], small: list[bool] | None = None, views: bool = True
+    ) -> np.ndarray:
+        """Probabilities (N, classes) for glyph ink masks of any size (see normalization.to_emnist);
+        `small` marks the glyphs of small writing."""
+        glyphs = batch(masks)
+        if self.small is None or small is None:
+            out = self.main.probabilities(glyphs, views, SURE)
+        else:
+            is_small = np.array(small, dtype=bool)
+            out = np.empty((len(masks), len(self.classes)), np.float32)
+            out[~is_small] = self.main.probabilities(glyphs[~is_small], views, SURE)
+            out[is_small] = self.small.probabilities(glyphs[is_small], views, SURE)
+        if self.second is not None and len(out):
+            unsure = out.max(axis=1) < SURE
+            if unsure.any():
+                out[unsure] = (out[unsure] + self.second.probabilities(glyphs[unsure], views)) / 2
+        return out

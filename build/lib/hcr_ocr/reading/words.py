@@ -1,0 +1,56 @@
+"""Stage 5, words: split a text line at the gaps that are wider than the writer's own letter spacing.
+
+    from hcr_ocr.reading.words import split_words
+    for word_blobs in split_words(line):
+        ...
+
+Blobs that overlap horizontally are one column (an i and its dot, a broken stroke). A gap between columns is
+a word space when it is well over the writer's typical letter gap (the median gap of the line), so that
+widely spaced capitals stay one word and tightly written words still split.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hcr_ocr.reading.lines import Blob, TextLine
+
+
+def columns(blobs: list[Blob]) -> list[list[Blob]]:
+    """Blobs sorted left to right, grouped where their x-ranges overlap."""
+    out: list[list[Blob]] = []
+    right = -1
+    for b in sorted(blobs, key=lambda b: b.x0):
+        if out and b.x0 < right:
+            out[-1].append(b)
+            right = max(right, b.x1)
+        else:
+            out.append([b])
+            right = b.x1
+    return out
+
+
+def word_gap_threshold(gaps: np.ndarray, body_height: float) -> float:
+    """The smallest gap that separates words in this line: well over the writer's typical (median) gap
+    between letters, and never under ~half a letter's height."""
+    if len(gaps) == 0:
+        return float("inf")
+    typical = float(np.median(gaps)) if len(gaps) >= 3 else float(np.min(gaps))
+    return max(0.45 * body_height, 2.0 * max(typical, 0.0) + 0.2 * body_height)
+
+
+def split_words(line: TextLine) -> list[list[Blob]]:
+    cols = columns(line.blobs)
+    if not cols:
+        return []
+    gaps = np.array(
+        [cols[i + 1][0].x0 - max(b.x1 for b in cols[i]) for i in range(len(cols) - 1)], dtype=float
+    )
+    threshold = word_gap_threshold(gaps, line.body_height)
+    words: list[list[Blob]] = [list(cols[0])]
+    for gap, col in zip(gaps, cols[1:], strict=True):
+        if gap >= threshold:
+            words.append(list(col))
+        else:
+            words[-1].extend(col)
+    return words

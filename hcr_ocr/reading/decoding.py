@@ -1,0 +1,217 @@
+"""Stage 9, reassemble: class probabilities of a word's glyphs → its characters, with case and digit/letter
+decided from context.
+
+    from hcr_ocr.reading.decoding import LineMetrics, decode_word
+    chars = decode_word(probs, glyph_boxes, classes, metrics)     # [(char, confidence, top3), ...]
+
+EMNIST's 47 classes merge the capital and small forms of C I J K L M O P S U V W X Y Z. The case of those is
+read from the glyph's height against the line's capital and x-heights (measured on the glyphs whose class
+tells their size), and a word whose unambiguous letters are all capitals stays in capitals. Look-alikes
+(0 O, 1 I l, 2 Z, 5 S, 8 B, 9 g q) follow the rest of the word: digits among digits, letters among letters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MERGED = set("CIJKLMOPSUVWXYZ")
+SHORT_WHEN_SMALL = set("CJMOPSUVWXYZ")  # small forms start at the x-height line (p, y, j hang below)
+X_HEIGHT_SMALL = set("aenr")  # small letters with neither ascender nor descender
+TALL = set("123456789ABDEFGHNQRTbdfhk")  # glyphs as tall as a capital (0 may be a small o)
+BARS = set("IL1")  # a bare vertical stroke is one of these, decided by the word around it
+DIGIT_FOR_LETTER = {
+    "O": "0",
+    "I": "1",
+    "L": "1",
+    "Z": "2",
+    "S": "5",
+    "B": "8",
+    "g": "9",
+    "q": "9",
+    "G": "6",
+    "Y": "4",
+}
+LETTER_FOR_DIGIT = {"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "9": "g", "6": "G"}
+LOOKALIKES = set(DIGIT_FOR_LETTER) | set(LETTER_FOR_DIGIT)
+
+
+DESCENDERS = set("gjpqyJPY,")  # classes whose glyph may hang below the baseline
+
+
+@dataclass
+class LineMetrics:
+    cap_height: float
+    x_height: float | None
+    baseline: float  # at x = 0
+    slope: float = 0.0  # baseline rise per pixel to the right (down is positive)
+
+    def baseline_at(self, x: float) -> float:
+        return self.baseline + self.slope * x
+
+
+def line_metrics(
+    labels: list[str], boxes: list[tuple[int, int, int, int]], body: float, baseline: float
+) -> LineMetrics:
+    """Capital height, x-height and a straight baseline fitted through the bottoms of the line's glyphs
+    that sit on it (letters that hang below are left out)."""
+    tall = [b[3] - b[1] for c, b in zip(labels, boxes, strict=True) if c in TALL]
+    short = [b[3] - b[1] for c, b in zip(labels, boxes, strict=True) if c in X_HEIGHT_SMALL]
+    cap = float(np.median(tall)) if tall else None
+    xh = float(np.median(short)) if short else None
+    if cap is None:
+        cap = max(body, (xh or 0) * 1.45)
+    if xh is not None and xh > 0.85 * cap:
+        xh = None  # the "small" letters are as tall as the capitals: no usable x-height
+    if xh is None:  # no a, e, n or r: the clearly shorter glyphs on the line (c, o, s, u, m, ...), when
+        # they are a good share of it (in capitals a few short glyphs are only a shaky hand)
+        seated_heights = [b[3] - b[1] for c, b in zip(labels, boxes, strict=True) if c not in DESCENDERS]
+        low = [h for h in seated_heights if h < 0.8 * cap]
+        if len(low) >= max(2, 0.3 * len(seated_heights)):
+            xh = float(np.median(low))
+    seated = [((b[0] + b[2]) / 2, b[3]) for c, b in zip(labels, boxes, strict=True) if c not in DESCENDERS]
+    slope, intercept = 0.0, baseline
+    if len(seated) >= 3:
+        xs, ys = np.array(seated).T
+        if xs.max() - xs.min() > 2 * cap:
+            slope, intercept = np.polyfit(xs, ys, 1)
+            resid = np.abs(ys - (slope * xs + intercept))
+            keep = resid <= max(2.0, np.percentile(resid, 75) * 1.5)
+            if keep.sum() >= 3:
+                slope, intercept = np.polyfit(xs[keep], ys[keep], 1)
+            if abs(slope) > 0.15:  # steeper than ~9°: not a baseline
+                slope, intercept = 0.0, float(np.median(ys))
+        else:
+            intercept = float(np.median(ys))
+    return LineMetrics(cap, xh, float(intercept), float(slope))
+
+
+def starts_low(box: tuple[int, int, int, int], m: LineMetrics) -> bool:
+    """Does the glyph start at the x-height line rather than the capital line (judged by its top)?"""
+    rise = m.baseline_at((box[0] + box[2]) / 2) - box[1]
+    limit = (m.x_height + m.cap_height) / 2 if m.x_height else 0.72 * m.cap_height
+    return rise < limit
+
+
+def certainty(prob: np.ndarray, classes: str) -> float:
+    """The classifier's certainty of its top class, counting its digit or letter look-alike with it (an O
+    read half as O, half as 0 is a sure O-shape)."""
+    top = int(np.argmax(prob))
+    twin = DIGIT_FOR_LETTER.get(classes[top]) or LETTER_FOR_DIGIT.get(classes[top])
+    extra = float(prob[classes.index(twin)]) if twin and twin in classes else 0.0
+    return float(prob[top]) + extra
+
+
+def _best_in(prob: np.ndarray, classes: str, allowed) -> tuple[str, float]:
+    idx = [i for i, c in enumerate(classes) if allowed(c)]
+    j = idx[int(np.argmax(prob[idx]))]
+    return classes[j], float(prob[j])
+
+
+def _swap(prob: np.ndarray, classes: str, c: str, lookalike: dict, allowed, conf: float) -> tuple[str, float]:
+    """The best reading of a glyph among the allowed classes: its look-alike (0 for O, ...) unless the
+    classifier clearly prefers another allowed class; the glyph stays as it is when nothing allowed is likely."""
+    alt, p = _best_in(prob, classes, allowed)
+    twin = lookalike.get(c)
+    if twin is not None and twin in classes and prob[classes.index(twin)] >= 0.5 * p:
+        return twin, float(prob[classes.index(twin)])
+    if twin is not None or p >= 0.1 * conf:
+        return alt, p
+    return c, conf
+
+
+def _digits_or_letters(labels: list[str]) -> str:
+    """'digits' or 'letters' by the vote of the glyphs that are not look-alikes (of all glyphs when every one
+    is a look-alike); '' when undecided."""
+    votes = [c.isdigit() for c in labels if c not in LOOKALIKES] or [c.isdigit() for c in labels]
+    digits, letters = sum(votes), len(votes) - sum(votes)
+    return "digits" if digits > letters else "letters" if letters > digits else ""
+
+
+def decode_word(
+    probs: np.ndarray,
+    boxes: list[tuple[int, int, int, int]],
+    classes: str,
+    metrics: LineMetrics,
+    has_dot: list[bool] | None = None,
+    starts_line: bool = True,
+) -> list[tuple[str, float, list[tuple[str, float]]]]:
+    """Characters of one word: (text, confidence, top-3 alternatives) per glyph. `starts_line`: the word is
+    the first on its line, where a capital is as likely as not."""
+    n = len(probs)
+    has_dot = has_dot or [False] * n
+    labels = [classes[int(np.argmax(p))] for p in probs]
+    confs = [float(p.max()) for p in probs]
+    bar = [(b[2] - b[0]) < 0.3 * (b[3] - b[1]) and c in BARS for c, b in zip(labels, boxes, strict=True)]
+    # Digits among digits, letters among letters.
+    kind = _digits_or_letters(labels)
+    for i, c in enumerate(labels):
+        if kind == "letters" and c.isdigit():
+            labels[i], confs[i] = _swap(probs[i], classes, c, LETTER_FOR_DIGIT, str.isalpha, confs[i])
+        elif kind == "digits" and c.isalpha():
+            labels[i], confs[i] = _swap(probs[i], classes, c, DIGIT_FOR_LETTER, str.isdigit, confs[i])
+    # The word's case, from the letters whose class or position tells it.
+    small = []
+    for i, c in enumerate(labels):
+        if c.isalpha() and c not in MERGED:
+            small.append(c.islower())
+        elif c in SHORT_WHEN_SMALL:
+            small.append(starts_low(boxes[i], metrics))
+        else:
+            small.append(None)
+    later = [s for s in small[1:] if s is not None] or [s for s in small[:1] if s is not None]
+    unmerged_small = any(c.isalpha() and c not in MERGED and c.islower() for c in labels)
+    lower_word = bool(later) and (
+        sum(later) > len(later) / 2 or unmerged_small and sum(later) * 2 >= len(later)
+    )
+    upper_word = not lower_word and sum(s is False for s in small) >= 2
+    chars = []
+    for i, c in enumerate(labels):
+        text = c
+        if bar[i] or c in ("I", "1") and has_dot[i]:
+            if has_dot[i] and not upper_word:
+                text = "i"
+            elif kind == "digits" or c == "1" and kind != "letters":
+                text = "1"
+            elif lower_word or (i > 0 and small[i - 1]):
+                text = "l"
+            else:
+                text = "I"
+        elif c in MERGED:
+            if c == "J" and has_dot[i] and not upper_word:
+                text = "j"
+            elif upper_word:
+                text = c
+            elif lower_word and (i > 0 or c not in SHORT_WHEN_SMALL and not starts_line):
+                # inside a small-letter word, or starting one mid-line (K/k look alike at any size)
+                # the small form of I without a dot is a tall stroke: an l
+                text = "l" if c == "I" and not starts_low(boxes[i], metrics) else c.lower()
+            elif c in SHORT_WHEN_SMALL:
+                text = c.lower() if small[i] else c
+        order = np.argsort(probs[i])[::-1][:3]
+        alternatives = [(classes[j], float(probs[i][j])) for j in order]
+        chars.append((text, confs[i], alternatives))
+    texts = one_case([c[0] for c in chars], [c.isalpha() and c not in MERGED for c in labels])
+    return [(t, conf, alts) for t, (_, conf, alts) in zip(texts, chars, strict=True)]
+
+
+def one_case(texts: list[str], sure: list[bool]) -> list[str]:
+    """Words are written in small letters, Capitalised or in CAPITALS, not in a mix: the letters after the
+    first take the case most of them have (a letter whose class tells its case, `sure`, has two votes, one
+    sized from the line has one), and a word whose later letters are capitals is capitals throughout."""
+    later = [i for i in range(1, len(texts)) if texts[i].isalpha()]
+    if not later:
+        return texts
+    votes = {True: 0, False: 0}
+    for i in later:
+        votes[texts[i].isupper()] += 2 if sure[i] else 1
+    if votes[True] == votes[False]:
+        return texts
+    upper = votes[True] > votes[False]
+    out = list(texts)
+    for i in later:
+        out[i] = out[i].upper() if upper else out[i].lower()
+    if upper and out[0].isalpha():
+        out[0] = out[0].upper()
+    return out

@@ -1,0 +1,113 @@
+"""Stage 1, load: any image file (or bytes, or array) → an 8-bit grayscale page, dark ink on light paper.
+
+    from hcr_ocr.reading.loading import load_image
+    gray = load_image("note.jpg")          # uint8 (H, W); EXIF orientation applied, alpha flattened on white
+
+PNG, JPEG, TIFF, BMP and WebP at any bit depth, with or without alpha. The pixel count is checked against
+`max_pixels` from the header, before anything is decoded (decompression bombs).
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from hcr_ocr.errors import ImageError
+
+MAX_PIXELS = 40_000_000  # 40 megapixels: a 300 dpi A3 scan fits, a decompression bomb does not
+
+
+def read_source(source: str | Path | bytes) -> tuple[bytes, str]:
+    """The bytes of an image file and a name for messages; `-` reads standard input."""
+    if isinstance(source, bytes):
+        return source, "<bytes>"
+    if str(source) == "-":
+        import sys
+
+        return sys.stdin.buffer.read(), "<stdin>"
+    path = Path(source)
+    if not path.exists():
+        raise ImageError(f"{path}: no such file")
+    if path.is_dir():
+        raise ImageError(f"{path}: is a directory, not an image")
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise ImageError(f"{path}: cannot be read ({err.strerror})") from err
+    return data, str(path)
+
+
+def load_image(source: str | Path | bytes | np.ndarray, max_pixels: int = MAX_PIXELS) -> np.ndarray:
+    """Decode an image to uint8 grayscale (H, W)."""
+    if isinstance(source, np.ndarray):
+        return _array_to_gray(source, "<array>", max_pixels)
+    data, name = read_source(source)
+    if not data:
+        raise ImageError(f"{name}: empty file")
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = None  # our own limit below replaces Pillow's warning
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            img = Image.open(io.BytesIO(data))
+            width, height = img.size
+            if width * height > max_pixels:
+                raise ImageError(
+                    f"{name}: {width}x{height} is {width * height / 1e6:.0f} megapixels, over the limit of "
+                    f"{max_pixels / 1e6:.0f} (scale the image down)"
+                )
+            if width == 0 or height == 0:
+                raise ImageError(f"{name}: the image has no pixels")
+            img.load()
+            img = ImageOps.exif_transpose(img)
+    except UnidentifiedImageError as err:
+        raise ImageError(f"{name}: not an image this tool can read (PNG, JPEG, TIFF, BMP, WebP)") from err
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as err:
+        reason = str(err).split("\n")[0] or type(err).__name__
+        if "truncated" in reason or "broken data stream" in reason:
+            reason = "the image data is truncated"
+        raise ImageError(f"{name}: cannot decode ({reason})") from err
+    return _pil_to_gray(img)
+
+
+def _pil_to_gray(img) -> np.ndarray:
+    from PIL import Image
+
+    if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
+        arr = np.asarray(img, dtype=np.float64)
+        top = 65535.0 if img.mode.startswith("I;16") or arr.max() > 255 else 255.0
+        return np.clip(arr / top * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    if img.mode == "1":
+        return np.asarray(img.convert("L"))
+    has_alpha = img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info)
+    if has_alpha:
+        rgba = img.convert("RGBA")
+        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        img = Image.alpha_composite(white, rgba)
+    return np.asarray(img.convert("L"))
+
+
+def _array_to_gray(arr: np.ndarray, name: str, max_pixels: int) -> np.ndarray:
+    if arr.ndim not in (2, 3) or arr.size == 0:
+        raise ImageError(f"{name}: expected an (H, W) or (H, W, C) image array, got shape {arr.shape}")
+    if arr.shape[0] * arr.shape[1] > max_pixels:
+        raise ImageError(f"{name}: {arr.shape[1]}x{arr.shape[0]} is over the pixel limit")
+    if arr.dtype != np.uint8:
+        scale = 65535.0 if arr.dtype == np.uint16 else (1.0 if arr.max() <= 1.0 else 255.0)
+        arr = np.clip(arr.astype(np.float64) / scale * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    if arr.ndim == 2:
+        return arr
+    import cv2
+
+    channels = arr.shape[2]
+    if channels == 4:  # RGBA: flatten on white
+        alpha = arr[:, :, 3:4].astype(np.float32) / 255.0
+        arr = (arr[:, :, :3] * alpha + 255.0 * (1 - alpha)).astype(np.uint8)
+        channels = 3
+    if channels == 3:
+        return cv2.cvtColor(arr, cv2.COLOR_RGB2GRAY)
+    return arr[:, :, 0].copy()

@@ -1,0 +1,136 @@
+"""Case and digit/letter decisions on hand-made classifier outputs: exact expectations, no model needed."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hcr_ocr.data.datasets import BALANCED47
+from hcr_ocr.reading.decoding import LineMetrics, decode_word, line_metrics
+
+CAP, XH, BASE = 40, 26, 100
+
+
+def probs_for(labels: str, second: str | None = None) -> np.ndarray:
+    """One-hot-ish rows: 0.9 on each label, 0.1 on `second` (or spread evenly)."""
+    rows = np.full((len(labels), len(BALANCED47)), 0.1 / (len(BALANCED47) - 1), dtype=np.float32)
+    for i, c in enumerate(labels):
+        rows[i] = 0.0
+        rows[i, BALANCED47.index(c)] = 0.9
+        alt = second[i] if second else None
+        if alt and alt != " ":
+            rows[i, BALANCED47.index(alt)] = 0.1
+        else:
+            rows[i] += 0.1 / len(BALANCED47)
+    return rows
+
+
+def boxes(spec: str) -> list[tuple[int, int, int, int]]:
+    """A box per glyph: 'T' tall (cap height), 's' small (x-height), 'd' descender (x-height top, hangs below),
+    'b' a bare vertical bar of cap height."""
+    out, x = [], 0
+    for kind in spec:
+        w = 6 if kind == "b" else 20
+        top = BASE - (XH if kind in "sd" else CAP)
+        bottom = BASE + (12 if kind == "d" else 0)
+        out.append((x, top, x + w, bottom))
+        x += w + 8
+    return out
+
+
+METRICS = LineMetrics(cap_height=CAP, x_height=XH, baseline=BASE)
+
+
+def text_of(labels: str, spec: str, second: str | None = None, dots=None) -> str:
+    return "".join(
+        c for c, _, _ in decode_word(probs_for(labels, second), boxes(spec), BALANCED47, METRICS, dots)
+    )
+
+
+def test_small_forms_of_merged_classes_by_position():
+    assert text_of("CaSe", "TsTs") == "CaSe".replace("S", "s")  # s at x-height, C at cap height
+    assert text_of("POP", "TTT") == "POP"
+    assert text_of("PePPer", "Tsddss") == "Pepper"
+
+
+def test_all_capital_words_stay_capitals():
+    assert text_of("SHOP", "TTTT") == "SHOP"
+    assert text_of("DEAR", "TTTT") == "DEAR"
+
+
+def test_digits_among_digits_and_letters_among_letters():
+    assert text_of("3I4I5", "TbTbT") == "31415"
+    assert text_of("2O26", "TTTT") == "2026"
+    assert text_of("HeLLO", "Tsbbs") == "Hello"
+    assert text_of("He110", "Tsbbs") == "Hello"
+
+
+def test_bars_follow_the_word():
+    assert text_of("LIST", "TbTT") == "LIST"
+    assert text_of("eIIa", "sbbs") == "ella"
+    assert text_of("I", "b") == "I"
+
+
+def test_dotted_stem_is_a_small_i_unless_the_word_is_capitals():
+    assert text_of("MIX", "sss", dots=[False, True, False]) == "mix"
+    assert text_of("MARTIN", "TTTTbT", dots=[False, False, False, False, True, False]) == "MARTIN"
+
+
+def test_top3_alternatives_and_confidence():
+    chars = decode_word(probs_for("A", "4"), boxes("T"), BALANCED47, METRICS)
+    text, conf, alts = chars[0]
+    assert text == "A" and conf == np.float32(0.9)
+    assert [a for a, _ in alts[:2]] == ["A", "4"]
+
+
+def test_line_metrics_from_known_glyphs():
+    labels = ["T", "a", "e", "b", "n"]
+    bxs = [(0, 60, 20, 100), (30, 74, 50, 100), (60, 74, 80, 100), (90, 60, 110, 100), (120, 74, 140, 100)]
+    m = line_metrics(labels, bxs, body=30.0, baseline=100.0)
+    assert m.cap_height == 40 and m.x_height == 26
+    assert abs(m.baseline_at(70) - 100) < 1e-6
+
+
+def test_x_height_from_short_glyphs_when_no_a_e_n_r():
+    """'Pick up milk': no a, e, n or r on the line, yet c, u, m are clearly shorter than P, K and l."""
+    labels = ["P", "I", "C", "K", "U", "P", "M", "I", "L", "K"]
+    tops = [60, 60, 74, 60, 74, 74, 74, 60, 60, 60]
+    bottoms = [100, 100, 100, 100, 100, 112, 100, 100, 100, 100]
+    bxs = [(i * 30, t, i * 30 + 20, b) for i, (t, b) in enumerate(zip(tops, bottoms, strict=True))]
+    m = line_metrics(labels, bxs, body=40.0, baseline=100.0)  # no class tells the capital height: the body
+    assert m.cap_height == 40 and m.x_height == 26
+    capitals = line_metrics(
+        ["P", "I", "C", "K", "L"], [(0, 60, 20, 100)] * 4 + [(0, 74, 20, 100)], 40.0, 100.0
+    )
+    assert capitals.x_height is None  # one short glyph among capitals is not an x-height
+
+
+def test_one_case_per_word():
+    from hcr_ocr.reading.decoding import one_case
+
+    # a capital R among sure small letters is a misread size: the word is in small letters
+    assert "".join(one_case(list("JebRa"), [False, True, True, True, True])) == "Jebra"
+    # small h/f/a among capitals: the word is in capitals, its first letter too
+    assert "".join(one_case(list("hNTONY"), [True, True, True, False, True, True])) == "HNTONY"
+    assert "".join(one_case(list("CLaVIS"), [False, False, True, False, False, False])) == "CLAVIS"
+    # Capitalised words and digits are left alone; a tie changes nothing
+    assert one_case(list("Paris"), [False, True, True, False, False]) == list("Paris")
+    assert one_case(list("b2"), [True, False]) == list("b2")
+    assert one_case(list("aBc"), [True, True, True]) == list("aBc")
+
+
+def test_y_among_digits_is_a_four():
+    assert text_of("Y024", "TTTT") == "4024"
+    assert text_of("Y7", "TT") == "47"
+    assert text_of("YES", "TTT") == "YES"
+
+
+def test_certainty_counts_the_look_alike():
+    from hcr_ocr.reading.decoding import certainty
+
+    row = np.zeros(len(BALANCED47), np.float32)
+    row[BALANCED47.index("0")], row[BALANCED47.index("O")], row[BALANCED47.index("D")] = 0.45, 0.4, 0.15
+    assert certainty(row, BALANCED47) == pytest.approx(0.85)  # an O-shape, surely
+    row[:] = 0
+    row[BALANCED47.index("H")], row[BALANCED47.index("A")] = 0.6, 0.4
+    assert certainty(row, BALANCED47) == pytest.approx(0.6)

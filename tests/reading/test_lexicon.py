@@ -1,0 +1,134 @@
+"""Word lists and the lexicon search on hand-made glyph probabilities; `read --lexicon` on a real sample."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import numpy as np
+import pytest
+
+from hcr_ocr.data.datasets import BALANCED47
+from hcr_ocr.errors import HcrError
+from hcr_ocr.reading.lexicon import Edge, Lexicon, caseless, lexicon_from
+from tests.conftest import REPO, assert_one_line_error, run_cli, shipped
+
+
+def glyph(best: str, p: float = 0.9, second: str | None = None) -> np.ndarray:
+    """Class probabilities of one glyph: `p` on `best`, the rest on `second` (or spread evenly)."""
+    row = np.full(len(BALANCED47), (1 - p) / (len(BALANCED47) - 1), np.float32)
+    row[BALANCED47.index(best)] = p
+    if second:
+        row[:] = 0.0
+        row[BALANCED47.index(best)] = p
+        row[BALANCED47.index(second)] = 1 - p
+    return row
+
+
+def lattice(*glyphs: np.ndarray) -> list[Edge]:
+    return [Edge(k, k + 1, caseless(g[None], BALANCED47), k) for k, g in enumerate(glyphs)]
+
+
+def raw_logp(edges: list[Edge]) -> np.ndarray:
+    return np.concatenate([e.logp for e in edges])
+
+
+def test_word_lists_with_counts_ranks_and_gzip(tmp_path):
+    counted = tmp_path / "counted.txt"
+    counted.write_text("the\t1000\nInto\t10\nbad-word\t5\n\n")
+    lexicon = Lexicon.load(counted)
+    assert set(lexicon.prior) == {"the", "into"}  # lower-cased, a-z only
+    assert lexicon.prior["the"] == 0.0 and lexicon.prior["into"] == pytest.approx(np.log(0.01))
+    ranked = tmp_path / "ranked.txt.gz"
+    with gzip.open(ranked, "wt") as f:
+        f.write("alpha\nbeta\ngamma\n")
+    assert Lexicon.load(ranked).prior["gamma"] == pytest.approx(np.log(1 / 3))
+    assert lexicon_from("none") is None and lexicon_from(None) is None
+    assert len(lexicon_from("shipped").prior) > 80_000
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "no such word list"),
+        (b"\xff\xfe\x00\x81" * 50, "not a readable word list"),
+        (b"123\n", "no words"),
+    ],
+)
+def test_bad_word_lists(tmp_path, content, message):
+    path = tmp_path / "words.txt"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(HcrError, match=message):
+        Lexicon.load(path)
+
+
+def test_a_misread_word_is_mended_when_the_evidence_allows():
+    lexicon = Lexicon(["the", "into", "info"], [1000.0, 100.0, 50.0])
+    # 'l' read first with 'I' (merged i) close behind; the rest sure: raw "lnto"
+    edges = lattice(glyph("L", 0.6, "I"), glyph("n"), glyph("t"), glyph("O", 0.8, "0"))
+    match = lexicon.best_match(edges, 5, "lnto")
+    assert match.word == "into"
+    assert lexicon.accepts(match, raw_logp(edges))
+
+
+def test_a_name_the_classifier_is_sure_of_stays():
+    lexicon = Lexicon(["the", "into", "info"], [1000.0, 100.0, 50.0])
+    edges = lattice(glyph("K", 0.98), glyph("n", 0.98), glyph("t", 0.98), glyph("O", 0.98))
+    match = lexicon.best_match(edges, 5, "Knto")
+    assert match.word == "into"  # the nearest listed word ...
+    assert not lexicon.accepts(match, raw_logp(edges))  # ... costs too much evidence
+
+
+def test_a_listed_word_may_use_a_cut_the_raw_reading_did_not():
+    """'rn' touching reads as one 'm' glyph; cut in two it reads 'r' 'n', which makes the listed word."""
+    lexicon = Lexicon(["corner", "comer"], [100.0, 1.0])
+    whole = glyph("M", 0.7, "n")
+    pieces = np.stack([glyph("r", 0.8), glyph("n", 0.8)])
+    edges = lattice(glyph("C"), glyph("O"), whole, glyph("e"), glyph("r"))
+    edges.append(Edge(2, 3, caseless(pieces, BALANCED47), "cut"))
+    match = lexicon.best_match(edges, 6, "comer")
+    assert match.word == "corner"
+    assert [e.key for e in match.path] == [0, 1, "cut", 3, 4]
+
+
+def test_read_with_and_without_a_word_list(tmp_path):
+    shipped("emnist47.onnx")
+    image = str(REPO / "samples" / "letters.png")
+
+    def words(*args: str) -> list[tuple[str, bool, str]]:
+        proc = run_cli("read", image, "--format", "json", *args)
+        assert proc.returncode == 0, proc.stderr
+        page = json.loads(proc.stdout)
+        return [(w["text"], w["lexicon"], w["raw"]) for w in page["lines"][0]["words"]]
+
+    assert words("--lexicon", "none") == [
+        ("Sebra", False, "Sebra"),
+        ("qullt", False, "qullt"),
+        ("hedgo", False, "hedgo"),
+    ]
+    assert words() == [("Zebra", True, "Sebra"), ("quilt", True, "qullt"), ("hedge", True, "hedgo")]
+    mine = tmp_path / "mine.txt"
+    mine.write_text("zebra\nquilt\n")  # a list of its own: only its words are used
+    assert [w[0] for w in words("--lexicon", str(mine))] == ["Zebra", "quilt", "hedgo"]
+    assert_one_line_error(
+        run_cli("read", image, "--lexicon", str(tmp_path / "missing.txt")), "no such word list"
+    )
+
+
+def test_words_whose_letters_all_touch(data_dir):
+    """Real EMNIST test ink, every letter of the word touching the next: the word list reads them through
+    the cuts of the over-segmented blob, where the glyph-by-glyph reading cannot."""
+    shipped("emnist47.onnx")
+    from hcr_ocr.data.synthetic import _glyph_bank, render_page
+    from hcr_ocr.reading.pipeline import read
+
+    bank = _glyph_bank(data_dir)
+    words = ["corner", "room", "summer", "used", "barn", "looking", "modern", "hammer", "speed", "ladder"]
+    listed = plain = 0
+    for word in words:
+        for seed in range(5):
+            image = render_page(word, bank, np.random.default_rng(seed), touching=1.0)
+            listed += read(image).text.lower() == word
+            plain += read(image, lexicon=None).text.lower() == word
+    assert listed >= 30 and listed >= plain + 15, (listed, plain)  # measured: 34 and 13 of 50

@@ -1,0 +1,202 @@
+"""`hcr-ocr read` end to end, as a user runs it: real sample images, the shipped model, real output files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import cv2
+import numpy as np
+import pytest
+
+from tests.conftest import REPO, assert_one_line_error, run_cli, shipped
+
+SAMPLES = REPO / "samples"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def model():
+    return shipped("emnist47.onnx")
+
+
+def read_json(*args: str) -> dict:
+    proc = run_cli("read", "--format", "json", *args)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("word-caps", "SHOPPING LIST"),
+        ("mixed-case", "Anna met Bob in Paris"),
+        ("list", "milk 2\neggs 12\nbread 1\napples 6"),
+        ("digits", "31415 92653 58979"),
+        ("paragraph", "DEAR TOM\nTHANK YOU FOR THE LOVELY GIFT\nSEE YOU NEXT WEEK\nLOVE ANNA"),
+    ],
+)
+def test_reads_samples_exactly(name, expected):
+    proc = run_cli("read", str(SAMPLES / f"{name}.png"))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == expected + "\n"
+
+
+def with_broken_letter(name: str, letter: str, tmp_path) -> tuple[str, tuple[int, int, int, int]]:
+    """A sample with one letter broken in two: a 2-px column of paper cut where the middle of the letter
+    has the least ink (through an H's bar, an h's arch). Returns the image's path and the letter's box."""
+    clean = read_json(str(SAMPLES / f"{name}.png"))
+    chars = [c for ln in clean["lines"] for w in ln["words"] for c in w["chars"]]
+    x0, y0, x1, y1 = next(c["bbox"] for c in chars if c["text"] == letter)
+    gray = cv2.imread(str(SAMPLES / f"{name}.png"), cv2.IMREAD_GRAYSCALE)
+    columns = (gray[y0:y1, x0:x1] < 128).sum(axis=0)
+    lo, hi = int(0.3 * len(columns)), int(0.7 * len(columns))
+    cut = x0 + lo + int(np.argmin(columns[lo:hi]))
+    gray[y0:y1, cut : cut + 2] = 255
+    path = tmp_path / f"{name}-broken.png"
+    cv2.imwrite(str(path), gray)
+    return str(path), (x0, y0, x1, y1)
+
+
+@pytest.mark.parametrize(
+    ("name", "letter", "text"), [("word-caps", "H", "SHOPPING LIST"), ("keys", "h", "Bring the keys")]
+)
+def test_a_letter_broken_in_two_is_read_whole(name, letter, text, tmp_path):
+    path, box = with_broken_letter(name, letter, tmp_path)
+    assert read_json(path)["text"] == text
+    # glyph by glyph too: one character, the letter, over the whole of it
+    page = read_json(path, "--lexicon", "none")
+    chars = [c for ln in page["lines"] for w in ln["words"] for c in w["chars"]]
+    inside = [c for c in chars if c["bbox"][0] >= box[0] - 2 and c["bbox"][2] <= box[2] + 2]
+    assert [c["text"] for c in inside] == [letter]
+    assert abs(inside[0]["bbox"][0] - box[0]) <= 2 and abs(inside[0]["bbox"][2] - box[2]) <= 2
+
+
+def test_json_structure():
+    page = read_json(str(SAMPLES / "list.png"))
+    assert page["file"].endswith("list.png")
+    height, width = cv2.imread(str(SAMPLES / "list.png"), cv2.IMREAD_GRAYSCALE).shape
+    assert (page["width"], page["height"]) == (width, height)
+    assert len(page["lines"]) == 4 and page["text"].count("\n") == 3
+    for line in page["lines"]:
+        for word in line["words"]:
+            assert word["text"] == "".join(c["text"] for c in word["chars"])
+            for ch in word["chars"]:
+                x0, y0, x1, y1 = ch["bbox"]
+                assert 0 <= x0 < x1 <= page["width"] and 0 <= y0 < y1 <= page["height"]
+                lx0, ly0, lx1, ly1 = line["bbox"]
+                assert lx0 <= x0 and x1 <= lx1 and ly0 <= y0 and y1 <= ly1
+                assert 0.0 <= ch["confidence"] <= 1.0
+                assert len(ch["alternatives"]) == 3
+
+
+def test_hocr_is_well_formed():
+    proc = run_cli("read", "--format", "hocr", str(SAMPLES / "paragraph.png"))
+    assert proc.returncode == 0, proc.stderr
+    root = ET.fromstring(proc.stdout.split("\n", 2)[2])  # after the XML declaration and doctype
+    ns = {"x": "http://www.w3.org/1999/xhtml"}
+    classes = [el.get("class") for el in root.iter() if el.get("class")]
+    assert classes.count("ocr_page") == 1 and classes.count("ocr_line") == 4
+    words = root.findall(".//x:span[@class='ocrx_word']", ns)
+    assert [w.text for w in words][:2] == ["DEAR", "TOM"]
+    assert all("bbox " in w.get("title") and "x_wconf " in w.get("title") for w in words)
+
+
+def test_overlay_and_out_dir(tmp_path):
+    overlay = tmp_path / "o.png"
+    proc = run_cli(
+        "read", str(SAMPLES / "word-hello.png"), "--overlay", str(overlay), "--out", str(tmp_path / "out")
+    )
+    assert proc.returncode == 0, proc.stderr
+    img = cv2.imread(str(overlay))
+    assert img is not None and img.shape[2] == 3
+    assert (tmp_path / "out" / "word-hello.txt").read_text() == "Hello\n"
+    # red character boxes were drawn
+    assert ((img[:, :, 2] > 180) & (img[:, :, 0] < 60) & (img[:, :, 1] < 60)).sum() > 100
+
+
+def test_several_files_with_one_bad(tmp_path):
+    bad = tmp_path / "notes.png"
+    bad.write_text("this is text, not a picture")
+    proc = run_cli("read", str(SAMPLES / "word-caps.png"), str(bad), str(SAMPLES / "digits.png"))
+    assert proc.returncode == 1
+    assert proc.stdout.splitlines() == [
+        f"==> {SAMPLES / 'word-caps.png'} <==",
+        "SHOPPING LIST",
+        f"==> {SAMPLES / 'digits.png'} <==",
+        "31415 92653 58979",
+    ]
+    assert_one_line_error(proc, "notes.png", "not an image")
+
+
+def test_blank_page_is_not_an_error(tmp_path):
+    blank = tmp_path / "blank.png"
+    noise = np.random.default_rng(0).normal(230, 4, (400, 300)).clip(0, 255).astype(np.uint8)
+    cv2.imwrite(str(blank), noise)
+    proc = run_cli("read", str(blank))
+    assert proc.returncode == 0
+    assert proc.stdout.strip() == ""
+    assert "blank page" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_stdin():
+    proc = run_cli("read", "-", stdin=(SAMPLES / "word-caps.png").read_bytes())
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "SHOPPING LIST\n"
+
+
+def test_deskews_a_tilted_page(tmp_path):
+    img = cv2.imread(str(SAMPLES / "word-caps.png"), cv2.IMREAD_GRAYSCALE)
+    img = cv2.copyMakeBorder(img, 120, 120, 40, 40, cv2.BORDER_REPLICATE)
+    h, w = img.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), 9, 1.0)
+    tilted = cv2.warpAffine(img, m, (w, h), borderMode=cv2.BORDER_REPLICATE)
+    cv2.imwrite(str(tmp_path / "tilted.png"), tilted)
+    page = read_json(str(tmp_path / "tilted.png"))
+    assert page["text"] == "SHOPPING LIST"
+    assert 7 <= page["skew_degrees"] <= 11
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "fragment"),
+    [
+        ("missing.png", None, "no such file"),
+        ("", None, "directory"),
+        ("empty.png", b"", "empty file"),
+        ("text.png", b"hello, this is text", "not an image"),
+        ("random.jpg", np.random.default_rng(1).bytes(3000), "not an image"),
+        ("vector.svg", b'<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"/>', "not an image"),
+    ],
+)
+def test_bad_inputs_are_one_line(tmp_path, name, content, fragment):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    assert_one_line_error(run_cli("read", str(path)), fragment)
+
+
+def test_huge_image_is_refused(tmp_path):
+    big = tmp_path / "huge.png"
+    cv2.imwrite(str(big), np.full((7000, 6000), 255, np.uint8))
+    assert_one_line_error(run_cli("read", str(big)), "over the limit")
+
+
+def test_bad_format_and_models(tmp_path):
+    sample = str(SAMPLES / "word-hello.png")
+    assert_one_line_error(run_cli("read", sample, "--format", "pdf"), "unknown --format")
+    assert_one_line_error(run_cli("read", sample, "--model", str(tmp_path / "none.onnx")), "not found")
+    corrupt = tmp_path / "corrupt.onnx"
+    corrupt.write_bytes(b"\x08\x07garbage" * 50)
+    assert_one_line_error(run_cli("read", sample, "--model", str(corrupt)), "corrupt.onnx")
+
+
+def test_read_path_never_imports_torch():
+    cmd = [sys.executable, "-X", "importtime", "-m", "hcr_ocr", "read", str(SAMPLES / "word-hello.png")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    imported = [
+        line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")
+    ]
+    assert "cv2" in imported and "hcr_ocr.reading.pipeline" in imported
+    assert not [m for m in imported if m == "torch" or m.startswith("torch.")]

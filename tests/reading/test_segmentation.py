@@ -1,0 +1,135 @@
+"""Binarisation, deskew, lines, words and glyphs on small drawn pages with known answers (no model)."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from hcr_ocr.reading.binarization import binarize
+from hcr_ocr.reading.deskew import estimate_skew, rotate
+from hcr_ocr.reading.glyphs import find_glyphs, punctuation
+from hcr_ocr.reading.lines import find_blobs, find_lines
+from hcr_ocr.reading.words import split_words
+
+LETTER_H, LETTER_W = 30, 16
+
+
+def page_with_words(words: list[list[int]], gap: int = 8, space: int = 40, lines: int = 1) -> np.ndarray:
+    """A white page with dark 'letters' (filled ellipses); words[i] = letters per word, on each line."""
+    page = np.full((80 + 70 * lines, 80 + sum(n * (LETTER_W + gap) + space for n in words)), 235, np.uint8)
+    for li in range(lines):
+        x, top = 40, 40 + li * 70
+        for n in words:
+            for _ in range(n):
+                cv2.ellipse(
+                    page,
+                    (x + LETTER_W // 2, top + LETTER_H // 2),
+                    (LETTER_W // 2, LETTER_H // 2),
+                    0,
+                    0,
+                    360,
+                    30,
+                    3,
+                )
+                x += LETTER_W + gap
+            x += space - gap
+    return page
+
+
+def segment(page: np.ndarray):
+    ink = binarize(page)
+    blobs, labels = find_blobs(ink)
+    return find_lines(blobs, ink.shape), labels
+
+
+def test_blank_pages_have_no_ink():
+    assert binarize(np.full((200, 300), 240, np.uint8)) is None
+    noisy = np.random.default_rng(0).normal(225, 5, (200, 300)).clip(0, 255).astype(np.uint8)
+    assert binarize(noisy) is None
+
+
+def test_uneven_light_is_flattened():
+    page = page_with_words([3, 2])
+    shade = np.linspace(0.45, 1.0, page.shape[1])[None, :]
+    ink = binarize((page * shade).astype(np.uint8))
+    blobs, _ = find_blobs(ink)
+    assert len([b for b in blobs if b.area > 20]) == 5
+
+
+def test_ruled_lines_are_removed_but_letters_stay():
+    page = page_with_words([4], lines=2)
+    for y in (75, 145):  # rules under each line, crossing the page
+        cv2.line(page, (0, y), (page.shape[1] - 1, y), 60, 1)
+    lines, _ = segment(page)
+    assert [len(tl.blobs) for tl in lines] == [4, 4]
+
+
+def test_lines_and_words():
+    lines, _ = segment(page_with_words([3, 1, 4], lines=3))
+    assert len(lines) == 3
+    assert [[len(w) for w in split_words(tl)] for tl in lines] == [[3, 1, 4]] * 3
+
+
+def test_widely_spaced_capitals_stay_one_word():
+    lines, _ = segment(page_with_words([5], gap=14))
+    assert [len(w) for w in split_words(lines[0])] == [5]
+
+
+def test_deskew_finds_the_angle():
+    page = page_with_words([4, 4, 4], lines=3)
+    h, w = page.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), 6, 1.0)  # text rising to the right by 6°
+    tilted = cv2.warpAffine(page, m, (w, h), borderValue=235)
+    ink = binarize(tilted)
+    angle = estimate_skew(ink)
+    assert 5 <= angle <= 7
+    straight = rotate(ink, angle)
+    blobs, _ = find_blobs(straight)
+    assert len(find_lines(blobs, straight.shape)) == 3
+
+
+def test_dot_of_an_i_joins_its_stem_and_a_full_stop_is_punctuation():
+    page = np.full((120, 200), 235, np.uint8)
+    cv2.rectangle(page, (40, 50), (44, 80), 20, -1)  # stem of an i
+    cv2.circle(page, (42, 40), 3, 20, -1)  # its dot
+    cv2.ellipse(page, (75, 65), (12, 15), 0, 0, 360, 20, 3)  # an o beside it
+    cv2.circle(page, (100, 78), 3, 20, -1)  # a full stop on the baseline
+    lines, labels = segment(page)
+    assert len(lines) == 1
+    glyphs = find_glyphs(lines[0].blobs, labels, lines[0])
+    assert len(glyphs) == 3
+    assert glyphs[0].has_dot and glyphs[0].h > 35
+    assert [g.punct for g in glyphs] == ["", "", "."]
+    assert punctuation(glyphs[2].bbox, lines[0]) == "."
+
+
+def test_frame_strokes_of_a_tight_field_crop_are_dropped():
+    from hcr_ocr.reading.forms import drop_frame_lines
+    from hcr_ocr.reading.lines import Blob
+
+    letters = [Blob(i + 1, 20 + 15 * i, 10, 30 + 15 * i, 25, 80) for i in range(4)]
+    frame = Blob(9, 100, 0, 102, 36, 72)  # top edge to bottom edge, thin, twice the letters' height
+    short_bar = Blob(10, 120, 0, 122, 20, 40)  # thin but not edge to edge: an I or l
+    kept = drop_frame_lines([*letters, frame, short_bar], height=36)
+    assert [b.label for b in kept] == [1, 2, 3, 4, 10]
+    # in a crop as tall as its letters, an edge-to-edge stroke is a letter
+    tall_letters = [Blob(i + 1, 20 + 15 * i, 0, 30 + 15 * i, 36, 80) for i in range(3)]
+    assert len(drop_frame_lines([*tall_letters, Blob(9, 80, 0, 82, 36, 72)], height=36)) == 4
+
+
+def test_a_speck_in_mid_air_is_no_letter():
+    page = page_with_words([3])
+    cv2.circle(page, (30, 52), 2, 20, -1)  # a stray dot before the word, halfway up the letters
+    lines, labels = segment(page)
+    glyphs = find_glyphs(lines[0].blobs, labels, lines[0])
+    assert len(glyphs) == 3 and all(g.h > 25 for g in glyphs)
+
+
+def test_a_full_stop_does_not_open_a_word():
+    from hcr_ocr.reading.glyphs import Glyph, drop_leading_stops
+
+    mark = np.full((3, 3), 255, np.uint8)
+    stop, comma = Glyph((0, 27, 3, 30), mark, "."), Glyph((4, 27, 7, 32), mark, ",")
+    letter, end = Glyph((10, 0, 26, 30), mark), Glyph((30, 27, 33, 30), mark, ".")
+    assert drop_leading_stops([stop, comma, letter, end]) == [letter, end]
+    assert drop_leading_stops([letter, end]) == [letter, end]
