@@ -23,8 +23,9 @@ from hcr_ocr.errors import HcrError
 
 app = typer.Typer(
     add_completion=False,
-    no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain click help: flags show as flags
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Read handwriting with a small CNN trained on EMNIST.\n\n"
     "Example: hcr-ocr read samples/paragraph.png --format json --overlay overlay.png",
 )
@@ -45,6 +46,30 @@ LexiconOpt = Annotated[
         "the path of a list (one word per line, optional TAB count), or 'none'.",
     ),
 ]
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from hcr_ocr import __version__
+
+        typer.echo(f"hcr-ocr {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def _options(
+    ctx: typer.Context,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Read handwriting with a small CNN trained on EMNIST.
+
+    Example: hcr-ocr read samples/paragraph.png --format json --overlay overlay.png
+    """
+    if ctx.invoked_subcommand is None:  # plain `hcr-ocr`: the help
+        typer.echo(ctx.get_help())
 
 
 @app.command()
@@ -248,20 +273,34 @@ def download(
 @app.command()
 def read(
     images: Annotated[
-        list[str], typer.Argument(help="Image files (PNG, JPEG, TIFF, BMP, WebP); - reads stdin.")
+        list[str],
+        typer.Argument(metavar="IMAGE", help="Image files (PNG, JPEG, TIFF, BMP, WebP); - reads stdin."),
     ],
-    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json or hocr.")] = "text",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help="text, json or hocr.")
+    ] = "text",
     overlay: Annotated[
         Path | None,
-        typer.Option(help="Write a PNG with the boxes and characters read (a folder for several files)."),
+        typer.Option(
+            metavar="PNG", help="Write a PNG with the boxes and characters read (a folder for several files)."
+        ),
     ] = None,
     model: Annotated[
-        Path | None, typer.Option(help="An .onnx model exported by `train` (default: shipped).")
+        Path | None,
+        typer.Option(metavar="ONNX", help="An .onnx model exported by `train` (default: shipped)."),
     ] = None,
     out: Annotated[
-        Path | None, typer.Option(help="Write one output file per image into this folder.")
+        Path | None,
+        typer.Option(
+            metavar="DIR",
+            help="Write one output file per image into this folder, mirroring the inputs' folders.",
+        ),
     ] = None,
     lexicon: LexiconOpt = "shipped",
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", "-v", help="Show the reader's decisions (lines, splits, joins, words)."),
+    ] = False,
 ) -> None:
     """Read the handwriting on images: lines, words and characters, with spaces and line breaks.
 
@@ -269,7 +308,7 @@ def read(
     """
     from hcr_ocr.errors import ImageError
     from hcr_ocr.reading.lexicon import lexicon_from
-    from hcr_ocr.reading.output import FORMATS, draw_overlay, render
+    from hcr_ocr.reading.output import FORMATS, draw_overlay, output_paths, render
     from hcr_ocr.reading.pipeline import get_classifier
     from hcr_ocr.reading.pipeline import read as read_page
 
@@ -277,13 +316,13 @@ def read(
         raise HcrError(f"unknown --format {fmt!r}: choose text, json or hocr")
     if model is not None and model.suffix == ".pt":
         model = model.with_suffix(".onnx")  # the reader runs the ONNX export that sits beside a checkpoint
+    if verbose:
+        _log_to_stderr()
     get_classifier(model)  # a bad model or word list fails once, before any image
     words = lexicon_from(lexicon)
     several = len(images) > 1
-    if out:
-        out.mkdir(parents=True, exist_ok=True)
-    if overlay and several:
-        overlay.mkdir(parents=True, exist_ok=True)
+    out_paths = output_paths(images, out, FORMATS[fmt]) if out else {}
+    overlay_paths = output_paths(images, overlay, ".overlay.png") if overlay and several else {}
     failed, results = 0, []
     for source in images:
         name = "stdin" if source == "-" else source
@@ -299,12 +338,11 @@ def read(
                 highlight=False,
                 soft_wrap=True,
             )
-        stem = Path(name).stem or "stdin"
         if overlay:
-            draw_overlay(page.image, page, overlay / f"{stem}.overlay.png" if several else overlay)
+            draw_overlay(page.image, page, _ready(overlay_paths[source]) if several else overlay)
         rendered = render(page, fmt)
         if out:
-            (out / f"{stem}{FORMATS[fmt]}").write_text(rendered + "\n", encoding="utf-8")
+            _ready(out_paths[source]).write_text(rendered + "\n", encoding="utf-8")
         elif fmt == "json":
             results.append(rendered)
         else:
@@ -315,6 +353,22 @@ def read(
         typer.echo(results[0] if not several else "[" + ",\n".join(results) + "]")
     if failed:
         raise typer.Exit(2 if failed == len(images) else 1)
+
+
+def _ready(path: Path) -> Path:
+    """The path, with its folder made."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _log_to_stderr() -> None:
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    logger = logging.getLogger("hcr_ocr")
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
 
 
 @app.command("bench")

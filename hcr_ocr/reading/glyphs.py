@@ -23,7 +23,7 @@ from hcr_ocr.reading.binarization import stroke_width
 from hcr_ocr.reading.lines import Blob, TextLine
 
 
-@dataclass
+@dataclass(eq=False)  # compared and hashed by identity: the reader keys its tables by glyph
 class Glyph:
     bbox: tuple[int, int, int, int]  # x0, y0, x1, y1 in the (deskewed) page
     mask: np.ndarray  # uint8 crop of the bbox, 255 = ink

@@ -49,29 +49,37 @@ def load_image(source: str | Path | bytes | np.ndarray, max_pixels: int = MAX_PI
         raise ImageError(f"{name}: empty file")
     from PIL import Image, ImageOps, UnidentifiedImageError
 
-    Image.MAX_IMAGE_PIXELS = None  # our own limit below replaces Pillow's warning
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings():  # Pillow warns of big or odd files; our own checks decide
             warnings.simplefilter("ignore")
             img = Image.open(io.BytesIO(data))
             width, height = img.size
             if width * height > max_pixels:
-                raise ImageError(
-                    f"{name}: {width}x{height} is {width * height / 1e6:.0f} megapixels, over the limit of "
-                    f"{max_pixels / 1e6:.0f} (scale the image down)"
-                )
+                raise _too_large(name, width, height, max_pixels)
             if width == 0 or height == 0:
                 raise ImageError(f"{name}: the image has no pixels")
             img.load()
             img = ImageOps.exif_transpose(img)
     except UnidentifiedImageError as err:
         raise ImageError(f"{name}: not an image this tool can read (PNG, JPEG, TIFF, BMP, WebP)") from err
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as err:
+    except Image.DecompressionBombError as err:  # Pillow refuses over twice its own limit, from the header
+        raise ImageError(
+            f"{name}: over {2 * Image.MAX_IMAGE_PIXELS / 1e6:.0f} megapixels, over the limit of "
+            f"{max_pixels / 1e6:.0f} (scale the image down)"
+        ) from err
+    except (OSError, ValueError, SyntaxError) as err:
         reason = str(err).split("\n")[0] or type(err).__name__
         if "truncated" in reason or "broken data stream" in reason:
             reason = "the image data is truncated"
         raise ImageError(f"{name}: cannot decode ({reason})") from err
     return _pil_to_gray(img)
+
+
+def _too_large(name: str, width: int, height: int, max_pixels: int) -> ImageError:
+    return ImageError(
+        f"{name}: {width}x{height} is {width * height / 1e6:.0f} megapixels, over the limit of "
+        f"{max_pixels / 1e6:.0f} (scale the image down)"
+    )
 
 
 def _pil_to_gray(img) -> np.ndarray:
@@ -95,7 +103,7 @@ def _array_to_gray(arr: np.ndarray, name: str, max_pixels: int) -> np.ndarray:
     if arr.ndim not in (2, 3) or arr.size == 0:
         raise ImageError(f"{name}: expected an (H, W) or (H, W, C) image array, got shape {arr.shape}")
     if arr.shape[0] * arr.shape[1] > max_pixels:
-        raise ImageError(f"{name}: {arr.shape[1]}x{arr.shape[0]} is over the pixel limit")
+        raise _too_large(name, arr.shape[1], arr.shape[0], max_pixels)
     if arr.dtype != np.uint8:
         scale = 65535.0 if arr.dtype == np.uint16 else (1.0 if arr.max() <= 1.0 else 255.0)
         arr = np.clip(arr.astype(np.float64) / scale * 255.0 + 0.5, 0, 255).astype(np.uint8)

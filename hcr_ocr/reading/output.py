@@ -7,7 +7,33 @@ draw_overlay(page.image, page, "out.png")
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
+from hcr_ocr.errors import HcrError
+
 FORMATS = {"text": ".txt", "json": ".json", "hocr": ".hocr"}  # output format → file suffix
+
+
+def output_paths(inputs: list[str], out_dir: Path, suffix: str) -> dict[str, Path]:
+    """Where the result of each input goes in `out_dir`: its path below the inputs' common folder, with
+    `suffix` for its own, so that x.png from two folders gives two results; where two inputs of one folder
+    differ only in their suffix (x.png, x.jpg), the result keeps it (x.png.json). `-` is named stdin."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise HcrError(f"{out_dir}: exists and is not a folder (results go into a folder)")
+    files = {src: Path(src).resolve() for src in inputs if src != "-"}
+    common = Path(os.path.commonpath([p.parent for p in files.values()])) if files else Path.cwd()
+    relative = {src: path.relative_to(common) for src, path in files.items()}
+    if "-" in inputs:
+        relative["-"] = Path("stdin")
+    target = {src: rel.with_suffix(suffix) for src, rel in relative.items()}
+    taken: dict[Path, int] = {}
+    for path in target.values():
+        taken[path] = taken.get(path, 0) + 1
+    return {
+        src: out_dir / (rel.parent / (rel.name + suffix) if taken[target[src]] > 1 else target[src])
+        for src, rel in relative.items()
+    }
 
 
 def render(page, fmt: str) -> str:
@@ -94,6 +120,4 @@ def draw_overlay(gray, page, path) -> None:
     if page.is_blank:
         cv2.putText(img, "blank page", (10, 30), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (0, 0, 220), 2, cv2.LINE_AA)
     if not cv2.imwrite(str(path), np.ascontiguousarray(img)):
-        from hcr_ocr.errors import HcrError
-
         raise HcrError(f"cannot write overlay {path}")

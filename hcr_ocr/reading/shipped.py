@@ -20,13 +20,10 @@ MODEL_NAMES = {"emnist": "emnist47", "mnist": "mnist", "emnist-byclass": "emnist
 def models_dir() -> Path:
     if os.environ.get(MODELS_ENV):
         return Path(os.environ[MODELS_ENV])
-    try:
-        installed = Path(str(resources.files("hcr_ocr.models")))
-        if any(installed.glob("*.onnx")):
-            return installed
-    except (ModuleNotFoundError, TypeError):  # not installed as a package: a plain checkout
-        pass
-    return Path(__file__).resolve().parents[2] / "models"
+    installed = Path(str(resources.files("hcr_ocr") / "models"))  # where `pip install .` puts them
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parents[2] / "models"  # a checkout installed editable
 
 
 def shipped_small_model(dataset: str = "emnist") -> Path | None:

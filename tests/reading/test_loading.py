@@ -108,6 +108,15 @@ def test_decompression_bomb(tmp_path):
         load_image(path)
 
 
+def test_reading_leaves_pillows_own_bomb_check_alone(tmp_path):
+    """Importing and using hcr_ocr must not switch off Pillow's decompression-bomb check for the process."""
+    default = Image.MAX_IMAGE_PIXELS
+    load_image(REPO / "samples" / "word-hello.png")
+    with pytest.raises(ImageError):
+        load_image(tmp_path / "missing.png")
+    assert Image.MAX_IMAGE_PIXELS == default == int(1024 * 1024 * 1024 // 4 // 3)
+
+
 def test_truncated_image_is_refused(tmp_path):
     whole = (REPO / "samples" / "word-hello.png").read_bytes()
     path = tmp_path / "cut.png"

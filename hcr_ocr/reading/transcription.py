@@ -1,0 +1,257 @@
+"""Stage 10, transcribe: glyphs and what the classifier said of them → words of characters.
+
+    from hcr_ocr.reading.transcription import Evidence, take_joins, choose_splits, raw_word, listed_word
+    evidence = Evidence(classifier)
+    evidence.classify(glyphs, small)                 # one batch: probabilities of every glyph and piece
+    glyphs = take_joins(glyphs, joined, evidence, options)
+    glyphs = choose_splits(glyphs, options, evidence)
+    word, search = raw_word(glyphs, chosen, evidence, metrics, ...)
+
+A word is first read glyph by glyph: a letter broken in two is read joined, and a glyph wide enough to hold
+two letters read cut, where the classifier is surer of that reading; each letter is then decoded (case,
+digits or letters, see decoding). Where a word list is given and the word is not already a surely read
+listed word, its glyphs are cut finer where letters may touch and the listed word that the pieces support
+nearly as well as the glyph-by-glyph reading replaces it (see lexicon).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from hcr_ocr.page import Char, Word, union_bbox
+from hcr_ocr.reading.decoding import LineMetrics, certainty, decode_word
+from hcr_ocr.reading.glyphs import Glyph
+from hcr_ocr.reading.lexicon import SYMBOLS, Edge, Lexicon, caseless, symbol_matrix
+from hcr_ocr.reading.recognition import GlyphClassifier
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class TranscriptionSettings:  # TEMPORARY: moves to settings.py
+    split_margin: float = 0.15
+    oversegment: float = 1.3
+    sure_letter: float = 0.75
+
+
+class _D:
+    transcription = TranscriptionSettings()
+
+
+DEFAULT = _D()
+
+Cuts = tuple[list[int], dict[tuple[int, int], Glyph]]  # a glyph's fine cut columns and the runs between them
+
+
+class Evidence:
+    """What the classifier said of each glyph and candidate piece: its class probabilities, and the
+    log-certainty of its top class."""
+
+    def __init__(self, classifier: GlyphClassifier):
+        self.classifier = classifier
+        self.classes = classifier.classes
+        self.probs: dict[Glyph, np.ndarray] = {}
+        self.logp: dict[Glyph, float] = {}
+
+    def classify(self, glyphs: list[Glyph], small: list[bool], views: bool = True) -> None:
+        """Classify glyphs in one batch; `small` marks those of small writing."""
+        probs = self.classifier.classify([g.mask for g in glyphs], small, views=views)
+        for g, p in zip(glyphs, probs, strict=True):
+            self.probs[g] = p
+            self.logp[g] = float(np.log(max(certainty(p, self.classes), 1e-9)))
+
+    def top_class(self, glyph: Glyph) -> str:
+        return self.classes[int(np.argmax(self.probs[glyph]))]
+
+
+def take_joins(
+    glyphs: list[Glyph],
+    joined: dict[int, Glyph],
+    evidence: Evidence,
+    options: dict[Glyph, list[list[Glyph]]],
+) -> list[Glyph]:
+    """The word's glyphs with neighbouring pairs replaced by their join where the classifier is surer of
+    the join than of the pieces; each taken join keeps its pieces as an option, for the word list.
+    `joined` maps the index of a pair's first glyph to the pair joined. Where proposed pairs overlap
+    (0-1 and 1-2), the one the classifier prefers more is taken and the other left."""
+
+    def gain(i: int) -> float:
+        pieces = (evidence.logp[glyphs[i]] + evidence.logp[glyphs[i + 1]]) / 2
+        return evidence.logp[joined[i]] - pieces
+
+    taken: dict[int, Glyph] = {}
+    for i in sorted(joined, key=gain, reverse=True):
+        if gain(i) > 0 and i not in taken and i - 1 not in taken and i + 1 not in taken:
+            taken[i] = joined[i]
+    out = list(glyphs)
+    for i in sorted(taken, reverse=True):
+        join = taken[i]
+        options[join].append([glyphs[i], glyphs[i + 1]])
+        out[i : i + 2] = [join]
+    if taken:
+        log.debug("joined %d broken letter(s) at %s", len(taken), [j.bbox for j in taken.values()])
+    return out
+
+
+def choose_splits(
+    glyphs: list[Glyph],
+    options: dict[Glyph, list[list[Glyph]]],
+    evidence: Evidence,
+    settings: TranscriptionSettings = DEFAULT.transcription,
+) -> list[Glyph]:
+    """The word's glyphs with a wide glyph replaced by its pieces where the classifier is surer of the
+    pieces (mean log-certainty) than of the whole, by a margin."""
+    out = []
+    for g in glyphs:
+        best, best_score = [g], evidence.logp.get(g, 0.0)
+        for pieces in options.get(g, []):
+            score = float(np.mean([evidence.logp[p] for p in pieces]))
+            if score > best_score + settings.split_margin:
+                best, best_score = pieces, score
+        if len(best) > 1:
+            log.debug("split the glyph at %s into %d letters", g.bbox, len(best))
+        out.extend(best)
+    return out
+
+
+@dataclass
+class WordContext:
+    """Where a word stands: its line's metrics, whether it opens the line, and the line's letter width."""
+
+    metrics: LineMetrics
+    starts_line: bool
+    letter_width: float
+
+
+def decode_glyphs(
+    glyphs: list[Glyph], probs: list[np.ndarray], classes: str, context: WordContext
+) -> list[Char]:
+    """Decode a word's letter glyphs from their probabilities; punctuation glyphs keep their mark."""
+    letters = [g for g in glyphs if not g.punct]
+    decoded = iter(
+        decode_word(
+            np.asarray(probs).reshape(len(letters), len(classes)),
+            [g.bbox for g in letters],
+            classes,
+            context.metrics,
+            [g.has_dot for g in letters],
+            starts_line=context.starts_line,
+        )
+    )
+    chars = []
+    for g in glyphs:
+        if g.punct:
+            chars.append(Char(g.punct, g.bbox, 1.0, [(g.punct, 1.0)]))
+        else:
+            text, conf, alts = next(decoded)
+            chars.append(Char(text, g.bbox, conf, alts))
+    return chars
+
+
+@dataclass
+class SearchQuery:
+    """A word to look up in the word list: its glyph-by-glyph letters and their caseless log-probabilities."""
+
+    raw: str
+    raw_logp: np.ndarray
+
+
+def raw_word(
+    glyphs: list[Glyph],
+    chosen: list[Glyph],
+    evidence: Evidence,
+    context: WordContext,
+    lexicon: Lexicon | None,
+    settings: TranscriptionSettings = DEFAULT.transcription,
+) -> tuple[Word, SearchQuery | None]:
+    """A word read glyph by glyph (`chosen`: its glyphs after joins and splits), and, where the word list
+    should be searched for a better reading, what to search for (else None)."""
+    raw_probs = [evidence.probs[g] for g in chosen if not g.punct]
+    chars = decode_glyphs(chosen, raw_probs, evidence.classes, context)
+    word = Word(chars, union_bbox([c.bbox for c in chars]))
+    word.raw = word.text
+    raw = "".join(c.text for g, c in zip(chosen, chars, strict=True) if not g.punct)
+    letters = [g for g in glyphs if not g.punct]
+    one_letter = len(letters) == 1 and letters[0].w < settings.oversegment * context.letter_width
+    if lexicon is None or one_letter or any(ch.isdigit() for ch in raw):
+        return word, None
+    raw_logp = caseless(np.array(raw_probs), evidence.classes)
+    if raw.lower() in lexicon.prior and raw_logp.max(axis=1).min() > np.log(settings.sure_letter):
+        word.from_lexicon = True  # a listed word, every letter sure: nothing to search for
+        return word, None
+    return word, SearchQuery(raw, raw_logp)
+
+
+def lattice(
+    glyphs: list[Glyph], options: dict[Glyph, list[list[Glyph]]], cuts: dict[Glyph, Cuts], evidence: Evidence
+) -> tuple[list[Edge], int]:
+    """The ways to read a word's letter glyphs (whole, cut into letters, or cut finer where letters may
+    touch) as a lattice: edges between the glyph boundaries and the fine cuts inside glyphs; and the number
+    of nodes."""
+
+    def caseless_of(pieces: list[Glyph]) -> np.ndarray:
+        return caseless(np.array([evidence.probs[p] for p in pieces]), evidence.classes)
+
+    edges, node = [], 0
+    for g in (g for g in glyphs if not g.punct):
+        columns, runs = cuts.get(g, ([0, g.w], {}))
+        end = node + len(columns) - 1
+        edges.append(Edge(node, end, caseless_of([g]), [g]))
+        edges.extend(Edge(node, end, caseless_of(pieces), pieces) for pieces in options.get(g, []))
+        edges.extend(Edge(node + i, node + j, caseless_of([p]), [p]) for (i, j), p in runs.items())
+        node = end
+    return edges, node + 1
+
+
+def listed_word(
+    word: Word,
+    query: SearchQuery,
+    glyphs: list[Glyph],
+    options: dict[Glyph, list[list[Glyph]]],
+    cuts: dict[Glyph, Cuts],
+    evidence: Evidence,
+    context: WordContext,
+    lexicon: Lexicon,
+) -> Word:
+    """The listed word that the glyphs (whole, or cut where letters may touch) support nearly as well as
+    the glyph-by-glyph reading `word`, or `word` itself."""
+    edges, n_nodes = lattice(glyphs, options, cuts, evidence)
+    match = lexicon.best_match(edges, n_nodes, query.raw)
+    if not lexicon.accepts(match, query.raw_logp):
+        return word
+    if match.word == query.raw.lower():
+        word.from_lexicon = True
+        return word
+    log.debug("word list: %r read as %r", word.text, match.word)
+    pieces = [p for e in match.path for p in e.key]
+    letter_of = dict(zip(pieces, match.word, strict=True))
+    glyph_order = sorted(pieces + [g for g in glyphs if g.punct], key=lambda g: g.bbox[0])
+    chars = _decode_as_letters(glyph_order, letter_of, evidence, context)
+    return Word(chars, union_bbox([c.bbox for c in chars]), from_lexicon=True, raw=word.text)
+
+
+def _decode_as_letters(
+    glyphs: list[Glyph], letter_of: dict[Glyph, str], evidence: Evidence, context: WordContext
+) -> list[Char]:
+    """Decode glyphs each held to its letter of a listed word, so that the case rules choose between the
+    letter's forms; confidences are the classifier's for the letter, any case."""
+    classes = evidence.classes
+    forms = symbol_matrix(classes)  # which classes are forms of each letter
+    held = []
+    for g in glyphs:
+        if not g.punct:
+            prob = evidence.probs[g] * forms[:, SYMBOLS.index(letter_of[g])]
+            held.append(prob / max(prob.sum(), 1e-9))
+    chars = decode_glyphs(glyphs, held, classes, context)
+    for g, ch in zip(glyphs, chars, strict=True):
+        if g.punct:
+            continue
+        letter, prob = letter_of[g], evidence.probs[g]
+        ch.text = letter.upper() if ch.text.isupper() else letter
+        ch.confidence = float(prob @ forms[:, SYMBOLS.index(letter)])
+        order = np.argsort(prob)[::-1][:3]
+        ch.alternatives = [(classes[j], float(prob[j])) for j in order]
+    return chars

@@ -1,0 +1,60 @@
+"""Joins and splits of glyphs, chosen from what the classifier said, on small made-up masks."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hcr_ocr.reading.glyphs import Glyph, join_candidates
+from hcr_ocr.reading.pipeline import get_classifier
+from hcr_ocr.reading.transcription import Evidence, choose_splits, take_joins
+
+
+def bar(x0: int, x1: int, top: int = 0, bottom: int = 20) -> Glyph:
+    """A solid block of ink from x0 to x1 (exclusive), as a glyph."""
+    return Glyph((x0, top, x1, bottom), np.full((bottom - top, x1 - x0), 255, np.uint8))
+
+
+def evidence_with(logp: dict[Glyph, float]) -> Evidence:
+    """Evidence in which the classifier's log-certainty of each glyph is as given."""
+    evidence = Evidence(get_classifier())
+    evidence.logp.update(logp)
+    return evidence
+
+
+def ink_columns(glyphs: list[Glyph]) -> set[int]:
+    return {g.bbox[0] + x for g in glyphs for x in np.nonzero(g.mask.any(axis=0))[0]}
+
+
+def test_overlapping_joins_keep_every_piece_of_ink():
+    # Three 4-px pieces close together (x 0-14), then two letters at the word's usual spacing: join_candidates
+    # offers both 0-1 and 1-2. Both joins read better than their pieces; only one may be taken.
+    glyphs = [bar(0, 4), bar(5, 9), bar(10, 14), bar(25, 35), bar(45, 55)]
+    joined = join_candidates(glyphs, letter_width=10)
+    assert sorted(joined) == [0, 1]
+    evidence = evidence_with({g: -2.0 for g in glyphs} | {joined[0]: -0.5, joined[1]: -0.3})
+    options = {g: [] for g in joined.values()}
+    out = take_joins(glyphs, joined, evidence, options)
+    assert ink_columns(out) == ink_columns(glyphs)
+    assert [g.bbox[0] for g in out] == [0, 5, 25, 45]  # 1-2 gains more, so 0 stays alone
+    assert out[1] is joined[1] and options[joined[1]] == [[glyphs[1], glyphs[2]]]
+
+
+def test_a_join_is_taken_only_where_the_classifier_is_surer_of_it():
+    glyphs = [bar(0, 4), bar(5, 9), bar(25, 35), bar(45, 55), bar(65, 75)]
+    joined = join_candidates(glyphs, letter_width=10)
+    assert list(joined) == [0]
+    options = {joined[0]: []}
+    unsure = evidence_with({glyphs[0]: -0.2, glyphs[1]: -0.2, joined[0]: -0.4})
+    assert take_joins(glyphs, joined, unsure, options) == glyphs
+    sure = evidence_with({glyphs[0]: -1.0, glyphs[1]: -1.0, joined[0]: -0.4})
+    assert [g.bbox for g in take_joins(glyphs, joined, sure, options)][0] == (0, 0, 9, 20)
+
+
+def test_a_wide_glyph_is_split_only_by_a_margin():
+    wide, left, right = bar(0, 30), bar(0, 14), bar(16, 30)
+    options = {wide: [[left, right]]}
+    # the pieces read better than the whole, but by less than the margin (0.15): kept whole
+    close = evidence_with({wide: -1.0, left: -0.9, right: -0.9})
+    assert choose_splits([wide], options, close) == [wide]
+    better = evidence_with({wide: -1.0, left: -0.2, right: -0.4})
+    assert choose_splits([wide], options, better) == [left, right]

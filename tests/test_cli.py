@@ -1,0 +1,73 @@
+"""The command line as people meet it: help, version, verbose decisions, where results are written."""
+
+from __future__ import annotations
+
+import shutil
+
+from tests.conftest import REPO, assert_one_line_error, run_cli
+
+from hcr_ocr import __version__
+
+SAMPLES = REPO / "samples"
+
+
+def test_plain_command_prints_help_and_no_error():
+    proc = run_cli()
+    assert proc.returncode == 0
+    assert proc.stdout.startswith("Usage: hcr-ocr [OPTIONS] COMMAND")
+    assert "read" in proc.stdout and proc.stderr == ""
+
+
+def test_version_and_short_help():
+    assert run_cli("--version").stdout == f"hcr-ocr {__version__}\n"
+    short, long = run_cli("read", "-h"), run_cli("read", "--help")
+    assert short.returncode == 0 and short.stdout == long.stdout
+    # flags show as flags, without a type
+    flags = [line.split()[:2] for line in short.stdout.splitlines() if "--verbose" in line]
+    assert flags == [["-v,", "--verbose"]]
+    assert "<bool>" not in short.stdout and "<bool>" not in run_cli("eval", "-h").stdout
+
+
+def test_verbose_shows_the_stage_decisions():
+    proc = run_cli("read", "-v", str(SAMPLES / "word-caps.png"))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "SHOPPING LIST\n"
+    log = proc.stderr
+    assert "hcr_ocr.reading.pipeline: page 520x110, skew" in log, log
+    assert "1 text line(s); 0 dropped as printed form labels" in log
+    assert "line 1: 2 word(s)" in log
+    assert run_cli("read", str(SAMPLES / "word-caps.png")).stderr == ""
+
+
+def test_same_names_in_two_folders_give_two_results(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    shutil.copy(SAMPLES / "word-caps.png", tmp_path / "a" / "x.png")
+    shutil.copy(SAMPLES / "word-hello.png", tmp_path / "b" / "x.png")
+    out, overlays = tmp_path / "out", tmp_path / "overlays"
+    inputs = [str(tmp_path / "a" / "x.png"), str(tmp_path / "b" / "x.png")]
+    proc = run_cli("read", *inputs, "--out", str(out), "--overlay", str(overlays))
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "a" / "x.txt").read_text() == "SHOPPING LIST\n"
+    assert (out / "b" / "x.txt").read_text() == "Hello\n"
+    assert sorted(p.relative_to(overlays).as_posix() for p in overlays.rglob("*.png")) == [
+        "a/x.overlay.png",
+        "b/x.overlay.png",
+    ]
+
+
+def test_two_files_of_one_name_and_two_suffixes_keep_the_suffix(tmp_path):
+    shutil.copy(SAMPLES / "word-caps.png", tmp_path / "x.png")
+    shutil.copy(SAMPLES / "word-hello.png", tmp_path / "x.tif")
+    proc = run_cli("read", str(tmp_path / "x.png"), str(tmp_path / "x.tif"), "--out", str(tmp_path / "out"))
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "out" / "x.png.txt").read_text() == "SHOPPING LIST\n"
+    assert (tmp_path / "out" / "x.tif.txt").read_text() == "Hello\n"
+
+
+def test_out_naming_a_file_is_a_one_line_error(tmp_path):
+    taken = tmp_path / "results"
+    taken.write_text("not a folder")
+    proc = run_cli("read", str(SAMPLES / "word-hello.png"), "--out", str(taken))
+    assert_one_line_error(proc, "results", "not a folder")
+    assert taken.read_text() == "not a folder"
