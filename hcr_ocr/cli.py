@@ -440,7 +440,7 @@ def bench_cmd(
 def main() -> None:
     """Console-script entry point: run the app, turning our errors into one line and exit code 2."""
     try:
-        code = app(standalone_mode=False)  # click returns the code of typer.Exit instead of exiting
+        code = app(standalone_mode=False, prog_name="hcr-ocr")  # click returns the code of typer.Exit instead of exiting
         if isinstance(code, int) and code:
             sys.exit(code)
     except HcrError as err:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import shutil
 
-from tests.conftest import REPO, assert_one_line_error, run_cli
-
 from hcr_ocr import __version__
+from tests.conftest import REPO, assert_one_line_error, run_cli
 
 SAMPLES = REPO / "samples"
 
@@ -33,9 +32,9 @@ def test_verbose_shows_the_stage_decisions():
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "SHOPPING LIST\n"
     log = proc.stderr
-    assert "hcr_ocr.reading.pipeline: page 520x110, skew" in log, log
+    assert "hcr_ocr.reading.pipeline: page 546x96, skew 0.00 degrees" in log, log
     assert "1 text line(s); 0 dropped as printed form labels" in log
-    assert "line 1: 2 word(s)" in log
+    assert "line 1: 2 word(s), letters 39 px tall" in log
     assert run_cli("read", str(SAMPLES / "word-caps.png")).stderr == ""
 
 

@@ -14,30 +14,37 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-HYSTERESIS = 0.5  # how far above the threshold (towards the paper) a stroke may continue
-MIN_CONTRAST = 45  # grey levels between paper and ink below which a page counts as blank
+from hcr_ocr.reading.settings import DEFAULT, BinarizationSettings
 
 
-def flatten_background(gray: np.ndarray) -> np.ndarray:
+def flatten_background(
+    gray: np.ndarray, *, settings: BinarizationSettings = DEFAULT.binarization
+) -> np.ndarray:
     """Divide the page by an estimate of its paper, so that the paper becomes ~255 everywhere."""
+    s = settings
     h, w = gray.shape
-    k = max(15, (min(h, w) // 20) | 1)
-    k = min(k, 61)
+    k = max(s.paper_kernel_min, (min(h, w) // s.paper_kernel_divisor) | 1)
+    k = min(k, s.paper_kernel_max)
     small = (
         cv2.resize(gray, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
-        if min(h, w) > 200
+        if min(h, w) > s.halve_above
         else gray
     )
-    kk = max(7, (k // 2) | 1) if small is not gray else k
+    kk = max(s.half_kernel_min, (k // 2) | 1) if small is not gray else k
     paper = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (kk, kk)))
-    paper = cv2.GaussianBlur(paper, (0, 0), kk / 4)
+    paper = cv2.GaussianBlur(paper, (0, 0), kk / s.paper_kernel_per_sigma)
     if small is not gray:
         paper = cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
     flat = gray.astype(np.float32) / np.maximum(paper.astype(np.float32), 1.0) * 255.0
     return np.clip(flat, 0, 255).astype(np.uint8)
 
 
-def sauvola_threshold(img: np.ndarray, window: int, k: float = 0.2, r: float = 128.0) -> np.ndarray:
+def sauvola_threshold(
+    img: np.ndarray,
+    window: int,
+    k: float = DEFAULT.binarization.sauvola_k,
+    r: float = DEFAULT.binarization.sauvola_range,
+) -> np.ndarray:
     """Per-pixel Sauvola threshold, with box filters (cheaper to import and run than scikit-image's)."""
     f = img.astype(np.float32)
     mean = cv2.boxFilter(f, -1, (window, window), borderType=cv2.BORDER_REFLECT)
@@ -62,26 +69,30 @@ def remove_specks(ink: np.ndarray, min_area: int) -> np.ndarray:
     return np.where(keep[labels], 255, 0).astype(np.uint8)
 
 
-def text_height(ink: np.ndarray) -> float:
+def text_height(ink: np.ndarray, *, settings: BinarizationSettings = DEFAULT.binarization) -> float:
     """Median height of the sizeable connected components: a first guess at the letter size."""
+    s = settings
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     stats = stats[1:]
     if len(stats) == 0:
         return 0.0
-    sizeable = stats[
-        stats[:, cv2.CC_STAT_AREA] >= max(4, np.percentile(stats[:, cv2.CC_STAT_AREA], 50) * 0.5)
-    ]
+    areas = stats[:, cv2.CC_STAT_AREA]
+    least = max(s.sizeable_min_area, np.percentile(areas, s.sizeable_area_percentile) * s.sizeable_area_share)
+    sizeable = stats[areas >= least]
     return float(np.median(sizeable[:, cv2.CC_STAT_HEIGHT]))
 
 
-def remove_ruled_lines(ink: np.ndarray, stroke: float) -> np.ndarray:
+def remove_ruled_lines(
+    ink: np.ndarray, stroke: float, *, settings: BinarizationSettings = DEFAULT.binarization
+) -> np.ndarray:
     """Erase long, thin horizontal and vertical runs (ruled paper, form boxes); strokes crossing them survive.
-    A run counts as a rule when it is over four letters long, so that no stroke of a letter qualifies."""
+    A run counts as a rule when it is over a few letters long, so that no stroke of a letter qualifies."""
+    s = settings
     h, w = ink.shape
     out = ink.copy()
-    letter = text_height(ink)
+    letter = text_height(ink, settings=s)
     for horizontal in (True, False):
-        length = int(max(40, 4 * letter))
+        length = int(max(s.rule_min_length, s.rule_min_letters * letter))
         if length >= (w if horizontal else h):
             continue
         size = (length, 1) if horizontal else (1, length)
@@ -89,7 +100,7 @@ def remove_ruled_lines(ink: np.ndarray, stroke: float) -> np.ndarray:
         if not lines.any():
             continue
         # only thin runs count as rules: a run thicker than ~2 strokes is ink
-        thick = max(3, int(round(stroke * 2.5)))
+        thick = max(s.rule_thickness_min, int(round(stroke * s.rule_max_strokes)))
         probe = (1, thick) if horizontal else (thick, 1)
         solid = cv2.morphologyEx(lines, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, probe))
         rules = cv2.subtract(lines, solid)
@@ -107,26 +118,27 @@ def stroke_width(ink: np.ndarray) -> float:
     return float(2.0 * dist[padded > 0].mean())
 
 
-def binarize(gray: np.ndarray) -> np.ndarray | None:
+def binarize(gray: np.ndarray, *, settings: BinarizationSettings = DEFAULT.binarization) -> np.ndarray | None:
     """Ink mask (255 = ink) of a grayscale page, or None when the page holds no ink."""
-    flat = flatten_background(gray)
-    hi = float(np.percentile(flat, 99.5))
-    lo = float(cv2.medianBlur(flat, 3).min())  # the darkest ink, with salt noise filtered out
-    if hi - lo < MIN_CONTRAST:
+    s = settings
+    flat = flatten_background(gray, settings=s)
+    hi = float(np.percentile(flat, s.paper_percentile))
+    lo = float(cv2.medianBlur(flat, s.ink_median_kernel).min())  # the darkest ink, salt noise filtered out
+    if hi - lo < s.min_contrast:
         return None
     otsu, _ = cv2.threshold(flat, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     # Otsu on an almost empty page splits paper noise; keep ink clearly darker than the paper.
-    threshold = min(otsu, hi - MIN_CONTRAST * 0.6)
-    window = max(15, (min(gray.shape) // 8) | 1)
-    local = sauvola_threshold(flat, window)
-    strong = ((flat <= threshold) & (flat < local + 20)).astype(np.uint8) * 255
+    threshold = min(otsu, hi - s.min_contrast * s.threshold_min_depth)
+    window = max(s.sauvola_window_min, (min(gray.shape) // s.sauvola_window_divisor) | 1)
+    local = sauvola_threshold(flat, window, s.sauvola_k, s.sauvola_range)
+    strong = ((flat <= threshold) & (flat < local + s.strong_local_margin)).astype(np.uint8) * 255
     if not strong.any():
         return None
     # Hysteresis: fainter pixels count as ink where they continue a stroke that is clearly ink,
     # which mends pencil and light-pen strokes broken by the threshold.
-    weak = ((flat <= threshold + HYSTERESIS * (hi - threshold)) & (flat < local)).astype(np.uint8) * 255
+    weak = ((flat <= threshold + s.hysteresis * (hi - threshold)) & (flat < local)).astype(np.uint8) * 255
     ink = keep_touching(weak, strong)
     stroke = stroke_width(ink)
-    ink = remove_ruled_lines(ink, stroke)
-    ink = remove_specks(ink, min_area=max(4, int(stroke * stroke * 0.8)))
+    ink = remove_ruled_lines(ink, stroke, settings=s)
+    ink = remove_specks(ink, min_area=max(s.speck_min_area, int(stroke * stroke * s.speck_area_per_stroke)))
     return ink if ink.any() else None

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hcr_ocr.reading.settings import DEFAULT, DecodingSettings
+
 MERGED = set("CIJKLMOPSUVWXYZ")
 SHORT_WHEN_SMALL = set("CJMOPSUVWXYZ")  # small forms start at the x-height line (p, y, j hang below)
 X_HEIGHT_SMALL = set("aenr")  # small letters with neither ascender nor descender
@@ -52,45 +54,63 @@ class LineMetrics:
 
 
 def line_metrics(
-    labels: list[str], boxes: list[tuple[int, int, int, int]], body: float, baseline: float
+    labels: list[str],
+    boxes: list[tuple[int, int, int, int]],
+    body: float,
+    baseline: float,
+    *,
+    settings: DecodingSettings = DEFAULT.decoding,
 ) -> LineMetrics:
     """Capital height, x-height and a straight baseline fitted through the bottoms of the line's glyphs
     that sit on it (letters that hang below are left out)."""
+    s = settings
     tall = [b[3] - b[1] for c, b in zip(labels, boxes, strict=True) if c in TALL]
     short = [b[3] - b[1] for c, b in zip(labels, boxes, strict=True) if c in X_HEIGHT_SMALL]
     cap = float(np.median(tall)) if tall else None
     xh = float(np.median(short)) if short else None
     if cap is None:
-        cap = max(body, (xh or 0) * 1.45)
-    if xh is not None and xh > 0.85 * cap:
+        cap = max(body, (xh or 0) * s.cap_per_x_height)
+    if xh is not None and xh > s.x_height_max * cap:
         xh = None  # the "small" letters are as tall as the capitals: no usable x-height
     if xh is None:  # no a, e, n or r: the clearly shorter glyphs on the line (c, o, s, u, m, ...), when
         # they are a good share of it (in capitals a few short glyphs are only a shaky hand)
         seated_heights = [b[3] - b[1] for c, b in zip(labels, boxes, strict=True) if c not in DESCENDERS]
-        low = [h for h in seated_heights if h < 0.8 * cap]
-        if len(low) >= max(2, 0.3 * len(seated_heights)):
+        low = [h for h in seated_heights if h < s.low_glyph_max * cap]
+        if len(low) >= max(s.low_glyphs_min, s.low_glyphs_min_share * len(seated_heights)):
             xh = float(np.median(low))
     seated = [((b[0] + b[2]) / 2, b[3]) for c, b in zip(labels, boxes, strict=True) if c not in DESCENDERS]
-    slope, intercept = 0.0, baseline
-    if len(seated) >= 3:
-        xs, ys = np.array(seated).T
-        if xs.max() - xs.min() > 2 * cap:
-            slope, intercept = np.polyfit(xs, ys, 1)
-            resid = np.abs(ys - (slope * xs + intercept))
-            keep = resid <= max(2.0, np.percentile(resid, 75) * 1.5)
-            if keep.sum() >= 3:
-                slope, intercept = np.polyfit(xs[keep], ys[keep], 1)
-            if abs(slope) > 0.15:  # steeper than ~9°: not a baseline
-                slope, intercept = 0.0, float(np.median(ys))
-        else:
-            intercept = float(np.median(ys))
+    slope, intercept = _fit_baseline(seated, cap, baseline, s)
     return LineMetrics(cap, xh, float(intercept), float(slope))
 
 
-def starts_low(box: tuple[int, int, int, int], m: LineMetrics) -> bool:
+def _fit_baseline(
+    seated: list[tuple[float, int]], cap: float, baseline: float, s: DecodingSettings
+) -> tuple[float, float]:
+    """Slope and intercept of a line through the bottoms of the seated glyphs (their x centre, bottom),
+    refitted without outliers; flat at `baseline` (or their median bottom) when they are too few, too close
+    together or too steep."""
+    slope, intercept = 0.0, baseline
+    if len(seated) >= s.baseline_min_glyphs:
+        xs, ys = np.array(seated).T
+        if xs.max() - xs.min() > s.baseline_min_span * cap:
+            slope, intercept = np.polyfit(xs, ys, 1)
+            resid = np.abs(ys - (slope * xs + intercept))
+            keep = resid <= max(s.outlier_min, np.percentile(resid, s.outlier_percentile) * s.outlier_factor)
+            if keep.sum() >= s.baseline_min_glyphs:
+                slope, intercept = np.polyfit(xs[keep], ys[keep], 1)
+            if abs(slope) > s.max_slope:  # steeper than ~9°: not a baseline
+                slope, intercept = 0.0, float(np.median(ys))
+        else:
+            intercept = float(np.median(ys))
+    return slope, intercept
+
+
+def starts_low(
+    box: tuple[int, int, int, int], m: LineMetrics, *, settings: DecodingSettings = DEFAULT.decoding
+) -> bool:
     """Does the glyph start at the x-height line rather than the capital line (judged by its top)?"""
     rise = m.baseline_at((box[0] + box[2]) / 2) - box[1]
-    limit = (m.x_height + m.cap_height) / 2 if m.x_height else 0.72 * m.cap_height
+    limit = (m.x_height + m.cap_height) / 2 if m.x_height else settings.x_line * m.cap_height
     return rise < limit
 
 
@@ -109,14 +129,17 @@ def _best_in(prob: np.ndarray, classes: str, allowed) -> tuple[str, float]:
     return classes[j], float(prob[j])
 
 
-def _swap(prob: np.ndarray, classes: str, c: str, lookalike: dict, allowed, conf: float) -> tuple[str, float]:
+def _swap(
+    prob: np.ndarray, classes: str, c: str, lookalike: dict, allowed, conf: float, s: DecodingSettings
+) -> tuple[str, float]:
     """The best reading of a glyph among the allowed classes: its look-alike (0 for O, ...) unless the
-    classifier clearly prefers another allowed class; the glyph stays as it is when nothing allowed is likely."""
+    classifier clearly prefers another allowed class; the glyph stays as it is when nothing allowed is
+    likely."""
     alt, p = _best_in(prob, classes, allowed)
     twin = lookalike.get(c)
-    if twin is not None and twin in classes and prob[classes.index(twin)] >= 0.5 * p:
+    if twin is not None and twin in classes and prob[classes.index(twin)] >= s.twin_min_share * p:
         return twin, float(prob[classes.index(twin)])
-    if twin is not None or p >= 0.1 * conf:
+    if twin is not None or p >= s.swap_min_share * conf:
         return alt, p
     return c, conf
 
@@ -136,36 +159,28 @@ def decode_word(
     metrics: LineMetrics,
     has_dot: list[bool] | None = None,
     starts_line: bool = True,
+    *,
+    settings: DecodingSettings = DEFAULT.decoding,
 ) -> list[tuple[str, float, list[tuple[str, float]]]]:
     """Characters of one word: (text, confidence, top-3 alternatives) per glyph. `starts_line`: the word is
     the first on its line, where a capital is as likely as not."""
+    s = settings
     n = len(probs)
     has_dot = has_dot or [False] * n
     labels = [classes[int(np.argmax(p))] for p in probs]
     confs = [float(p.max()) for p in probs]
-    bar = [(b[2] - b[0]) < 0.3 * (b[3] - b[1]) and c in BARS for c, b in zip(labels, boxes, strict=True)]
+    bar = [
+        (b[2] - b[0]) < s.bar_max_width * (b[3] - b[1]) and c in BARS
+        for c, b in zip(labels, boxes, strict=True)
+    ]
     # Digits among digits, letters among letters.
     kind = _digits_or_letters(labels)
     for i, c in enumerate(labels):
         if kind == "letters" and c.isdigit():
-            labels[i], confs[i] = _swap(probs[i], classes, c, LETTER_FOR_DIGIT, str.isalpha, confs[i])
+            labels[i], confs[i] = _swap(probs[i], classes, c, LETTER_FOR_DIGIT, str.isalpha, confs[i], s)
         elif kind == "digits" and c.isalpha():
-            labels[i], confs[i] = _swap(probs[i], classes, c, DIGIT_FOR_LETTER, str.isdigit, confs[i])
-    # The word's case, from the letters whose class or position tells it.
-    small = []
-    for i, c in enumerate(labels):
-        if c.isalpha() and c not in MERGED:
-            small.append(c.islower())
-        elif c in SHORT_WHEN_SMALL:
-            small.append(starts_low(boxes[i], metrics))
-        else:
-            small.append(None)
-    later = [s for s in small[1:] if s is not None] or [s for s in small[:1] if s is not None]
-    unmerged_small = any(c.isalpha() and c not in MERGED and c.islower() for c in labels)
-    lower_word = bool(later) and (
-        sum(later) > len(later) / 2 or unmerged_small and sum(later) * 2 >= len(later)
-    )
-    upper_word = not lower_word and sum(s is False for s in small) >= 2
+            labels[i], confs[i] = _swap(probs[i], classes, c, DIGIT_FOR_LETTER, str.isdigit, confs[i], s)
+    small, lower_word, upper_word = _word_case(labels, boxes, metrics, s)
     chars = []
     for i, c in enumerate(labels):
         text = c
@@ -186,17 +201,41 @@ def decode_word(
             elif lower_word and (i > 0 or c not in SHORT_WHEN_SMALL and not starts_line):
                 # inside a small-letter word, or starting one mid-line (K/k look alike at any size)
                 # the small form of I without a dot is a tall stroke: an l
-                text = "l" if c == "I" and not starts_low(boxes[i], metrics) else c.lower()
+                text = "l" if c == "I" and not starts_low(boxes[i], metrics, settings=s) else c.lower()
             elif c in SHORT_WHEN_SMALL:
                 text = c.lower() if small[i] else c
         order = np.argsort(probs[i])[::-1][:3]
         alternatives = [(classes[j], float(probs[i][j])) for j in order]
         chars.append((text, confs[i], alternatives))
-    texts = one_case([c[0] for c in chars], [c.isalpha() and c not in MERGED for c in labels])
+    texts = one_case([c[0] for c in chars], [c.isalpha() and c not in MERGED for c in labels], settings=s)
     return [(t, conf, alts) for t, (_, conf, alts) in zip(texts, chars, strict=True)]
 
 
-def one_case(texts: list[str], sure: list[bool]) -> list[str]:
+def _word_case(
+    labels: list[str], boxes: list[tuple[int, int, int, int]], metrics: LineMetrics, s: DecodingSettings
+) -> tuple[list[bool | None], bool, bool]:
+    """The word's case, from the letters whose class or position tells it: per glyph whether it is small
+    (None when neither tells), and whether the word is in small letters, or in capitals."""
+    small: list[bool | None] = []
+    for i, c in enumerate(labels):
+        if c.isalpha() and c not in MERGED:
+            small.append(c.islower())
+        elif c in SHORT_WHEN_SMALL:
+            small.append(starts_low(boxes[i], metrics, settings=s))
+        else:
+            small.append(None)
+    later = [x for x in small[1:] if x is not None] or [x for x in small[:1] if x is not None]
+    unmerged_small = any(c.isalpha() and c not in MERGED and c.islower() for c in labels)
+    lower_word = bool(later) and (
+        sum(later) > len(later) / 2 or unmerged_small and sum(later) * 2 >= len(later)
+    )
+    upper_word = not lower_word and sum(x is False for x in small) >= s.upper_word_min_capitals
+    return small, lower_word, upper_word
+
+
+def one_case(
+    texts: list[str], sure: list[bool], *, settings: DecodingSettings = DEFAULT.decoding
+) -> list[str]:
     """Words are written in small letters, Capitalised or in CAPITALS, not in a mix: the letters after the
     first take the case most of them have (a letter whose class tells its case, `sure`, has two votes, one
     sized from the line has one), and a word whose later letters are capitals is capitals throughout."""
@@ -205,7 +244,7 @@ def one_case(texts: list[str], sure: list[bool]) -> list[str]:
         return texts
     votes = {True: 0, False: 0}
     for i in later:
-        votes[texts[i].isupper()] += 2 if sure[i] else 1
+        votes[texts[i].isupper()] += settings.sure_case_votes if sure[i] else settings.sized_case_votes
     if votes[True] == votes[False]:
         return texts
     upper = votes[True] > votes[False]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-MAX_ANGLE = 15.0
+from hcr_ocr.reading.settings import DEFAULT, DeskewSettings
 
 
 def _profile_sharpness(mask: np.ndarray, angle: float) -> float:
@@ -24,28 +24,35 @@ def _profile_sharpness(mask: np.ndarray, angle: float) -> float:
     return float(np.square(profile).sum())
 
 
-def estimate_skew(ink: np.ndarray, max_angle: float = MAX_ANGLE) -> float:
-    """Skew angle in degrees; 0 when the mask is too small or has no clear text direction."""
+def estimate_skew(
+    ink: np.ndarray, max_angle: float | None = None, *, settings: DeskewSettings = DEFAULT.deskew
+) -> float:
+    """Skew angle in degrees; 0 when the mask is too small or has no clear text direction. `max_angle`
+    (degrees) overrides settings.max_angle."""
+    s = settings
+    max_angle = s.max_angle if max_angle is None else max_angle
     ys, xs = np.nonzero(ink)
-    if len(xs) < 50:
+    if len(xs) < s.min_ink_pixels:
         return 0.0
     crop = ink[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
-    scale = min(1.0, 500.0 / max(crop.shape))
+    scale = min(1.0, s.work_size / max(crop.shape))
     small = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else crop
     small = (small > 0).astype(np.uint8)
-    small = cv2.copyMakeBorder(small, *([max(small.shape) // 4] * 4), cv2.BORDER_CONSTANT, value=0)
+    small = cv2.copyMakeBorder(
+        small, *([max(small.shape) // s.margin_divisor] * 4), cv2.BORDER_CONSTANT, value=0
+    )
     level = _profile_sharpness(small, 0.0)
     best_angle, best = 0.0, level
-    for step, span in ((1.0, max_angle), (0.25, 1.0)):
+    for step, span in ((s.coarse_step, max_angle), (s.fine_step, s.fine_span)):
         centre = best_angle
         for angle in np.arange(centre - span, centre + span + 1e-9, step):
             if abs(angle) > max_angle or angle == centre:
                 continue
-            s = _profile_sharpness(small, float(angle))
-            if s > best:
-                best_angle, best = float(angle), s
+            sharpness = _profile_sharpness(small, float(angle))
+            if sharpness > best:
+                best_angle, best = float(angle), sharpness
     # A small or marginal gain is noise (a short line of text is sharp at several angles).
-    if abs(best_angle) < 0.75 or best < level * 1.03:
+    if abs(best_angle) < s.min_angle or best < level * s.min_gain:
         return 0.0
     return best_angle
 

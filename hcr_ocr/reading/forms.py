@@ -14,40 +14,52 @@ import numpy as np
 
 from hcr_ocr.reading.glyphs import find_glyphs, printed_runs
 from hcr_ocr.reading.lines import Blob, TextLine, measure_line
+from hcr_ocr.reading.settings import DEFAULT, FormSettings, Settings
 
 
-def drop_cut_off(blobs: list[Blob], at_sides: set[int]) -> list[Blob]:
+def drop_cut_off(
+    blobs: list[Blob], at_sides: set[int], *, settings: FormSettings = DEFAULT.forms
+) -> list[Blob]:
     """Leave out blobs that touch the left or right image edge (letters cut off by a crop, form borders)
     when they are a minority of the ink; in a tight crop, where most letters touch the edge, keep them all.
     Lines cut off at the top or bottom edge are left out by `find_lines`."""
     touching = [b for b in blobs if b.label in at_sides]
     total = sum(b.area for b in blobs)
-    if not touching or sum(b.area for b in touching) > 0.35 * total:
+    if not touching or sum(b.area for b in touching) > settings.cut_off_max_share * total:
         return blobs
     edge = {b.label for b in touching}
     return [b for b in blobs if b.label not in edge]
 
 
-def drop_frame_lines(blobs: list[Blob], height: int) -> list[Blob]:
+def drop_frame_lines(blobs: list[Blob], height: int, *, settings: FormSettings = DEFAULT.forms) -> list[Blob]:
     """Leave out thin strokes that run from the top edge to the bottom edge and stand well above the other
     ink: the frame of a form field cropped tight (too short to be found as a ruled line)."""
     if len(blobs) < 2:
         return blobs
+    s = settings
     typical = float(np.median([b.h for b in blobs]))
 
     def frame(b: Blob) -> bool:
-        return b.y0 == 0 and b.y1 == height and b.w <= 0.2 * b.h and b.h >= 1.6 * typical
+        return (
+            b.y0 == 0
+            and b.y1 == height
+            and b.w <= s.frame_max_width * b.h
+            and b.h >= s.frame_min_height * typical
+        )
 
     return [b for b in blobs if not frame(b)]
 
 
-def drop_printed_labels(text_lines: list[TextLine], labels: np.ndarray) -> list[TextLine]:
+def drop_printed_labels(
+    text_lines: list[TextLine], labels: np.ndarray, *, settings: Settings = DEFAULT
+) -> list[TextLine]:
     """On a filled-in form, drop the printed labels (bold, tightly set runs) beside or above the
     handwriting, before words are split, so that the type's tight spacing doesn't set the word gaps.
-    A page with nothing but print keeps everything."""
+    A page with nothing but print keeps everything. Uses the form, glyph and line settings."""
     printed: set[int] = set()
     for tl in text_lines:
-        for run in printed_runs(find_glyphs(tl.blobs, labels, tl)):
+        glyphs = find_glyphs(tl.blobs, labels, tl, settings=settings.glyphs)
+        for run in printed_runs(glyphs, settings=settings.forms):
             printed.update(label for g in run for label in g.blobs)
             label_end = run[-1].bbox[2]  # what stands left of a label is form, not handwriting
             printed.update(b.label for b in tl.blobs if b.x1 <= label_end)
@@ -56,8 +68,11 @@ def drop_printed_labels(text_lines: list[TextLine], labels: np.ndarray) -> list[
     kept = []
     for tl in text_lines:
         blobs = [b for b in tl.blobs if b.label not in printed]
-        if sum(b.area for b in blobs) >= 0.2 * sum(b.area for b in tl.blobs) and blobs:
+        if (
+            sum(b.area for b in blobs) >= settings.forms.label_line_min_rest * sum(b.area for b in tl.blobs)
+            and blobs
+        ):
             line = TextLine(blobs, min(b.y0 for b in blobs), max(b.y1 for b in blobs))
-            measure_line(line)
+            measure_line(line, settings=settings.lines)
             kept.append(line)
     return kept

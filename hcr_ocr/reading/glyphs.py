@@ -21,6 +21,7 @@ import numpy as np
 
 from hcr_ocr.reading.binarization import stroke_width
 from hcr_ocr.reading.lines import Blob, TextLine
+from hcr_ocr.reading.settings import DEFAULT, FormSettings, GlyphSettings
 
 
 @dataclass(eq=False)  # compared and hashed by identity: the reader keys its tables by glyph
@@ -52,13 +53,16 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return min(a[1], b[1]) - max(a[0], b[0])
 
 
-def group_blobs(blobs: list[Blob], body: float) -> tuple[list[list[Blob]], set[int]]:
+def group_blobs(
+    blobs: list[Blob], body: float, *, settings: GlyphSettings = DEFAULT.glyphs
+) -> tuple[list[list[Blob]], set[int]]:
     """Blobs of one word grouped into glyphs: big blobs that overlap in x by half the narrower one merge,
     small marks join the glyph they overlap most. Also returns the ids of the first blob of dotted glyphs."""
+    s = settings
     if not blobs:
         return [], set()
     biggest = max(b.area for b in blobs)
-    small = [b for b in blobs if b.h < 0.45 * body and b.area < 0.25 * biggest]
+    small = [b for b in blobs if b.h < s.mark_max_height * body and b.area < s.mark_max_area * biggest]
     main = sorted((b for b in blobs if b not in small), key=lambda b: b.x0)
     groups: list[list[Blob]] = []
     dotted: set[int] = set()
@@ -66,69 +70,101 @@ def group_blobs(blobs: list[Blob], body: float) -> tuple[list[list[Blob]], set[i
         if groups:
             g = groups[-1]
             span = (min(x.x0 for x in g), max(x.x1 for x in g))
-            if _overlap(span, (b.x0, b.x1)) > 0.5 * min(b.w, span[1] - span[0]):
+            if _overlap(span, (b.x0, b.x1)) > s.merge_overlap * min(b.w, span[1] - span[0]):
                 g.append(b)
                 continue
         groups.append([b])
-    for s in small:
-        best, best_overlap = None, 0
-        for g in groups:
-            span = (min(x.x0 for x in g), max(x.x1 for x in g))
-            ov = _overlap(span, (s.x0 - 1, s.x1 + 1))
-            if ov > best_overlap:
-                best, best_overlap = g, ov
-        if best is None:
-            groups.append([s])
-            continue
-        top = min(x.y0 for x in best)
-        if s.y1 <= top + 0.2 * body:  # a mark above the glyph: i/j dot or accent
-            stem_w = max(x.x1 for x in best) - min(x.x0 for x in best)
-            stem_h = max(x.y1 for x in best) - top
-            if stem_w < 0.45 * stem_h and s.w < 0.6 * stem_h:
-                best.append(s)
-                dotted.add(id(best[0]))
-            continue
-        best.append(s)
-    dotted.update(id(g[0]) for g in groups if _dot_over_stem(g))
+    for mark in small:
+        _attach_mark(mark, groups, dotted, body, s)
+    dotted.update(id(g[0]) for g in groups if _dot_over_stem(g, s))
     groups.sort(key=lambda g: min(b.x0 for b in g))
     return groups, dotted
 
 
-def _dot_over_stem(group: list[Blob]) -> bool:
+def _attach_mark(
+    mark: Blob, groups: list[list[Blob]], dotted: set[int], body: float, s: GlyphSettings
+) -> None:
+    """Add a small mark to the glyph it overlaps most (a glyph of its own if none): above a narrow stem it
+    is a dot (the glyph's first blob id goes into `dotted`), above a wider glyph an accent, left out."""
+    best, best_overlap = None, 0
+    for g in groups:
+        span = (min(x.x0 for x in g), max(x.x1 for x in g))
+        ov = _overlap(span, (mark.x0 - s.mark_reach, mark.x1 + s.mark_reach))
+        if ov > best_overlap:
+            best, best_overlap = g, ov
+    if best is None:
+        groups.append([mark])
+        return
+    top = min(x.y0 for x in best)
+    if mark.y1 <= top + s.dot_max_drop * body:  # a mark above the glyph: i/j dot or accent
+        stem_w = max(x.x1 for x in best) - min(x.x0 for x in best)
+        stem_h = max(x.y1 for x in best) - top
+        if stem_w < s.stem_max_width * stem_h and mark.w < s.dot_max_width * stem_h:
+            best.append(mark)
+            dotted.add(id(best[0]))
+        return
+    best.append(mark)
+
+
+def _dot_over_stem(group: list[Blob], s: GlyphSettings) -> bool:
     """A glyph of a narrow stem with a separate, much smaller mark above it (an i or j whose dot was large
     enough to be grouped as a blob of its own)."""
     if len(group) != 2:
         return False
     upper, lower = sorted(group, key=lambda b: b.y0)
-    return upper.y1 <= lower.y0 and upper.area < 0.35 * lower.area and lower.w < 0.45 * lower.h
+    return (
+        upper.y1 <= lower.y0
+        and upper.area < s.dot_max_area * lower.area
+        and lower.w < s.stem_max_width * lower.h
+    )
 
 
-def punctuation(bbox: tuple[int, int, int, int], line: TextLine) -> str:
+def punctuation(
+    bbox: tuple[int, int, int, int], line: TextLine, *, settings: GlyphSettings = DEFAULT.glyphs
+) -> str:
     """'.', ',' or '-' for small marks recognised by size and position, else ''."""
+    s = settings
     x0, y0, x1, y1 = bbox
     w, h, body = x1 - x0, y1 - y0, line.body_height
-    if h < 0.3 * body and w > 1.8 * h and w < 1.5 * body and y1 < line.baseline - 0.15 * body:
+    if (
+        h < s.hyphen_max_height * body
+        and w > s.hyphen_min_aspect * h
+        and w < s.hyphen_max_width * body
+        and y1 < line.baseline - s.hyphen_min_rise * body
+    ):
         return "-"
-    if h < 0.3 * body and w < 0.4 * body and y0 > line.baseline - 0.45 * body:
+    if (
+        h < s.period_max_height * body
+        and w < s.period_max_width * body
+        and y0 > line.baseline - s.period_max_rise * body
+    ):
         return "."
     if (
-        h < 0.55 * body
-        and w < 0.35 * body
-        and y0 > line.baseline - 0.35 * body
-        and y1 > line.baseline + 0.1 * body
+        h < s.comma_max_height * body
+        and w < s.comma_max_width * body
+        and y0 > line.baseline - s.comma_max_rise * body
+        and y1 > line.baseline + s.comma_min_drop * body
     ):
         return ","
     return ""
 
 
-def find_glyphs(blobs: list[Blob], labels: np.ndarray, line: TextLine) -> list[Glyph]:
+def find_glyphs(
+    blobs: list[Blob], labels: np.ndarray, line: TextLine, *, settings: GlyphSettings = DEFAULT.glyphs
+) -> list[Glyph]:
+    """A word's blobs (labelled in `labels`) as glyphs, left to right; specks in mid air left out."""
+    s = settings
     glyphs = []
-    groups, dotted = group_blobs(blobs, line.body_height)
+    groups, dotted = group_blobs(blobs, line.body_height, settings=s)
     body = line.body_height
     for group in groups:
         bbox, mask = _mask(labels, group)
-        mark = punctuation(bbox, line)
-        if not mark and bbox[3] - bbox[1] < 0.3 * body and bbox[2] - bbox[0] < 0.3 * body:
+        mark = punctuation(bbox, line, settings=s)
+        if (
+            not mark
+            and bbox[3] - bbox[1] < s.speck_max_size * body
+            and bbox[2] - bbox[0] < s.speck_max_size * body
+        ):
             continue  # a speck or stray dot in mid air: no letter is that small
         glyphs.append(
             Glyph(bbox, mask, mark, has_dot=id(group[0]) in dotted, blobs=tuple(b.label for b in group))
@@ -144,91 +180,123 @@ def drop_leading_stops(glyphs: list[Glyph]) -> list[Glyph]:
     return glyphs[first:]
 
 
-def printed_runs(glyphs: list[Glyph]) -> list[list[Glyph]]:
+def printed_runs(glyphs: list[Glyph], *, settings: FormSettings = DEFAULT.forms) -> list[list[Glyph]]:
     """Runs of bold, tightly set type in a line of glyphs, as in a form's printed labels (NOM :, Name:):
     letters with strokes over a sixth of their height and gaps under a quarter of it, three or more of
     them, or two closed by a colon. Handwriting is thinner or looser than that."""
-    if len(glyphs) < 3:
+    s = settings
+    if len(glyphs) < min(s.label_min_letters, s.label_min_letters_closed + 1):
         return []
     # letter height of the line, without the form's rules and frame lines (tall thin strokes)
-    tallest = max((g.h for g in glyphs if g.w >= 0.15 * g.h), default=max(g.h for g in glyphs))
-    bold = [g.h >= 0.3 * tallest and stroke_width(g.mask) >= 0.17 * g.h for g in glyphs]
+    tallest = max((g.h for g in glyphs if g.w >= s.rule_max_width * g.h), default=max(g.h for g in glyphs))
+    bold = [
+        g.h >= s.bold_min_height * tallest and stroke_width(g.mask) >= s.bold_min_stroke * g.h for g in glyphs
+    ]
     runs: list[list[Glyph]] = []
     current: list[Glyph] = []
     for g, is_bold in zip(glyphs, bold, strict=True):
-        tight = bool(current) and g.bbox[0] - current[-1].bbox[2] <= 0.25 * current[-1].h
+        tight = bool(current) and g.bbox[0] - current[-1].bbox[2] <= s.tight_max_gap * current[-1].h
         if is_bold and (not current or tight):
             current.append(g)
             continue
-        near = bool(current) and g.bbox[0] - current[-1].bbox[2] <= 1.2 * current[-1].h
-        closing = near and g.h < 0.9 * current[-1].h and g.w < 0.5 * current[-1].h
-        if len(current) >= 2 and closing:
+        if current and len(current) >= s.label_min_letters_closed and _closes(g, current[-1], s):
             runs.append([*current, g])  # a colon or full stop closes the label
-        elif len(current) >= 3:
+        elif len(current) >= s.label_min_letters:
             runs.append(current)
         current = [g] if is_bold else []
-    if len(current) >= 3:
+    if len(current) >= s.label_min_letters:
         runs.append(current)
-    return [run for run in runs if _stands_as_label(run, glyphs)]
+    return [run for run in runs if _stands_as_label(run, glyphs, s)]
 
 
-def _stands_as_label(run: list[Glyph], glyphs: list[Glyph]) -> bool:
-    """A label opens its line (at most two stray marks before it) and stands apart from what follows;
-    a tight run inside a line of handwriting is only neat writing."""
+def _closes(g: Glyph, last: Glyph, s: FormSettings) -> bool:
+    """Is `g` a colon or full stop right after the printed letter `last`?"""
+    near = g.bbox[0] - last.bbox[2] <= s.closing_max_gap * last.h
+    return near and g.h < s.closing_max_height * last.h and g.w < s.closing_max_width * last.h
+
+
+def _stands_as_label(run: list[Glyph], glyphs: list[Glyph], s: FormSettings) -> bool:
+    """A label opens its line (at most a couple of stray marks before it) and stands apart from what
+    follows; a tight run inside a line of handwriting is only neat writing."""
     first = next(i for i, g in enumerate(glyphs) if g is run[0])
     after = [g for g in glyphs if g.bbox[0] >= run[-1].bbox[2]]
     height = max(g.h for g in run)
-    return first <= 2 and (not after or after[0].bbox[0] - run[-1].bbox[2] >= 0.8 * height)
+    return first <= s.label_max_leading and (
+        not after or after[0].bbox[0] - run[-1].bbox[2] >= s.label_min_gap_after * height
+    )
 
 
-def split_candidates(glyph: Glyph, letter_width: float, max_cuts: int = 3) -> list[list[Glyph]]:
-    """Ways to cut a too-wide glyph into 2 (or 3) letters at the weakest columns of its ink; [] if not wide."""
-    if glyph.punct or glyph.w < 1.45 * letter_width or glyph.w < 0.8 * glyph.h:
+def split_candidates(
+    glyph: Glyph,
+    letter_width: float,
+    max_cuts: int | None = None,
+    *,
+    settings: GlyphSettings = DEFAULT.glyphs,
+) -> list[list[Glyph]]:
+    """Ways to cut a too-wide glyph into 2 (or 3) letters at the weakest columns of its ink; [] if not wide.
+    `max_cuts`: the most cuts in two offered (default settings.split_max_cuts)."""
+    s = settings
+    if glyph.punct or glyph.w < s.split_min_width * letter_width or glyph.w < s.split_min_aspect * glyph.h:
         return []
     profile = (glyph.mask > 0).sum(axis=0).astype(float)
-    w = glyph.w
-    pieces_wanted = [2] if glyph.w < 2.4 * letter_width else [2, 3]
+    cuts_sets = [
+        [c] for c in _cuts_in_two(profile, glyph.w, s.split_max_cuts if max_cuts is None else max_cuts, s)
+    ]
+    if glyph.w >= s.split_three_min_width * letter_width:
+        cuts_sets += _cuts_in_three(profile, glyph.w, s)
     options: list[list[Glyph]] = []
-    for k in pieces_wanted:
-        cuts_sets = []
-        if k == 2:
-            lo, hi = int(0.25 * w), int(0.75 * w)
-            order = np.argsort(profile[lo:hi], kind="stable")[: max_cuts * 3] + lo
-            chosen: list[int] = []
-            for c in order:
-                if all(abs(c - d) > 0.08 * w for d in chosen):
-                    chosen.append(int(c))
-                if len(chosen) == max_cuts:
-                    break
-            cuts_sets = [[c] for c in chosen]
-        else:
-            thirds = [(int(0.2 * w), int(0.45 * w)), (int(0.55 * w), int(0.8 * w))]
-            cuts = [lo + int(np.argmin(profile[lo:hi])) for lo, hi in thirds if hi > lo]
-            if len(cuts) == 2:
-                cuts_sets = [cuts]
-        for cuts in cuts_sets:
-            pieces = _cut(glyph, cuts)
-            if pieces:
-                options.append(pieces)
+    for cuts in cuts_sets:
+        pieces = _cut(glyph, cuts, s)
+        if pieces:
+            options.append(pieces)
     return options
 
 
-def join_candidates(glyphs: list[Glyph], letter_width: float) -> dict[int, Glyph]:
+def _cuts_in_two(profile: np.ndarray, w: int, max_cuts: int, s: GlyphSettings) -> list[int]:
+    """Up to `max_cuts` columns, weakest first and apart from each other, where the glyph may be cut in
+    two."""
+    lo, hi = int(s.split_zone[0] * w), int(s.split_zone[1] * w)
+    order = np.argsort(profile[lo:hi], kind="stable")[: max_cuts * s.split_candidates_per_cut] + lo
+    chosen: list[int] = []
+    for c in order:
+        if all(abs(c - d) > s.split_min_apart * w for d in chosen):
+            chosen.append(int(c))
+        if len(chosen) == max_cuts:
+            break
+    return chosen
+
+
+def _cuts_in_three(profile: np.ndarray, w: int, s: GlyphSettings) -> list[list[int]]:
+    """The weakest column of each zone, as the one way offered to cut the glyph in three ([] if none)."""
+    zones = [(int(a * w), int(b * w)) for a, b in s.split_three_zones]
+    cuts = [lo + int(np.argmin(profile[lo:hi])) for lo, hi in zones if hi > lo]
+    return [cuts] if len(cuts) == len(zones) else []
+
+
+def join_candidates(
+    glyphs: list[Glyph], letter_width: float, *, settings: GlyphSettings = DEFAULT.glyphs
+) -> dict[int, Glyph]:
     """Neighbouring letter glyphs that may be one letter broken in two (an H whose bar reaches only one
     stem, a k or B whose halves don't touch), each pair joined as a glyph, keyed by the first one's index:
     neither wider than a letter, together at most 1.5 letters wide (an h, an m), and under a quarter of
     the word's usual gap apart (words of four letters or more). The classifier decides whether to keep the
     join."""
+    s = settings
     pairs = list(pairwise(i for i, g in enumerate(glyphs) if not g.punct))
     gaps = [glyphs[j].bbox[0] - glyphs[i].bbox[2] for i, j in pairs]
-    if len(gaps) < 3:
+    if len(gaps) < s.join_min_gaps:
         return {}
-    close = 0.25 * float(np.median(gaps))
+    close = s.join_max_gap * float(np.median(gaps))
     joined = {}
     for (i, j), gap in zip(pairs, gaps, strict=True):
         a, b = glyphs[i], glyphs[j]
         x0, x1 = a.bbox[0], max(a.bbox[2], b.bbox[2])
-        if j != i + 1 or gap > close or max(a.w, b.w) > letter_width or x1 - x0 > 1.5 * letter_width:
+        if (
+            j != i + 1
+            or gap > close
+            or max(a.w, b.w) > letter_width
+            or x1 - x0 > s.join_max_width * letter_width
+        ):
             continue
         y0, y1 = min(a.bbox[1], b.bbox[1]), max(a.bbox[3], b.bbox[3])
         mask = np.zeros((y1 - y0, x1 - x0), np.uint8)
@@ -240,17 +308,38 @@ def join_candidates(glyphs: list[Glyph], letter_width: float) -> dict[int, Glyph
 
 
 def oversegment(
-    glyph: Glyph, letter_width: float, wide: float = 1.3
+    glyph: Glyph,
+    letter_width: float,
+    wide: float = DEFAULT.transcription.oversegment,
+    *,
+    settings: GlyphSettings = DEFAULT.glyphs,
 ) -> tuple[list[int], dict[tuple[int, int], Glyph]]:
     """Cut a glyph that may hold several touching letters at the valleys of its column profile, more
     finely than letters are wide, and return the cut columns (0 and the width included) with every run of
-    one to three neighbouring pieces as a glyph, keyed by (first cut, last cut). ([0, w], {}) when the glyph
-    is narrower than `wide` letters."""
+    one to `settings.oversegment_max_run` neighbouring pieces as a glyph, keyed by (first cut, last cut).
+    ([0, w], {}) when the glyph is narrower than `wide` letters (TranscriptionSettings.oversegment)."""
+    s = settings
     w = glyph.w
     if glyph.punct or w < wide * letter_width:
         return [0, w], {}
-    profile = np.convolve((glyph.mask > 0).sum(axis=0).astype(float), [0.25, 0.5, 0.25], mode="same")
-    spacing = max(2, int(0.3 * letter_width))
+    edges = [0, *_fine_cuts(glyph, letter_width, s), w]
+    pieces = {}
+    for i in range(len(edges) - 1):
+        for j in range(i + 1, min(i + s.oversegment_max_run + 1, len(edges))):
+            if (i, j) == (0, len(edges) - 1):
+                continue  # the whole glyph is classified anyway
+            piece = _columns(glyph, edges[i], edges[j], s)
+            if piece is not None:
+                pieces[(i, j)] = piece
+    return edges, pieces
+
+
+def _fine_cuts(glyph: Glyph, letter_width: float, s: GlyphSettings) -> list[int]:
+    """The deepest valleys of the glyph's smoothed column profile, spaced a fraction of a letter apart,
+    left to right."""
+    w = glyph.w
+    profile = np.convolve((glyph.mask > 0).sum(axis=0).astype(float), list(s.profile_smoothing), mode="same")
+    spacing = max(s.oversegment_min_spacing, int(s.oversegment_spacing * letter_width))
     valleys = [
         x
         for x in range(spacing, w - spacing)
@@ -262,31 +351,22 @@ def oversegment(
             cuts.append(x)
         if len(cuts) >= int(w / spacing):
             break
-    edges = [0, *sorted(cuts), w]
-    pieces = {}
-    for i in range(len(edges) - 1):
-        for j in range(i + 1, min(i + 4, len(edges))):
-            if (i, j) == (0, len(edges) - 1):
-                continue  # the whole glyph is classified anyway
-            piece = _columns(glyph, edges[i], edges[j])
-            if piece is not None:
-                pieces[(i, j)] = piece
-    return edges, pieces
+    return sorted(cuts)
 
 
-def _cut(glyph: Glyph, cuts: list[int]) -> list[Glyph]:
+def _cut(glyph: Glyph, cuts: list[int], s: GlyphSettings) -> list[Glyph]:
     """The glyph cut at these columns; [] if a piece would hold almost no ink."""
     edges = [0, *cuts, glyph.w]
-    pieces = [_columns(glyph, a, b) for a, b in zip(edges[:-1], edges[1:], strict=True)]
+    pieces = [_columns(glyph, a, b, s) for a, b in zip(edges[:-1], edges[1:], strict=True)]
     return [] if None in pieces else pieces
 
 
-def _columns(glyph: Glyph, a: int, b: int) -> Glyph | None:
-    """The ink of columns a..b of a glyph, cropped, as a glyph of its own (None for under 4 pixels)."""
+def _columns(glyph: Glyph, a: int, b: int, s: GlyphSettings) -> Glyph | None:
+    """The ink of columns a..b of a glyph, cropped, as a glyph of its own (None for too little ink)."""
     x0, y0 = glyph.bbox[0], glyph.bbox[1]
     part = glyph.mask[:, a:b]
     ys, xs = np.nonzero(part)
-    if len(xs) < 4:
+    if len(xs) < s.piece_min_ink:
         return None
     sub = part[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
     bbox = (x0 + a + int(xs.min()), y0 + int(ys.min()), x0 + a + int(xs.max()) + 1, y0 + int(ys.max()) + 1)

@@ -13,8 +13,8 @@ capital and small forms. Candidates are the listed words within a few edits (rap
 reading and of the lattice's own likeliest reading; each is scored by dynamic programming over the lattice
 (nodes: glyph boundaries and cuts; edges: a glyph, a split of it, or a run of pieces), so a listed word may
 use cuts that the raw reading did not. A listed word replaces the raw reading when its log-probability, plus
-PRIOR_WEIGHT times its log frequency, is within MAX_LOSS of the raw reading's: a name or a number the
-classifier is sure of stays as it was read.
+`prior_weight` times its log frequency, is within `max_loss` of the raw reading's (LexiconSettings): a name
+or a number the classifier is sure of stays as it was read.
 """
 
 from __future__ import annotations
@@ -29,13 +29,10 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from hcr_ocr.errors import HcrError
+from hcr_ocr.reading.settings import DEFAULT, LexiconSettings
 
 SYMBOLS = "abcdefghijklmnopqrstuvwxyz0123456789"
 SHIPPED = Path(__file__).resolve().parent / "resources" / "english-words.tsv.gz"
-MAX_LOSS = 6.0  # nats the listed word may lose against the raw reading (chosen on the bench sets)
-PRIOR_WEIGHT = 0.15  # weight of log(word frequency / frequency of the commonest word)
-CANDIDATES = 40  # listed words scored per word read
-LETTER_BONUS = 0.5  # added per letter, so that readings with more or fewer cuts compare fairly
 
 
 @cache
@@ -47,9 +44,9 @@ def symbol_matrix(classes: str) -> np.ndarray:
     return merge
 
 
-def caseless(probs: np.ndarray, classes: str) -> np.ndarray:
+def caseless(probs: np.ndarray, classes: str, *, settings: LexiconSettings = DEFAULT.lexicon) -> np.ndarray:
     """(N, len(classes)) probabilities → (N, 36) log-probabilities over a-z, 0-9."""
-    return np.log(np.maximum(probs @ symbol_matrix(classes), 1e-6))
+    return np.log(np.maximum(probs @ symbol_matrix(classes), settings.probability_floor))
 
 
 @dataclass
@@ -117,43 +114,51 @@ class Lexicon:
     def shipped(cls) -> Lexicon:
         return _shipped()
 
-    def best_match(self, edges: list[Edge], n_nodes: int, raw: str) -> Match | None:
+    def best_match(
+        self, edges: list[Edge], n_nodes: int, raw: str, *, settings: LexiconSettings = DEFAULT.lexicon
+    ) -> Match | None:
         """The listed word near `raw` that the lattice explains best, with its score plus prior; None
         when no listed word has a path through the lattice."""
+        s = settings
         shortest, longest = _path_lengths(edges, n_nodes)
-        raw, lattice = raw.lower(), best_reading(edges, n_nodes)
-        queries = [(raw, range(len(raw) - 1, len(raw) + 2))]  # the raw reading and its length ±1
-        if lattice != raw:
-            queries.append((lattice, range(len(lattice) - 1, len(lattice) + 2)))  # the lattice's own reading
+        raw, lattice = raw.lower(), best_reading(edges, n_nodes, settings=s)
+        queries = [raw] if lattice == raw else [raw, lattice]  # the raw reading and the lattice's own
         by_length: dict[int, set[str]] = {}
-        for query, lengths in queries:
+        for query in queries:
+            lengths = range(len(query) - s.length_slack, len(query) + s.length_slack + 1)
             for length in (n for n in lengths if shortest <= n <= longest):
-                by_length.setdefault(length, set()).update(self._nearest(query, length))
+                by_length.setdefault(length, set()).update(self._nearest(query, length, s))
         matches = [
-            m for words in by_length.values() if words for m in _score_words(sorted(words), edges, n_nodes)
+            m
+            for words in by_length.values()
+            if words
+            for m in _score_words(sorted(words), edges, n_nodes, s.letter_bonus)
         ]
-        return max(matches, key=lambda m: m.score + PRIOR_WEIGHT * self.prior[m.word], default=None)
+        return max(matches, key=lambda m: m.score + s.prior_weight * self.prior[m.word], default=None)
 
-    def _nearest(self, query: str, length: int) -> list[str]:
-        """The CANDIDATES listed words of this length closest to `query` in edit distance, within half
-        its length."""
+    def _nearest(self, query: str, length: int, s: LexiconSettings) -> list[str]:
+        """The `s.candidates` listed words of this length closest to `query` in edit distance, within a
+        share of its length."""
         words = self.by_length.get(length, [])
         if not words:
             return []
-        cutoff = max(1, len(query) // 2)
+        cutoff = max(s.min_max_edits, int(len(query) * s.max_edit_share))
         dist = process.cdist(
             [query], words, scorer=Levenshtein.distance, score_cutoff=cutoff, dtype=np.int32
         )[0]
         near = np.flatnonzero(dist <= cutoff)
-        return [words[i] for i in near[np.argsort(dist[near], kind="stable")[:CANDIDATES]]]
+        return [words[i] for i in near[np.argsort(dist[near], kind="stable")[: s.candidates]]]
 
-    def accepts(self, match: Match | None, raw_logp: np.ndarray) -> bool:
+    def accepts(
+        self, match: Match | None, raw_logp: np.ndarray, *, settings: LexiconSettings = DEFAULT.lexicon
+    ) -> bool:
         """Is the listed word close enough in evidence to the raw reading (its glyphs' caseless
         log-probabilities, (n, 36)) to replace it?"""
+        s = settings
         if match is None:
             return False
-        raw_score = float(raw_logp.max(axis=1).sum()) + LETTER_BONUS * len(raw_logp)
-        return match.score + PRIOR_WEIGHT * self.prior[match.word] >= raw_score - MAX_LOSS
+        raw_score = float(raw_logp.max(axis=1).sum()) + s.letter_bonus * len(raw_logp)
+        return match.score + s.prior_weight * self.prior[match.word] >= raw_score - s.max_loss
 
 
 def lexicon_from(choice: Lexicon | str | Path | None) -> Lexicon | None:
@@ -181,12 +186,12 @@ def _shipped() -> Lexicon:
     return Lexicon.load(SHIPPED)
 
 
-def best_reading(edges: list[Edge], n_nodes: int) -> str:
+def best_reading(edges: list[Edge], n_nodes: int, *, settings: LexiconSettings = DEFAULT.lexicon) -> str:
     """The likeliest letters along the likeliest path through the lattice, with no word list."""
     best: list[tuple[float, str]] = [(0.0, "")] + [(-np.inf, "")] * (n_nodes - 1)
     for e in sorted(edges, key=lambda e: e.start):
         score, text = best[e.start]
-        score += float(e.logp.max(axis=1).sum()) + LETTER_BONUS * len(e.logp)
+        score += float(e.logp.max(axis=1).sum()) + settings.letter_bonus * len(e.logp)
         if score > best[e.end][0]:
             best[e.end] = (score, text + "".join(SYMBOLS[int(i)] for i in e.logp.argmax(axis=1)))
     return best[-1][1]
@@ -201,7 +206,7 @@ def _path_lengths(edges: list[Edge], n_nodes: int) -> tuple[int, int]:
     return fewest[-1], most[-1]
 
 
-def _score_words(words: list[str], edges: list[Edge], n_nodes: int) -> list[Match]:
+def _score_words(words: list[str], edges: list[Edge], n_nodes: int, letter_bonus: float) -> list[Match]:
     """Best path through the lattice for each word (all of one length), vectorised over the words."""
     length = len(words[0])
     letters = np.array([[SYMBOLS.index(c) for c in w] for w in words])  # (m, L)
@@ -220,7 +225,7 @@ def _score_words(words: list[str], edges: list[Edge], n_nodes: int) -> list[Matc
                 before = score[node, j]
                 if not np.isfinite(before).any():
                     continue
-                gain = sum(e.logp[t, letters[:, j + t]] for t in range(k)) + LETTER_BONUS * k
+                gain = sum(e.logp[t, letters[:, j + t]] for t in range(k)) + letter_bonus * k
                 total = before + gain
                 better = total > score[e.end, j + k]
                 if better.any():

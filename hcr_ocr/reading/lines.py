@@ -7,8 +7,8 @@
 
 The horizontal projection of the blobs (each drawn as its box, thinned to its middle half so that ascenders
 and descenders don't bridge lines) is smoothed and cut into bands; a band far taller than the others is split
-at its weakest row. Each blob joins the band that holds its vertical centre. Bands made only of text cut off by
-the image edge, or of a few specks, are dropped.
+at its weakest row. Each blob joins the band that holds its vertical centre. Bands made only of text cut off
+by the image edge, or of a few specks, are dropped. The numbers are in `settings.LineSettings`.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import cv2
 import numpy as np
+
+from hcr_ocr.reading.settings import DEFAULT, LineSettings
 
 
 @dataclass
@@ -85,15 +87,17 @@ def _bands(profile: np.ndarray, threshold: float) -> list[tuple[int, int]]:
     return bands
 
 
-def _split_tall(profile: np.ndarray, bands: list[tuple[int, int]], typical: float) -> list[tuple[int, int]]:
-    """Split bands over ~1.8 typical heights at the weakest row of their middle part, recursively."""
+def _split_tall(
+    profile: np.ndarray, bands: list[tuple[int, int]], typical: float, s: LineSettings
+) -> list[tuple[int, int]]:
+    """Split bands over `s.tall_band` typical heights at the weakest row of their middle part, recursively."""
     out = []
     for a, b in bands:
-        if b - a > 1.8 * typical and b - a > 6:
-            lo, hi = a + max(1, int(0.3 * typical)), b - max(1, int(0.3 * typical))
+        if b - a > s.tall_band * typical and b - a > s.tall_band_min:
+            lo, hi = a + max(1, int(s.split_margin * typical)), b - max(1, int(s.split_margin * typical))
             if hi > lo:
                 cut = lo + int(np.argmin(profile[lo:hi]))
-                out.extend(_split_tall(profile, [(a, cut), (cut, b)], typical))
+                out.extend(_split_tall(profile, [(a, cut), (cut, b)], typical, s))
                 continue
         out.append((a, b))
     return out
@@ -115,37 +119,57 @@ def labels_touching(labels: np.ndarray, mask: np.ndarray) -> set[int]:
     return {int(v) for v in np.unique(labels[(mask > 0) & (labels > 0)])}
 
 
-def find_lines(blobs: list[Blob], shape: tuple[int, int], cut_off: set[int] | None = None) -> list[TextLine]:
-    """Group blobs into text lines, top to bottom. `cut_off`: labels of blobs cut by the top or bottom edge
-    (default: those touching it)."""
-    height, width = shape
-    if not blobs:
-        return []
+def _typical_height(blobs: list[Blob], s: LineSettings) -> float:
+    """Median height of the blobs that are not specks: the typical letter height."""
     heights = np.array([b.h for b in blobs])
     areas = np.array([b.area for b in blobs])
-    big = areas >= max(4, np.percentile(areas, 60) * 0.2)
-    typical_h = float(np.median(heights[big])) if big.any() else float(np.median(heights))
+    big = areas >= max(s.big_blob_min_area, np.percentile(areas, s.big_blob_percentile) * s.big_blob_share)
+    return float(np.median(heights[big])) if big.any() else float(np.median(heights))
+
+
+def _line_bands(blobs: list[Blob], height: int, typical_h: float, s: LineSettings) -> list[tuple[int, int]]:
+    """The rows of text: bands of the smoothed row profile of the blobs' middle parts, tall ones split."""
     profile = np.zeros(height, np.float64)
     for b in blobs:
-        if b.area < 3:
+        if b.area < s.profile_min_area:
             continue
-        q = b.h / 4  # count the middle half of each blob
+        q = b.h * s.profile_trim  # count the middle part of each blob
         lo, hi = int(b.y0 + q), int(np.ceil(b.y1 - q))
         profile[lo : max(hi, lo + 1)] += b.w
-    k = max(1, int(typical_h * 0.3))
+    k = max(1, int(typical_h * s.smooth_window))
     smooth = np.convolve(profile, np.ones(k) / k, mode="same")
-    bands = _bands(smooth, smooth.max() * 0.04)
+    bands = _bands(smooth, smooth.max() * s.band_threshold)
     if not bands:
         return []
     typical_band = float(np.median([b - a for a, b in bands]))
-    bands = _split_tall(smooth, bands, max(typical_band, typical_h))
+    return _split_tall(smooth, bands, max(typical_band, typical_h), s)
+
+
+def find_lines(
+    blobs: list[Blob],
+    shape: tuple[int, int],
+    cut_off: set[int] | None = None,
+    *,
+    settings: LineSettings = DEFAULT.lines,
+) -> list[TextLine]:
+    """Group blobs into text lines, top to bottom. `cut_off`: labels of blobs cut by the top or bottom edge
+    (default: those touching it)."""
+    s = settings
+    height, width = shape
+    if not blobs:
+        return []
+    typical_h = _typical_height(blobs, s)
+    bands = _line_bands(blobs, height, typical_h, s)
+    if not bands:
+        return []
     centres = np.array([(a + b) / 2 for a, b in bands])
     groups: list[list[Blob]] = [[] for _ in bands]
     for blob in blobs:
         inside = [i for i, (a, b) in enumerate(bands) if a <= blob.cy < b]
         i = inside[0] if inside else int(np.argmin(np.abs(centres - blob.cy)))
         groups[i].append(blob)
-    groups = _attach_marks(groups, typical_h)
+    groups = _attach_marks(groups, typical_h, s)
+    page_ink = np.sum([b.area for b in blobs])
     lines = []
     for group in groups:
         if not group:
@@ -155,36 +179,37 @@ def find_lines(blobs: list[Blob], shape: tuple[int, int], cut_off: set[int] | No
             cut = sum(b.area for b in group if b.y0 == 0 or b.y1 == height)
         else:
             cut = sum(b.area for b in group if b.label in cut_off)
-        edge_cut = cut >= 0.5 * ink_area
-        if edge_cut or ink_area < max(10, 0.02 * np.sum(areas)):
+        edge_cut = cut >= s.cut_off_share * ink_area
+        if edge_cut or ink_area < max(s.min_line_ink, s.min_line_ink_share * page_ink):
             continue
         group.sort(key=lambda b: b.x0)
         line = TextLine(group, min(b.y0 for b in group), max(b.y1 for b in group))
-        measure_line(line)
+        measure_line(line, settings=s)
         lines.append(line)
     lines.sort(key=lambda ln: ln.top)
-    return drop_fragments(lines)
+    return drop_fragments(lines, settings=s)
 
 
-def drop_fragments(lines: list[TextLine]) -> list[TextLine]:
+def drop_fragments(lines: list[TextLine], *, settings: LineSettings = DEFAULT.lines) -> list[TextLine]:
     """Leave out lines that are both short and faint next to the page's main line: bits of other fields,
     stray marks. A real line of small writing has enough ink, a short real word is tall enough."""
     if len(lines) < 2:
         return lines
     inks = [sum(b.area for b in ln.blobs) for ln in lines]
     tallest = max(ln.body_height for ln in lines)
+    s = settings
     return [
         ln
         for ln, ink in zip(lines, inks, strict=True)
-        if ink >= 0.15 * max(inks) or ln.body_height >= 0.6 * tallest
+        if ink >= s.fragment_ink_share * max(inks) or ln.body_height >= s.fragment_height_share * tallest
     ]
 
 
-def _attach_marks(groups: list[list[Blob]], typical_h: float) -> list[list[Blob]]:
+def _attach_marks(groups: list[list[Blob]], typical_h: float, s: LineSettings) -> list[list[Blob]]:
     """A band of nothing but small marks (the dots of i and j, accents) just above a line of letters, each
     mark over a letter, belongs to that line."""
     groups = [g for g in groups if g]
-    marks = [g for g in groups if max(b.h for b in g) < 0.5 * typical_h]
+    marks = [g for g in groups if max(b.h for b in g) < s.mark_max_height * typical_h]
     letters = [g for g in groups if not any(g is m for m in marks)]
     if not letters:
         return groups
@@ -195,15 +220,16 @@ def _attach_marks(groups: list[list[Blob]], typical_h: float) -> list[list[Blob]
         if below:
             gap, nearest = min(below, key=lambda item: item[0])
             over = all(any(min(a.x1, b.x1) > max(a.x0, b.x0) for b in nearest) for a in m)
-            if gap <= 0.8 * typical_h and over:
+            if gap <= s.mark_max_gap * typical_h and over:
                 nearest.extend(m)
                 continue
         letters.append(m)
     return letters
 
 
-def measure_line(line: TextLine) -> None:
+def measure_line(line: TextLine, *, settings: LineSettings = DEFAULT.lines) -> None:
     """Body height (median height of the line's substantial blobs) and baseline (median bottom)."""
-    sizable = [b for b in line.blobs if b.area >= 0.15 * max(bb.area for bb in line.blobs)]
+    least = settings.body_min_area_share * max(bb.area for bb in line.blobs)
+    sizable = [b for b in line.blobs if b.area >= least]
     line.body_height = float(np.median([b.h for b in sizable]))
     line.baseline = float(np.median([b.y1 for b in sizable]))

@@ -14,11 +14,23 @@ import cv2
 import numpy as np
 
 from hcr_ocr.reading.binarization import stroke_width
+from hcr_ocr.reading.settings import DEFAULT, NormalizationSettings
 
-SIZE = 28
-INK_SPAN = 24  # long side of the binary ink box, so that the blurred glyph spans ~24 of 28 pixels
-TARGET_STROKE = 2.4  # stroke width before blurring, so that the result matches EMNIST (~2.4)
-BLUR = 0.8  # gaussian sigma in output pixels (EMNIST used 1 at its source scale)
+SIZE = 28  # EMNIST's images are 28x28
+
+
+def _steps(s: NormalizationSettings) -> str:
+    """What `to_emnist` does with these settings, in words."""
+    return (
+        f"crop to the ink; pad by the target stroke width in input px, rounded up, plus {s.pad} px; "
+        f"bring the stroke width to {s.target_stroke} output px (dilate when under {s.thicken_below} "
+        f"of that, erode when over {s.thin_above} times it, keeping the erosion only if it leaves over "
+        f"{s.erode_min_keep} of the ink); crop to the ink again; centre in a square whose side is "
+        f"{SIZE}/{s.ink_span} of the ink's long side; gaussian blur, sigma {s.blur} output px (at least "
+        f"{s.min_blur} input px); resize to {SIZE}x{SIZE} (area when shrinking, bicubic when enlarging); "
+        "divide by the maximum"
+    )
+
 
 # How a glyph becomes the network's input; written into every model, so it says what to_emnist does.
 NORMALISATION = {
@@ -26,46 +38,30 @@ NORMALISATION = {
     "pixel_range": [0.0, 1.0],
     "ink": "bright on dark",
     "layout": "NCHW float32",
-    "steps": f"crop to the ink; bring the stroke width to {TARGET_STROKE} output px (dilate when under 0.75 of "
-    f"that, erode when over 1.6); centre in a square whose side is {SIZE}/{INK_SPAN} of the ink's long side; "
-    f"gaussian blur, sigma {BLUR} output px (at least 0.5 input px); resize to {SIZE}x{SIZE} (area when "
-    "shrinking, bicubic when enlarging); divide by the maximum",
+    "steps": _steps(DEFAULT.normalization),
 }
 
 
-def to_emnist(mask: np.ndarray) -> np.ndarray:
+def to_emnist(mask: np.ndarray, *, settings: NormalizationSettings = DEFAULT.normalization) -> np.ndarray:
     """Normalise a binary glyph mask (non-zero = ink, any size) the way EMNIST's images were made."""
+    s = settings
     ys, xs = np.nonzero(mask)
     out = np.zeros((SIZE, SIZE), np.float32)
     if len(xs) == 0:
         return out
     crop = (mask[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1] > 0).astype(np.uint8)
-    h, w = crop.shape
-    side = max(h, w)
-    scale = INK_SPAN / side
-    # Bring the stroke to ~2.4 px at the output scale: thicken thin pens, thin felt tips.
-    want = TARGET_STROKE / scale
-    have = stroke_width(crop)
-    pad = int(np.ceil(want)) + 2
-    crop = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
-    if have < want * 0.75:
-        k = int(round(want - have)) | 1
-        crop = cv2.dilate(crop, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-    elif have > want * 1.6:
-        k = max(3, int(round((have - want) / 2)) | 1)
-        thinner = cv2.erode(crop, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
-        if np.count_nonzero(thinner) > np.count_nonzero(crop) * 0.3:
-            crop = thinner
+    scale = s.ink_span / max(crop.shape)
+    crop = _even_stroke(crop, s.target_stroke / scale, s)
     ys, xs = np.nonzero(crop)
     crop = crop[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1].astype(np.float32)
     h, w = crop.shape
     side = max(h, w)
     # Centre in a square frame with the EMNIST margin, smooth, resize, stretch.
-    frame_side = int(round(side * SIZE / INK_SPAN))
+    frame_side = int(round(side * SIZE / s.ink_span))
     frame = np.zeros((frame_side, frame_side), np.float32)
     y0, x0 = (frame_side - h) // 2, (frame_side - w) // 2
     frame[y0 : y0 + h, x0 : x0 + w] = crop
-    sigma = max(0.5, frame_side / SIZE * BLUR)
+    sigma = max(s.min_blur, frame_side / SIZE * s.blur)
     frame = cv2.GaussianBlur(frame, (0, 0), sigma)
     interp = cv2.INTER_AREA if frame_side > SIZE else cv2.INTER_CUBIC
     out = cv2.resize(frame, (SIZE, SIZE), interpolation=interp)
@@ -73,14 +69,28 @@ def to_emnist(mask: np.ndarray) -> np.ndarray:
     return np.clip(out / top, 0, 1).astype(np.float32) if top > 0 else out
 
 
-def batch(masks: list[np.ndarray]) -> np.ndarray:
+def _even_stroke(crop: np.ndarray, want: float, s: NormalizationSettings) -> np.ndarray:
+    """The cropped mask padded, its stroke brought towards `want` px (at the input scale): thin pens
+    thickened, felt tips thinned."""
+    have = stroke_width(crop)
+    pad = int(np.ceil(want)) + s.pad
+    crop = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
+    if have < want * s.thicken_below:
+        k = int(round(want - have)) | 1
+        crop = cv2.dilate(crop, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    elif have > want * s.thin_above:
+        k = max(s.erode_min_kernel, int(round((have - want) / 2)) | 1)
+        thinner = cv2.erode(crop, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+        if np.count_nonzero(thinner) > np.count_nonzero(crop) * s.erode_min_keep:
+            crop = thinner
+    return crop
+
+
+def batch(masks: list[np.ndarray], *, settings: NormalizationSettings = DEFAULT.normalization) -> np.ndarray:
     """Stack glyph masks into the network's (N, 1, 28, 28) float32 input."""
     if not masks:
         return np.zeros((0, 1, SIZE, SIZE), np.float32)
-    return np.stack([to_emnist(m) for m in masks])[:, None]
-
-
-TTA_SCALES = (0.9, 1.1)  # extra views the classifier averages over; chosen on the validation split
+    return np.stack([to_emnist(m, settings=settings) for m in masks])[:, None]
 
 
 def scaled(glyphs: np.ndarray, factor: float) -> np.ndarray:
@@ -92,7 +102,11 @@ def scaled(glyphs: np.ndarray, factor: float) -> np.ndarray:
     return out
 
 
-def with_views(predict, glyphs: np.ndarray) -> np.ndarray:
-    """Class probabilities averaged over the glyphs as they are and zoomed by each of TTA_SCALES."""
-    views = np.concatenate([glyphs] + [scaled(glyphs, f) for f in TTA_SCALES])  # one batch: fewer calls
-    return predict(views).reshape(1 + len(TTA_SCALES), len(glyphs), -1).mean(axis=0)
+def with_views(
+    predict, glyphs: np.ndarray, *, settings: NormalizationSettings = DEFAULT.normalization
+) -> np.ndarray:
+    """Class probabilities averaged over the glyphs as they are and zoomed by each of settings.tta_scales
+    (extra views, chosen on the validation split)."""
+    scales = settings.tta_scales
+    views = np.concatenate([glyphs] + [scaled(glyphs, f) for f in scales])  # one batch: fewer calls
+    return predict(views).reshape(1 + len(scales), len(glyphs), -1).mean(axis=0)

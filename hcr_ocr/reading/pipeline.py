@@ -39,9 +39,9 @@ from hcr_ocr.reading.glyphs import (
 from hcr_ocr.reading.lexicon import Lexicon, lexicon_from
 from hcr_ocr.reading.lines import Blob, TextLine, edge_blobs, find_blobs, find_lines, labels_touching
 from hcr_ocr.reading.loading import MAX_PIXELS, load_image
-from hcr_ocr.reading.recognition import SMALL_WRITING, GlyphClassifier, OnnxClassifier
+from hcr_ocr.reading.recognition import GlyphClassifier, OnnxClassifier
+from hcr_ocr.reading.settings import DEFAULT, Settings
 from hcr_ocr.reading.transcription import (
-    DEFAULT,
     Cuts,
     Evidence,
     SearchQuery,
@@ -129,35 +129,42 @@ def _edge_labels(ink: np.ndarray, angle: float, blobs: list[Blob], labels: np.nd
     return top_bottom, sides
 
 
-def find_text_lines(ink: np.ndarray, angle: float) -> tuple[list[TextLine], np.ndarray]:
+def find_text_lines(
+    ink: np.ndarray, angle: float, settings: Settings = DEFAULT
+) -> tuple[list[TextLine], np.ndarray]:
     """The page's text lines (form clean-up done) and the label image of the deskewed ink."""
     blobs, labels = find_blobs(rotate(ink, angle))
     top_bottom, sides = _edge_labels(ink, angle, blobs, labels)
-    kept = drop_frame_lines(drop_cut_off(blobs, sides), labels.shape[0])
+    kept = drop_cut_off(blobs, sides, settings=settings.forms)
+    kept = drop_frame_lines(kept, labels.shape[0], settings=settings.forms)
     if len(kept) < len(blobs):
         log.debug("left out %d blob(s) cut off at the sides or framing the field", len(blobs) - len(kept))
-    text_lines = find_lines(kept, labels.shape, top_bottom)
+    text_lines = find_lines(kept, labels.shape, top_bottom, settings=settings.lines)
     printed = len(text_lines)
-    text_lines = drop_printed_labels(text_lines, labels)
+    text_lines = drop_printed_labels(text_lines, labels, settings=settings)
     log.debug(
         "%d text line(s); %d dropped as printed form labels", len(text_lines), printed - len(text_lines)
     )
     return text_lines, labels
 
 
-def segment_page(gray: np.ndarray) -> PageLayout | None:
+def segment_page(gray: np.ndarray, settings: Settings = DEFAULT) -> PageLayout | None:
     """Lines → words → glyphs of a grayscale page; None when the page holds no ink."""
-    ink = binarize(gray)
+    ink = binarize(gray, settings=settings.binarization)
     if ink is None:
         log.debug("no ink: a blank page")
         return None
-    angle = estimate_skew(ink)
+    angle = estimate_skew(ink, settings=settings.deskew)
     log.debug("page %dx%d, skew %.2f degrees", gray.shape[1], gray.shape[0], angle)
-    text_lines, labels = find_text_lines(ink, angle)
+    text_lines, labels = find_text_lines(ink, angle, settings)
     lines = []
     for tl in text_lines:
-        words = [drop_leading_stops(find_glyphs(blobs, labels, tl)) for blobs in split_words(tl)]
-        lines.append(LineLayout(tl, [w for w in words if w], tl.body_height < SMALL_WRITING))
+        words = [
+            drop_leading_stops(find_glyphs(blobs, labels, tl, settings=settings.glyphs))
+            for blobs in split_words(tl, settings=settings.words)
+        ]
+        small = tl.body_height < settings.recognition.small_writing
+        lines.append(LineLayout(tl, [w for w in words if w], small))
     for i, line in enumerate(lines):
         log.debug(
             "line %d: %d word(s), letters %.0f px tall%s",
@@ -186,8 +193,9 @@ class Candidates:
 def classify_page(layout: PageLayout, evidence: Evidence) -> Candidates:
     """Propose joins and cuts, and classify every glyph and candidate in one batch, each by the model for
     the size of its line's writing."""
+    settings = evidence.settings.glyphs
     words = layout.words()
-    candidates = Candidates([join_candidates(w, layout.letter_width) for w in words])
+    candidates = Candidates([join_candidates(w, layout.letter_width, settings=settings) for w in words])
     small_of = {g: line.small for line in layout.lines for w in line.words for g in w}
     letters = [g for w in words for g in w if not g.punct]
     for w, joined in zip(words, candidates.joins, strict=True):
@@ -195,7 +203,7 @@ def classify_page(layout: PageLayout, evidence: Evidence) -> Candidates:
         small_of.update((join, small_of[w[i]]) for i, join in joined.items())
     to_classify, small = [], []
     for g in letters:
-        candidates.splits[g] = split_candidates(g, layout.letter_width)
+        candidates.splits[g] = split_candidates(g, layout.letter_width, settings=settings)
         pieces = [g] + [p for option in candidates.splits[g] for p in option]
         to_classify += pieces
         small += [small_of[g]] * len(pieces)
@@ -232,9 +240,9 @@ def _read_line(
     chosen = [choose_splits(w, candidates.splits, evidence) for w in words]
     letters = [g for w in chosen for g in w if not g.punct]
     tl = line.text_line
-    metrics = line_metrics(
-        [evidence.top_class(g) for g in letters], [g.bbox for g in letters], tl.body_height, tl.baseline
-    )
+    settings = evidence.settings.decoding
+    labels, boxes = [evidence.top_class(g) for g in letters], [g.bbox for g in letters]
+    metrics = line_metrics(labels, boxes, tl.body_height, tl.baseline, settings=settings)
     width = min(layout.letter_width, tl.body_height)
     read, pending = [], []
     for wi, (glyphs, raw_glyphs) in enumerate(zip(words, chosen, strict=True)):
@@ -251,12 +259,14 @@ def search_word_list(
 ) -> None:
     """Cut the pending words' glyphs finer, classify the pieces in one batch (without the zoomed views:
     they are many), and replace each word by the listed word they support, where there is one."""
+    settings = evidence.settings
     cuts: dict[Glyph, Cuts] = {}
     small_of: dict[Glyph, bool] = {}
     for p in pending:
         for g in p.glyphs:
             if not g.punct:
-                cuts[g] = oversegment(g, p.context.letter_width, DEFAULT.transcription.oversegment)
+                wide = settings.transcription.oversegment
+                cuts[g] = oversegment(g, p.context.letter_width, wide, settings=settings.glyphs)
                 small_of[g] = p.small
     runs, small = [], []
     for g, (_, found) in cuts.items():
@@ -301,16 +311,18 @@ def read(
     max_pixels: int = MAX_PIXELS,
     name: str | None = None,
     lexicon: Lexicon | str | Path | None = "shipped",
+    settings: Settings = DEFAULT,
 ) -> Page:
     """Read the handwriting on one image. A blank page gives a Page with no lines. `lexicon`: the shipped
-    English word list, a Lexicon, the path of a word list, or None ("none") to read glyph by glyph."""
+    English word list, a Lexicon, the path of a word list, or None ("none") to read glyph by glyph.
+    `settings`: the stages' tunable numbers (see hcr_ocr.reading.settings)."""
     start = time.perf_counter()
-    evidence = Evidence(get_classifier(model))
+    evidence = Evidence(get_classifier(model), settings)
     lexicon = lexicon_from(lexicon)
     gray = load_image(source, max_pixels)
     label = name or (str(source) if isinstance(source, str | Path) else "<image>")
     page = Page(file=label, width=gray.shape[1], height=gray.shape[0], image=gray)
-    layout = segment_page(gray)
+    layout = segment_page(gray, settings)
     if layout is not None:
         page.skew_degrees = layout.angle
         candidates = classify_page(layout, evidence)

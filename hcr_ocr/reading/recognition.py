@@ -27,6 +27,7 @@ import onnxruntime
 
 from hcr_ocr.errors import CheckpointError
 from hcr_ocr.reading.normalization import batch, with_views
+from hcr_ocr.reading.settings import DEFAULT, NormalizationSettings, Settings
 
 ONNX_META_KEY = "hcr_ocr"  # the model's metadata_props entry that holds our JSON metadata
 
@@ -69,9 +70,16 @@ class OnnxClassifier:
         self.classes: str = self.meta["classes"]
         self.input_name = self.session.get_inputs()[0].name
 
-    def probabilities(self, glyphs: np.ndarray, views: bool = True, sure: float = 1.0) -> np.ndarray:
+    def probabilities(
+        self,
+        glyphs: np.ndarray,
+        views: bool = True,
+        sure: float = 1.0,
+        *,
+        settings: NormalizationSettings = DEFAULT.normalization,
+    ) -> np.ndarray:
         """Softmax probabilities (N, classes) for float32 glyphs (N, 1, 28, 28), averaged over the glyph as
-        it is and slightly zoomed in and out (`views`; see normalization.TTA_SCALES). With `sure` < 1, only
+        it is and slightly zoomed in and out (`views`; see settings.tta_scales). With `sure` < 1, only
         the glyphs whose top class has less than that probability are looked at again zoomed."""
         if len(glyphs) == 0:
             return np.zeros((0, len(self.classes)), np.float32)
@@ -79,10 +87,12 @@ class OnnxClassifier:
             out = self.probabilities(glyphs, views=False)
             again = out.max(axis=1) < sure
             if again.any():
-                out[again] = with_views(lambda g: self.probabilities(g, views=False), glyphs[again])
+                out[again] = with_views(
+                    lambda g: self.probabilities(g, views=False), glyphs[again], settings=settings
+                )
             return out
         if views:
-            return with_views(lambda g: self.probabilities(g, views=False), glyphs)
+            return with_views(lambda g: self.probabilities(g, views=False), glyphs, settings=settings)
         out = []
         for i in range(0, len(glyphs), self.batch_size):
             chunk = np.ascontiguousarray(glyphs[i : i + self.batch_size], dtype=np.float32)
@@ -91,8 +101,9 @@ class OnnxClassifier:
         return np.concatenate(out)
 
 
-SURE = 0.8  # the reader looks again, zoomed, only at glyphs the network is less sure of than this
-SMALL_WRITING = 17  # pixels: lines whose letters are shorter than this are read by the small-glyph model
+# The defaults of RecognitionSettings.sure and .small_writing, under the names other modules import.
+SURE = DEFAULT.recognition.sure
+SMALL_WRITING = DEFAULT.recognition.small_writing
 
 
 class GlyphClassifier:
@@ -112,20 +123,27 @@ class GlyphClassifier:
         self.classes = main.classes
 
     def classify(
-        self, masks: list[np.ndarray], small: list[bool] | None = None, views: bool = True
+        self,
+        masks: list[np.ndarray],
+        small: list[bool] | None = None,
+        views: bool = True,
+        *,
+        settings: Settings = DEFAULT,
     ) -> np.ndarray:
         """Probabilities (N, classes) for glyph ink masks of any size (see normalization.to_emnist);
-        `small` marks the glyphs of small writing."""
-        glyphs = batch(masks)
+        `small` marks the glyphs of small writing. Uses the normalization and recognition settings."""
+        norm, sure = settings.normalization, settings.recognition.sure
+        glyphs = batch(masks, settings=norm)
         if self.small is None or small is None:
-            out = self.main.probabilities(glyphs, views, SURE)
+            out = self.main.probabilities(glyphs, views, sure, settings=norm)
         else:
             is_small = np.array(small, dtype=bool)
             out = np.empty((len(masks), len(self.classes)), np.float32)
-            out[~is_small] = self.main.probabilities(glyphs[~is_small], views, SURE)
-            out[is_small] = self.small.probabilities(glyphs[is_small], views, SURE)
+            out[~is_small] = self.main.probabilities(glyphs[~is_small], views, sure, settings=norm)
+            out[is_small] = self.small.probabilities(glyphs[is_small], views, sure, settings=norm)
         if self.second is not None and len(out):
-            unsure = out.max(axis=1) < SURE
+            unsure = out.max(axis=1) < sure
             if unsure.any():
-                out[unsure] = (out[unsure] + self.second.probabilities(glyphs[unsure], views)) / 2
+                second = self.second.probabilities(glyphs[unsure], views, settings=norm)
+                out[unsure] = (out[unsure] + second) / 2
         return out

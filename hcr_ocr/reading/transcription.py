@@ -1,7 +1,7 @@
 """Stage 10, transcribe: glyphs and what the classifier said of them → words of characters.
 
     from hcr_ocr.reading.transcription import Evidence, take_joins, choose_splits, raw_word, listed_word
-    evidence = Evidence(classifier)
+    evidence = Evidence(classifier, settings)
     evidence.classify(glyphs, small)                 # one batch: probabilities of every glyph and piece
     glyphs = take_joins(glyphs, joined, evidence, options)
     glyphs = choose_splits(glyphs, options, evidence)
@@ -26,22 +26,9 @@ from hcr_ocr.reading.decoding import LineMetrics, certainty, decode_word
 from hcr_ocr.reading.glyphs import Glyph
 from hcr_ocr.reading.lexicon import SYMBOLS, Edge, Lexicon, caseless, symbol_matrix
 from hcr_ocr.reading.recognition import GlyphClassifier
+from hcr_ocr.reading.settings import DEFAULT, Settings
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class TranscriptionSettings:  # TEMPORARY: moves to settings.py
-    split_margin: float = 0.15
-    oversegment: float = 1.3
-    sure_letter: float = 0.75
-
-
-class _D:
-    transcription = TranscriptionSettings()
-
-
-DEFAULT = _D()
 
 Cuts = tuple[list[int], dict[tuple[int, int], Glyph]]  # a glyph's fine cut columns and the runs between them
 
@@ -50,15 +37,16 @@ class Evidence:
     """What the classifier said of each glyph and candidate piece: its class probabilities, and the
     log-certainty of its top class."""
 
-    def __init__(self, classifier: GlyphClassifier):
+    def __init__(self, classifier: GlyphClassifier, settings: Settings = DEFAULT):
         self.classifier = classifier
+        self.settings = settings
         self.classes = classifier.classes
         self.probs: dict[Glyph, np.ndarray] = {}
         self.logp: dict[Glyph, float] = {}
 
     def classify(self, glyphs: list[Glyph], small: list[bool], views: bool = True) -> None:
         """Classify glyphs in one batch; `small` marks those of small writing."""
-        probs = self.classifier.classify([g.mask for g in glyphs], small, views=views)
+        probs = self.classifier.classify([g.mask for g in glyphs], small, views=views, settings=self.settings)
         for g, p in zip(glyphs, probs, strict=True):
             self.probs[g] = p
             self.logp[g] = float(np.log(max(certainty(p, self.classes), 1e-9)))
@@ -100,7 +88,6 @@ def choose_splits(
     glyphs: list[Glyph],
     options: dict[Glyph, list[list[Glyph]]],
     evidence: Evidence,
-    settings: TranscriptionSettings = DEFAULT.transcription,
 ) -> list[Glyph]:
     """The word's glyphs with a wide glyph replaced by its pieces where the classifier is surer of the
     pieces (mean log-certainty) than of the whole, by a margin."""
@@ -109,7 +96,7 @@ def choose_splits(
         best, best_score = [g], evidence.logp.get(g, 0.0)
         for pieces in options.get(g, []):
             score = float(np.mean([evidence.logp[p] for p in pieces]))
-            if score > best_score + settings.split_margin:
+            if score > best_score + evidence.settings.transcription.split_margin:
                 best, best_score = pieces, score
         if len(best) > 1:
             log.debug("split the glyph at %s into %d letters", g.bbox, len(best))
@@ -127,7 +114,11 @@ class WordContext:
 
 
 def decode_glyphs(
-    glyphs: list[Glyph], probs: list[np.ndarray], classes: str, context: WordContext
+    glyphs: list[Glyph],
+    probs: list[np.ndarray],
+    classes: str,
+    context: WordContext,
+    settings: Settings = DEFAULT,
 ) -> list[Char]:
     """Decode a word's letter glyphs from their probabilities; punctuation glyphs keep their mark."""
     letters = [g for g in glyphs if not g.punct]
@@ -139,6 +130,7 @@ def decode_glyphs(
             context.metrics,
             [g.has_dot for g in letters],
             starts_line=context.starts_line,
+            settings=settings.decoding,
         )
     )
     chars = []
@@ -165,21 +157,25 @@ def raw_word(
     evidence: Evidence,
     context: WordContext,
     lexicon: Lexicon | None,
-    settings: TranscriptionSettings = DEFAULT.transcription,
 ) -> tuple[Word, SearchQuery | None]:
     """A word read glyph by glyph (`chosen`: its glyphs after joins and splits), and, where the word list
     should be searched for a better reading, what to search for (else None)."""
+    settings = evidence.settings
     raw_probs = [evidence.probs[g] for g in chosen if not g.punct]
-    chars = decode_glyphs(chosen, raw_probs, evidence.classes, context)
+    chars = decode_glyphs(chosen, raw_probs, evidence.classes, context, settings)
     word = Word(chars, union_bbox([c.bbox for c in chars]))
     word.raw = word.text
     raw = "".join(c.text for g, c in zip(chosen, chars, strict=True) if not g.punct)
     letters = [g for g in glyphs if not g.punct]
-    one_letter = len(letters) == 1 and letters[0].w < settings.oversegment * context.letter_width
+    one_letter = (
+        len(letters) == 1 and letters[0].w < settings.transcription.oversegment * context.letter_width
+    )
     if lexicon is None or one_letter or any(ch.isdigit() for ch in raw):
         return word, None
-    raw_logp = caseless(np.array(raw_probs), evidence.classes)
-    if raw.lower() in lexicon.prior and raw_logp.max(axis=1).min() > np.log(settings.sure_letter):
+    raw_logp = caseless(np.array(raw_probs), evidence.classes, settings=settings.lexicon)
+    if raw.lower() in lexicon.prior and raw_logp.max(axis=1).min() > np.log(
+        settings.transcription.sure_letter
+    ):
         word.from_lexicon = True  # a listed word, every letter sure: nothing to search for
         return word, None
     return word, SearchQuery(raw, raw_logp)
@@ -193,7 +189,8 @@ def lattice(
     of nodes."""
 
     def caseless_of(pieces: list[Glyph]) -> np.ndarray:
-        return caseless(np.array([evidence.probs[p] for p in pieces]), evidence.classes)
+        probs = np.array([evidence.probs[p] for p in pieces])
+        return caseless(probs, evidence.classes, settings=evidence.settings.lexicon)
 
     edges, node = [], 0
     for g in (g for g in glyphs if not g.punct):
@@ -218,9 +215,10 @@ def listed_word(
 ) -> Word:
     """The listed word that the glyphs (whole, or cut where letters may touch) support nearly as well as
     the glyph-by-glyph reading `word`, or `word` itself."""
+    settings = evidence.settings.lexicon
     edges, n_nodes = lattice(glyphs, options, cuts, evidence)
-    match = lexicon.best_match(edges, n_nodes, query.raw)
-    if not lexicon.accepts(match, query.raw_logp):
+    match = lexicon.best_match(edges, n_nodes, query.raw, settings=settings)
+    if not lexicon.accepts(match, query.raw_logp, settings=settings):
         return word
     if match.word == query.raw.lower():
         word.from_lexicon = True
@@ -245,7 +243,7 @@ def _decode_as_letters(
         if not g.punct:
             prob = evidence.probs[g] * forms[:, SYMBOLS.index(letter_of[g])]
             held.append(prob / max(prob.sum(), 1e-9))
-    chars = decode_glyphs(glyphs, held, classes, context)
+    chars = decode_glyphs(glyphs, held, classes, context, evidence.settings)
     for g, ch in zip(glyphs, chars, strict=True):
         if g.punct:
             continue

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from hcr_ocr.reading.lines import Blob, TextLine
+from hcr_ocr.reading.settings import DEFAULT, WordSettings
 
 
 def columns(blobs: list[Blob]) -> list[list[Blob]]:
@@ -30,23 +31,30 @@ def columns(blobs: list[Blob]) -> list[list[Blob]]:
     return out
 
 
-def word_gap_threshold(gaps: np.ndarray, body_height: float) -> float:
+def word_gap_threshold(
+    gaps: np.ndarray, body_height: float, *, settings: WordSettings = DEFAULT.words
+) -> float:
     """The smallest gap that separates words in this line: well over the writer's typical (median) gap
     between letters, and never under ~half a letter's height."""
+    s = settings
     if len(gaps) == 0:
         return float("inf")
-    typical = float(np.median(gaps)) if len(gaps) >= 3 else float(np.min(gaps))
-    return max(0.45 * body_height, 2.0 * max(typical, 0.0) + 0.2 * body_height)
+    typical = float(np.median(gaps)) if len(gaps) >= s.min_gaps_for_median else float(np.min(gaps))
+    return max(
+        s.min_word_gap * body_height,
+        s.word_gap_per_typical * max(typical, 0.0) + s.word_gap_extra * body_height,
+    )
 
 
-def split_words(line: TextLine) -> list[list[Blob]]:
+def split_words(line: TextLine, *, settings: WordSettings = DEFAULT.words) -> list[list[Blob]]:
+    """The line's blobs, grouped into words left to right."""
     cols = columns(line.blobs)
     if not cols:
         return []
     gaps = np.array(
         [cols[i + 1][0].x0 - max(b.x1 for b in cols[i]) for i in range(len(cols) - 1)], dtype=float
     )
-    threshold = word_gap_threshold(gaps, line.body_height)
+    threshold = word_gap_threshold(gaps, line.body_height, settings=settings)
     words: list[list[Blob]] = [list(cols[0])]
     for gap, col in zip(gaps, cols[1:], strict=True):
         if gap >= threshold:

@@ -200,3 +200,19 @@ def test_read_path_never_imports_torch():
     ]
     assert "cv2" in imported and "hcr_ocr.reading.pipeline" in imported
     assert not [m for m in imported if m == "torch" or m.startswith("torch.")]
+
+
+def test_settings_reach_the_stages():
+    """A number changed in the settings changes what is read: with word gaps required to be five letter
+    heights wide, the two words of word-caps.png are one."""
+    from dataclasses import replace
+
+    import hcr_ocr
+    from hcr_ocr.reading.settings import Settings
+
+    base = Settings()
+    image = str(SAMPLES / "word-caps.png")
+    assert hcr_ocr.read(image, lexicon=None).text == "SHOPPING LIST"
+    wide_gaps = replace(base, words=replace(base.words, min_word_gap=5.0))
+    assert hcr_ocr.read(image, lexicon=None, settings=wide_gaps).text == "SHOPPINGLIST"
+    assert hcr_ocr.read(image, lexicon=None).text == "SHOPPING LIST"  # the defaults are untouched

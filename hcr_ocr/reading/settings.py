@@ -1,0 +1,251 @@
+"""Every tunable number of the read path, named and explained, one frozen dataclass per stage.
+
+    from dataclasses import replace
+    from hcr_ocr.reading.settings import Settings
+    settings = replace(Settings(), glyphs=replace(Settings().glyphs, dot_max_width=0.5))
+    hcr_ocr.read("note.png", settings=settings)
+
+The defaults are the values the reader was tuned with; `DEFAULT` holds them. Units, as the comments use them:
+"body" is a text line's body height (`TextLine.body_height`: the median height of its sizeable blobs),
+"letter widths" the median width of the page's letter glyphs, "px" pixels of the (deskewed) page, "grey"
+grey levels of the flattened page (0 black, 255 paper), "nats" natural-log probability. A bare fraction is
+a share of the quantity named in the comment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class BinarizationSettings:
+    """Stage 2, grayscale page → ink mask."""
+
+    paper_kernel_divisor: int = 20  # paper estimate: closing kernel = the page's short side // this (px)
+    paper_kernel_min: int = 15  # px, smallest closing kernel at full size
+    paper_kernel_max: int = 61  # px, largest closing kernel at full size
+    halve_above: int = 200  # px: a page whose short side is longer estimates its paper on a half-size copy
+    half_kernel_min: int = 7  # px, smallest closing kernel on the half-size copy
+    paper_kernel_per_sigma: int = 4  # the paper's blur: sigma = closing kernel / this
+    paper_percentile: float = 99.5  # percentile of the flattened page taken as the paper's grey
+    ink_median_kernel: int = 3  # px, median filter that hides salt noise before the darkest ink is taken
+    min_contrast: int = 45  # grey between paper and darkest ink under which the page counts as blank
+    threshold_min_depth: float = 0.6  # sure ink is at least this share of min_contrast darker than paper
+    sauvola_window_divisor: int = 8  # local threshold window = the page's short side // this (px)
+    sauvola_window_min: int = 15  # px, smallest local threshold window
+    sauvola_k: float = 0.2  # Sauvola's k: how far under the local mean, by local contrast, ink lies
+    sauvola_range: float = 128.0  # grey, Sauvola's R: the standard deviation that counts as full contrast
+    strong_local_margin: int = 20  # grey a sure ink pixel may lie above the local threshold
+    hysteresis: float = 0.5  # share of the threshold-to-paper distance a faint pixel may lie above threshold
+    sizeable_min_area: int = 4  # px, smallest blob counted when guessing the letter size
+    sizeable_area_percentile: float = 50  # percentile of blob areas ...
+    sizeable_area_share: float = 0.5  # ... of which a blob needs this share to count for the letter size
+    rule_min_length: int = 40  # px, shortest straight run removed as a ruled line
+    rule_min_letters: int = 4  # letter heights a run must be longer than to be a ruled line
+    rule_max_strokes: float = 2.5  # stroke widths: a run thicker than this is ink, not a rule
+    rule_thickness_min: int = 3  # px, the thinnest "thicker than a rule" probe
+    speck_min_area: int = 4  # px, smallest blob kept at all
+    speck_area_per_stroke: float = 0.8  # smallest blob kept, in squared stroke widths
+
+
+@dataclass(frozen=True)
+class DeskewSettings:
+    """Stage 3, the text angle."""
+
+    max_angle: float = 15.0  # degrees, the largest skew searched
+    min_ink_pixels: int = 50  # px of ink under which the page is not deskewed
+    work_size: float = 500.0  # px, long side of the reduced copy the angle is searched on
+    margin_divisor: int = 4  # the reduced copy is padded by its long side // this, so rotation keeps its ink
+    coarse_step: float = 1.0  # degrees between angles of the coarse search
+    fine_step: float = 0.25  # degrees between angles of the fine search
+    fine_span: float = 1.0  # degrees either side of the coarse best that the fine search covers
+    min_angle: float = 0.75  # degrees: a smaller angle found counts as level
+    min_gain: float = 1.03  # ratio of sharpness over the level page's an angle must reach to be used
+
+
+@dataclass(frozen=True)
+class LineSettings:
+    """Stage 4, blobs → text lines."""
+
+    big_blob_min_area: int = 4  # px, smallest blob counted for the typical letter height
+    big_blob_percentile: float = 60  # percentile of blob areas ...
+    big_blob_share: float = 0.2  # ... of which a blob needs this share to count for the typical height
+    profile_min_area: int = 3  # px: smaller blobs stay out of the row profile
+    profile_trim: float = 0.25  # share of a blob's height left out of the profile at its top and its bottom
+    smooth_window: float = 0.3  # typical letter heights, the profile's moving-average window
+    band_threshold: float = 0.04  # share of the profile's peak a row needs to be inside a band
+    tall_band: float = 1.8  # typical heights: a taller band is two lines and is split
+    tall_band_min: int = 6  # px, a band no taller is never split
+    split_margin: float = 0.3  # typical heights kept clear of a band's ends when choosing where to split it
+    cut_off_share: float = 0.5  # a line whose ink is at least this share cut off by the edge is dropped
+    min_line_ink: int = 10  # px of ink under which a line is dropped
+    min_line_ink_share: float = 0.02  # share of the page's ink under which a line is dropped
+    fragment_ink_share: float = 0.15  # share of the inkiest line's ink a line needs, unless tall enough
+    fragment_height_share: float = 0.6  # share of the tallest body a line needs, unless inky enough
+    mark_max_height: float = 0.5  # typical heights: a band of only lower blobs is marks (dots, accents)
+    mark_max_gap: float = 0.8  # typical heights a band of marks may float above the letters it joins
+    body_min_area_share: float = 0.15  # share of the line's largest blob a blob needs to count for its body
+
+
+@dataclass(frozen=True)
+class FormSettings:
+    """Form clean-up: cut-off letters, field frames, printed labels."""
+
+    cut_off_max_share: float = 0.35  # share of the ink: blobs at the sides are dropped when they hold less
+    frame_max_width: float = 0.2  # share of its own height: a frame line is narrower
+    frame_min_height: float = 1.6  # typical blob heights: a frame line is taller
+    label_line_min_rest: float = 0.2  # share of a line's ink left beside its label for the line to be kept
+    rule_max_width: float = 0.15  # share of its own height: a narrower glyph is a rule, not a label letter
+    bold_min_height: float = 0.3  # share of the line's tallest letter a bold (printed) letter reaches
+    bold_min_stroke: float = 0.17  # share of its own height a printed letter's stroke width reaches
+    tight_max_gap: float = 0.25  # heights of the previous letter: printed letters stand closer
+    closing_max_gap: float = 1.2  # heights of the last letter: a closing colon stands closer
+    closing_max_height: float = 0.9  # heights of the last letter: a closing colon or stop is lower
+    closing_max_width: float = 0.5  # heights of the last letter: a closing colon or stop is narrower
+    label_min_letters: int = 3  # printed letters a label needs ...
+    label_min_letters_closed: int = 2  # ... or this many and a closing colon or stop
+    label_max_leading: int = 2  # glyphs that may stand before a label on its line
+    label_min_gap_after: float = 0.8  # label heights: what follows a label stands at least this far off
+
+
+@dataclass(frozen=True)
+class WordSettings:
+    """Stage 5, a line's blobs → words."""
+
+    min_gaps_for_median: int = 3  # gaps a line needs for its median to be the typical gap (else the smallest)
+    min_word_gap: float = 0.45  # body: a word gap is never narrower
+    word_gap_per_typical: float = 2.0  # a word gap is over this many typical letter gaps ...
+    word_gap_extra: float = 0.2  # ... plus this much body
+
+
+@dataclass(frozen=True)
+class GlyphSettings:
+    """Stage 6, a word's blobs → glyphs; cuts and joins offered to the classifier."""
+
+    mark_max_height: float = 0.45  # body: a lower blob ...
+    mark_max_area: float = 0.25  # ... with under this share of the word's largest blob's area is a mark
+    merge_overlap: float = 0.5  # share of the narrower one: blobs that overlap more in x are one glyph
+    mark_reach: int = 1  # px a mark may miss a glyph by horizontally and still join it
+    dot_max_drop: float = 0.2  # body a mark's bottom may reach below a glyph's top and count as above it
+    stem_max_width: float = 0.45  # share of its height: a narrower glyph is a stem that may carry a dot
+    dot_max_width: float = 0.6  # stem heights: a wider mark above a stem is an accent, not a dot
+    dot_max_area: float = 0.35  # share of the stem's area: a dot grouped as a blob of its own is smaller
+    speck_max_size: float = 0.3  # body: a glyph lower and narrower, not punctuation, is a speck
+    hyphen_max_height: float = 0.3  # body
+    hyphen_min_aspect: float = 1.8  # width / height
+    hyphen_max_width: float = 1.5  # body
+    hyphen_min_rise: float = 0.15  # body its bottom stands above the baseline
+    period_max_height: float = 0.3  # body
+    period_max_width: float = 0.4  # body
+    period_max_rise: float = 0.45  # body its top may stand above the baseline
+    comma_max_height: float = 0.55  # body
+    comma_max_width: float = 0.35  # body
+    comma_max_rise: float = 0.35  # body its top may stand above the baseline
+    comma_min_drop: float = 0.1  # body its bottom hangs below the baseline
+    split_min_width: float = 1.45  # letter widths: a wider glyph is offered cut in two
+    split_min_aspect: float = 0.8  # width / height a glyph needs to be offered cut
+    split_three_min_width: float = 2.4  # letter widths: a wider glyph is also offered cut in three
+    split_max_cuts: int = 3  # different single cuts offered for a glyph cut in two
+    split_candidates_per_cut: int = 3  # weakest columns looked at per cut offered
+    split_zone: tuple[float, float] = (0.25, 0.75)  # share of the glyph's width a cut in two lies within
+    split_min_apart: float = 0.08  # share of the glyph's width two offered cuts lie apart
+    split_three_zones: tuple[tuple[float, float], ...] = ((0.2, 0.45), (0.55, 0.8))  # where cuts in three lie
+    piece_min_ink: int = 4  # px of ink a piece cut from a glyph needs
+    join_min_gaps: int = 3  # gaps between letters a word needs before neighbours are offered joined
+    join_max_gap: float = 0.25  # share of the word's median letter gap: closer neighbours are offered joined
+    join_max_width: float = 1.5  # letter widths a joined pair may span
+    oversegment_spacing: float = 0.3  # letter widths between the fine cuts
+    oversegment_min_spacing: int = 2  # px between the fine cuts at least
+    oversegment_max_run: int = 3  # neighbouring fine pieces that may make one letter
+    profile_smoothing: tuple[float, ...] = (0.25, 0.5, 0.25)  # kernel the column profile is smoothed with
+
+
+@dataclass(frozen=True)
+class NormalizationSettings:
+    """Stage 7, a glyph's mask → the classifier's 28x28 input, made the way EMNIST's images were."""
+
+    ink_span: int = 24  # output px the ink's long side spans before the blur
+    target_stroke: float = 2.4  # output px, the stroke width EMNIST's glyphs have
+    thicken_below: float = 0.75  # share of target_stroke under which the stroke is dilated
+    thin_above: float = 1.6  # times target_stroke over which the stroke is eroded
+    erode_min_kernel: int = 3  # px, the smallest erosion kernel
+    erode_min_keep: float = 0.3  # share of the ink an erosion must keep to be used
+    pad: int = 2  # px of margin around the crop beyond the stroke width, so dilation stays inside
+    blur: float = 0.8  # output px, the gaussian blur's sigma (EMNIST used 1 at its source scale)
+    min_blur: float = 0.5  # input px, the smallest blur sigma
+    tta_scales: tuple[float, ...] = (0.9, 1.1)  # zooms of the extra views the classifier averages over
+
+
+@dataclass(frozen=True)
+class RecognitionSettings:
+    """The classifier: which model reads a glyph, which glyphs are looked at again."""
+
+    sure: float = 0.8  # top-class probability under which a glyph is looked at again (zoomed, second model)
+    small_writing: float = 17  # px of body height under which a line is read by the small-writing model
+
+
+@dataclass(frozen=True)
+class DecodingSettings:
+    """Stage 9, probabilities → characters: line metrics, case, digits or letters."""
+
+    cap_per_x_height: float = 1.45  # capital height guessed from the x-height when no tall glyph is read
+    x_height_max: float = 0.85  # share of the capital height: a taller "x-height" is none
+    low_glyph_max: float = 0.8  # share of the capital height under which a glyph counts as short
+    low_glyphs_min: int = 2  # short glyphs needed to take the x-height from them ...
+    low_glyphs_min_share: float = 0.3  # ... and at least this share of the line's seated glyphs
+    baseline_min_glyphs: int = 3  # seated glyphs needed to fit a sloped baseline
+    baseline_min_span: float = 2  # capital heights the seated glyphs must spread over to fit a slope
+    outlier_percentile: float = 75  # percentile of the fit's residuals ...
+    outlier_factor: float = 1.5  # ... times this is the residual over which a glyph is left out of the refit
+    outlier_min: float = 2.0  # px, the smallest residual that is an outlier
+    max_slope: float = 0.15  # baseline rise per px: a steeper fit (~9°) is no baseline
+    x_line: float = 0.72  # capital heights above the baseline of the x-height line when none is measured
+    twin_min_share: float = 0.5  # share of the best allowed class a look-alike (0 for O) needs to be chosen
+    swap_min_share: float = 0.1  # share of the glyph's own confidence the best allowed class needs
+    bar_max_width: float = 0.3  # share of its height: a narrower I, L or 1 is a bare stroke
+    upper_word_min_capitals: int = 2  # capitals sized from the line that make a word all capitals
+    sure_case_votes: int = 2  # votes on a word's case of a letter whose class tells its case
+    sized_case_votes: int = 1  # votes of a letter whose case is judged from its size
+
+
+@dataclass(frozen=True)
+class LexiconSettings:
+    """Stage 8, the word list: which listed words are tried and when one replaces the raw reading."""
+
+    max_loss: float = 6.0  # nats a listed word may lose against the raw reading and still replace it
+    prior_weight: float = 0.15  # weight of log(word frequency / frequency of the commonest word)
+    candidates: int = 40  # listed words scored per length and query
+    letter_bonus: float = 0.5  # nats per letter, so that readings with more or fewer cuts compare fairly
+    length_slack: int = 1  # letters a listed word may have more or fewer than the reading
+    max_edit_share: float = 0.5  # share of the reading's length a listed word may differ by in edits ...
+    min_max_edits: int = 1  # ... and at least this many edits
+    probability_floor: float = 1e-6  # smallest letter probability, so that its log stays finite
+
+
+@dataclass(frozen=True)
+class TranscriptionSettings:
+    """Stage 10, glyphs and their probabilities → words: which cuts and joins are kept, which words searched."""
+
+    split_margin: float = 0.15  # nats the pieces' mean log-certainty must beat the whole glyph's by
+    oversegment: float = 1.3  # letter widths: a wider glyph is cut finer for the word list
+    sure_letter: float = 0.75  # probability: a listed word read with every letter surer is not searched
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All the read path's settings, one field per stage."""
+
+    binarization: BinarizationSettings = field(default_factory=BinarizationSettings)
+    deskew: DeskewSettings = field(default_factory=DeskewSettings)
+    lines: LineSettings = field(default_factory=LineSettings)
+    forms: FormSettings = field(default_factory=FormSettings)
+    words: WordSettings = field(default_factory=WordSettings)
+    glyphs: GlyphSettings = field(default_factory=GlyphSettings)
+    normalization: NormalizationSettings = field(default_factory=NormalizationSettings)
+    recognition: RecognitionSettings = field(default_factory=RecognitionSettings)
+    decoding: DecodingSettings = field(default_factory=DecodingSettings)
+    lexicon: LexiconSettings = field(default_factory=LexiconSettings)
+    transcription: TranscriptionSettings = field(default_factory=TranscriptionSettings)
+
+
+DEFAULT = Settings()
