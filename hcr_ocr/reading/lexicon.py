@@ -15,24 +15,32 @@ reading and of the lattice's own likeliest reading; each is scored by dynamic pr
 use cuts that the raw reading did not. A listed word replaces the raw reading when its log-probability, plus
 `prior_weight` times its log frequency, is within `max_loss` of the raw reading's (LexiconSettings): a name
 or a number the classifier is sure of stays as it was read.
+
+Parsing a list of 80,000 words takes a third of a second, too long for a command that reads one image: the
+first load of a list compiles it (words grouped by length, their log priors) into the user's cache
+(`$HCR_OCR_CACHE`, else the platform's cache folder), named by the list's SHA-256, and later loads read
+that file in one go.
 """
 
 from __future__ import annotations
 
 import gzip
+import hashlib
+import json
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import numpy as np
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
 
 from hcr_ocr.errors import HcrError
 from hcr_ocr.reading.settings import DEFAULT, LexiconSettings
 
 SYMBOLS = "abcdefghijklmnopqrstuvwxyz0123456789"
 SHIPPED = Path(__file__).resolve().parent / "resources" / "english-words.tsv.gz"
+CACHE_ENV = "HCR_OCR_CACHE"  # folder for compiled word lists (default: the platform's user cache)
+COMPILED_MAGIC = b"hcr-ocr word list 1\n"
 
 
 @cache
@@ -85,11 +93,57 @@ class Lexicon:
             self.by_length.setdefault(len(w), []).append(w)
 
     @classmethod
+    def _from_compiled(cls, data: bytes) -> Lexicon:
+        """A word list as `compiled` wrote it."""
+        header_end = data.index(b"\n", len(COMPILED_MAGIC))
+        header = json.loads(data[len(COMPILED_MAGIC) : header_end])
+        words_end = header_end + 1 + header["words_bytes"]
+        words = data[header_end + 1 : words_end].decode("utf-8").split("\n")
+        priors = np.frombuffer(data, np.float64, len(words), words_end).tolist()
+        lexicon = cls.__new__(cls)
+        lexicon.prior = dict(zip(words, priors, strict=True))
+        lexicon.by_length = {int(n): words[a:b] for n, (a, b) in header["lengths"].items()}
+        return lexicon
+
+    def compiled(self) -> bytes:
+        """The word list in the form that loads in one read: a header, the words grouped by length (each
+        group in the list's order), their log priors as float64."""
+        words = [w for n in sorted(self.by_length) for w in self.by_length[n]]
+        lengths, start = {}, 0
+        for n in sorted(self.by_length):
+            lengths[n] = (start, start + len(self.by_length[n]))
+            start += len(self.by_length[n])
+        blob = "\n".join(words).encode("utf-8")
+        header = json.dumps({"words_bytes": len(blob), "lengths": lengths}).encode()
+        priors = np.array([self.prior[w] for w in words], np.float64).tobytes()
+        return COMPILED_MAGIC + header + b"\n" + blob + priors
+
+    @classmethod
     def load(cls, path: str | Path) -> Lexicon:
-        """A word list: one word per line, optionally `word<TAB>count`; .gz files are read as gzip."""
+        """A word list: one word per line, optionally `word<TAB>count`; .gz files are read as gzip. Loaded
+        from its compiled form in the cache where it is there, else parsed and compiled there."""
         path = Path(path)
         if not path.is_file():
             raise HcrError(f"{path}: no such word list")
+        try:
+            source = path.read_bytes()
+        except OSError as err:
+            raise HcrError(f"{path}: not a readable word list ({err.strerror})") from err
+        cached = _cache_dir() / f"{hashlib.sha256(source).hexdigest()[:32]}.words"
+        try:
+            data = cached.read_bytes()
+            if data.startswith(COMPILED_MAGIC):
+                return cls._from_compiled(data)
+        except (OSError, ValueError, KeyError):
+            pass  # not compiled yet, or unreadable: parse the list and compile it again
+        lexicon = cls.parse(path)
+        _write_quietly(cached, lexicon.compiled())
+        return lexicon
+
+    @classmethod
+    def parse(cls, path: str | Path) -> Lexicon:
+        """A word list parsed from its text, without the cache."""
+        path = Path(path)
         opener = gzip.open if path.suffix == ".gz" else open
         words, counts = [], []
         try:
@@ -142,6 +196,9 @@ class Lexicon:
         words = self.by_length.get(length, [])
         if not words:
             return []
+        from rapidfuzz import process  # imported here: a page of surely read words needs none of it
+        from rapidfuzz.distance import Levenshtein
+
         cutoff = max(s.min_max_edits, int(len(query) * s.max_edit_share))
         dist = process.cdist(
             [query], words, scorer=Levenshtein.distance, score_cutoff=cutoff, dtype=np.int32
@@ -171,6 +228,25 @@ def lexicon_from(choice: Lexicon | str | Path | None) -> Lexicon | None:
     if str(choice) == "shipped":
         return Lexicon.shipped()
     return Lexicon.load(choice)
+
+
+def _cache_dir() -> Path:
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("hcr-ocr")) / "word-lists"
+
+
+def _write_quietly(path: Path, data: bytes) -> None:
+    """Write a cache file atomically; a cache that cannot be written (read-only home) is no error."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except OSError:
+        pass
 
 
 def _is_number(text: str) -> bool:

@@ -132,3 +132,39 @@ def test_words_whose_letters_all_touch(data_dir):
             listed += read(image).text.lower() == word
             plain += read(image, lexicon=None).text.lower() == word
     assert listed >= 30 and listed >= plain + 15, (listed, plain)  # measured: 34 and 13 of 50
+
+
+def test_a_word_list_is_compiled_once_into_the_cache(tmp_path, monkeypatch):
+    from hcr_ocr.reading.lexicon import COMPILED_MAGIC
+
+    monkeypatch.setenv("HCR_OCR_CACHE", str(tmp_path / "cache"))
+    source = tmp_path / "names.txt"
+    source.write_text("smith\t50\nnguyen\t20\nSmith\t5\nli\t9\ncosta\t20\n", encoding="utf-8")
+    parsed = Lexicon.parse(source)
+    first = Lexicon.load(source)  # parses, and writes the compiled form
+    (compiled,) = (tmp_path / "cache").iterdir()
+    assert compiled.read_bytes().startswith(COMPILED_MAGIC)
+    again = Lexicon.load(source)  # reads the compiled form
+    for lexicon in (first, again):
+        assert lexicon.prior == parsed.prior
+        assert {n: lexicon.by_length[n] for n in sorted(lexicon.by_length)} == {
+            n: parsed.by_length[n] for n in sorted(parsed.by_length)
+        }
+    assert again.by_length[5] == ["smith", "costa"]  # the list's order within a length
+    # a damaged cache file is parsed again and rewritten, not an error
+    compiled.write_bytes(COMPILED_MAGIC + b"{garbage")
+    assert Lexicon.load(source).prior == parsed.prior
+    assert Lexicon._from_compiled(compiled.read_bytes()).prior == parsed.prior
+    # an edited list is a new file in the cache
+    source.write_text("smith\t50\n", encoding="utf-8")
+    assert list(Lexicon.load(source).prior) == ["smith"]
+    assert len(list((tmp_path / "cache").iterdir())) == 2
+
+
+def test_an_unwritable_cache_is_no_error(tmp_path, monkeypatch):
+    blocked = tmp_path / "file"
+    blocked.write_text("a file where the cache folder would be")
+    monkeypatch.setenv("HCR_OCR_CACHE", str(blocked / "cache"))
+    source = tmp_path / "names.txt"
+    source.write_text("smith\nnguyen\n", encoding="utf-8")
+    assert sorted(Lexicon.load(source).prior) == ["nguyen", "smith"]
