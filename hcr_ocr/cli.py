@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -74,15 +75,35 @@ def _options(
 
 @app.command()
 def train(
-    dataset: DatasetOpt = "emnist",
+    dataset: Annotated[
+        str | None,
+        typer.Option(
+            "--dataset",
+            "-d",
+            help="emnist (47 classes), mnist or emnist-byclass (default emnist; with --resume, the run's).",
+        ),
+    ] = None,
     epochs: Annotated[int, typer.Option(min=1, help="Total epochs (with --resume: up to this many).")] = 10,
-    batch_size: Annotated[int, typer.Option(min=1)] = 256,
+    batch_size: Annotated[
+        int | None,
+        typer.Option(
+            min=1, help="Images per step (default 256, fewer when that makes under 50 steps an epoch)."
+        ),
+    ] = None,
     lr: Annotated[float, typer.Option(help="Peak learning rate of the one-cycle schedule.")] = 3e-3,
     val_fraction: Annotated[float, typer.Option(min=0.0, max=0.5)] = 0.1,
     limit: Annotated[int | None, typer.Option(help="Use only the first N training images.")] = None,
     seed: int = 0,
-    width: Annotated[int, typer.Option(help="Channels of the first conv stage.")] = 32,
-    out: Annotated[Path | None, typer.Option(help="Run folder (default runs/DATASET).")] = None,
+    width: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Channels of the first conv stage (default 32; with --resume or --init, the checkpoint's).",
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option(help="Run folder (default runs/DATASET; with --resume, the checkpoint's).")
+    ] = None,
     resume: Annotated[Path | None, typer.Option(help="Continue from a last.pt.")] = None,
     data_dir: DataDirOpt = None,
     no_augment: Annotated[bool, typer.Option("--no-augment", help="Train without augmentation.")] = False,
@@ -101,7 +122,6 @@ def train(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from hcr_ocr.train.network import DEFAULT_ARCH
     from hcr_ocr.train.training import TrainConfig
     from hcr_ocr.train.training import train as run_training
 
@@ -113,13 +133,13 @@ def train(
         val_fraction=val_fraction,
         limit=limit,
         seed=seed,
-        out=str(out or Path("runs") / dataset),
+        out=str(out) if out else None,
         data_dir=str(data_dir) if data_dir else None,
         resume=str(resume) if resume else None,
         augment=not no_augment,
         low_res=low_res,
         init=str(init) if init else None,
-        arch={**DEFAULT_ARCH, "width": width},
+        arch={"width": width} if width else None,
         device=device,
     )
     console = Console()
@@ -155,6 +175,13 @@ def train(
         result = run_training(config, on_progress)
     test = f", test accuracy {result.test_acc:.4f}" if result.test_acc is not None else ""
     console.print(f"best validation (balanced) accuracy {result.best_val_acc:.4f}{test}")
+    if result.near_chance:
+        err_console.print(
+            f"[yellow]warning:[/yellow] the best validation accuracy {result.best_val_acc:.4f} is near chance "
+            f"({result.chance:.4f}): the network learned next to nothing; train longer or on more images",
+            highlight=False,
+            soft_wrap=True,
+        )
     console.print(
         f"wrote {result.best_path}, {result.last_path}, {result.onnx_path} and plots in {result.out}"
     )
@@ -176,7 +203,7 @@ def average(
 
     Example: hcr-ocr average runs/a/best.pt runs/a/last.pt --out runs/a-avg
     """
-    from hcr_ocr.train.training import average_checkpoints
+    from hcr_ocr.train.averaging import average_checkpoints
 
     scores, written = average_checkpoints(
         [str(c) for c in checkpoints], out, dataset, str(data_dir) if data_dir else None, always=always
@@ -218,11 +245,33 @@ def evaluate(
 
     Example: hcr-ocr eval --dataset emnist --confusion --out out/eval
     """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     from hcr_ocr.evaluate.characters import evaluate_model, write_confusion_outputs
     from hcr_ocr.reading.shipped import shipped_model
 
     model_path = model or shipped_model(dataset, ".pt")
-    report = evaluate_model(model_path, dataset, split, data_dir, limit, views=not no_views, shrink=shrink)
+    bar = Progress(
+        TextColumn("classifying"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    )
+    with bar:
+        task = bar.add_task("eval", total=None)
+        report = evaluate_model(
+            model_path,
+            dataset,
+            split,
+            data_dir,
+            limit,
+            views=not no_views,
+            shrink=shrink,
+            on_progress=lambda done, total: bar.update(task, completed=done, total=total),
+        )
     written = write_confusion_outputs(report, out) if confusion else []
     if as_json:
         typer.echo(json.dumps(report.to_dict()))
@@ -274,7 +323,11 @@ def download(
 def read(
     images: Annotated[
         list[str],
-        typer.Argument(metavar="IMAGE", help="Image files (PNG, JPEG, TIFF, BMP, WebP); - reads stdin."),
+        typer.Argument(
+            metavar="INPUT",
+            help="Image files (PNG, JPEG, TIFF, BMP, WebP), folders of them, or globs ('scans/*.jpg'); "
+            "- reads stdin.",
+        ),
     ],
     fmt: Annotated[
         str, typer.Option("--format", "-f", metavar="FORMAT", help="text, json or hocr.")
@@ -297,6 +350,13 @@ def read(
         ),
     ] = None,
     lexicon: LexiconOpt = "shipped",
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes for many files (default: the cores)."),
+    ] = os.cpu_count() or 1,
+    force: Annotated[
+        bool, typer.Option("--force", help="With --out: read again inputs whose result is newer.")
+    ] = False,
     verbose: Annotated[
         bool,
         typer.Option("--verbose", "-v", help="Show the reader's decisions (lines, splits, joins, words)."),
@@ -304,14 +364,19 @@ def read(
 ) -> None:
     """Read the handwriting on images: lines, words and characters, with spaces and line breaks.
 
+    With several inputs, text output is headed by each file's name, JSON is one object per line (JSON
+    Lines), and a summary line ends stderr. With --out, an input whose result is newer is skipped.
+
     Example: hcr-ocr read samples/paragraph.png --format json --overlay paragraph-overlay.png
     """
-    from hcr_ocr.errors import ImageError
-    from hcr_ocr.reading.lexicon import lexicon_from
-    from hcr_ocr.reading.output import FORMATS, draw_overlay, output_paths, render
-    from hcr_ocr.reading.pipeline import get_classifier
-    from hcr_ocr.reading.pipeline import read as read_page
+    import time
 
+    from hcr_ocr.reading.batch import BatchJob, expand_inputs, read_all
+    from hcr_ocr.reading.lexicon import lexicon_from
+    from hcr_ocr.reading.output import FORMATS
+    from hcr_ocr.reading.pipeline import get_classifier
+
+    start = time.perf_counter()
     if fmt not in FORMATS:
         raise HcrError(f"unknown --format {fmt!r}: choose text, json or hocr")
     if model is not None and model.suffix == ".pt":
@@ -319,46 +384,62 @@ def read(
     if verbose:
         _log_to_stderr()
     get_classifier(model)  # a bad model or word list fails once, before any image
-    words = lexicon_from(lexicon)
-    several = len(images) > 1
-    out_paths = output_paths(images, out, FORMATS[fmt]) if out else {}
-    overlay_paths = output_paths(images, overlay, ".overlay.png") if overlay and several else {}
-    failed, results = 0, []
-    for source in images:
-        name = "stdin" if source == "-" else source
-        try:
-            page = read_page(source, model=model, name=name, lexicon=words)
-        except ImageError as err:
-            err_console.print(f"[red]error:[/red] {err}", highlight=False, soft_wrap=True)
-            failed += 1
-            continue
-        if page.is_blank:
-            err_console.print(
-                f"[yellow]warning:[/yellow] {name}: no handwriting found (blank page)",
-                highlight=False,
-                soft_wrap=True,
-            )
-        if overlay:
-            draw_overlay(page.image, page, _ready(overlay_paths[source]) if several else overlay)
-        rendered = render(page, fmt)
-        if out:
-            _ready(out_paths[source]).write_text(rendered + "\n", encoding="utf-8")
-        elif fmt == "json":
-            results.append(rendered)
-        else:
-            if several:
-                typer.echo(f"==> {name} <==")
-            typer.echo(rendered)
-    if results:  # JSON: one object, or an array of them for several files
-        typer.echo(results[0] if not several else "[" + ",\n".join(results) + "]")
-    if failed:
-        raise typer.Exit(2 if failed == len(images) else 1)
+    lexicon_from(lexicon)
+    sources = expand_inputs(images)
+    job = BatchJob(fmt, out, overlay, str(model) if model else None, lexicon, force)
+    several = len(sources) > 1
+    counts = {"read": 0, "skipped": 0, "failed": 0}
+    with _progress(len(sources)) as advance:
+        for result in read_all(sources, job, jobs):
+            advance()
+            _report(result, fmt, several, counts)
+    if several:
+        seconds = time.perf_counter() - start
+        skipped = f", {counts['skipped']} up to date" if counts["skipped"] else ""
+        err_console.print(
+            f"{counts['read']} read, {counts['failed']} failed{skipped}, {seconds:.1f} s",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if counts["failed"]:
+        raise typer.Exit(2 if counts["failed"] == len(sources) else 1)
 
 
-def _ready(path: Path) -> Path:
-    """The path, with its folder made."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return path
+def _report(result, fmt: str, several: bool, counts: dict[str, int]) -> None:
+    """Print one input's result (or its error) and count it."""
+    name = "stdin" if result.source == "-" else result.source
+    if result.skipped:
+        counts["skipped"] += 1
+        return
+    if result.error:
+        counts["failed"] += 1
+        err_console.print(f"[red]error:[/red] {result.error}", highlight=False, soft_wrap=True)
+        return
+    counts["read"] += 1
+    if result.blank:
+        err_console.print(
+            f"[yellow]warning:[/yellow] {name}: no handwriting found (blank page)",
+            highlight=False,
+            soft_wrap=True,
+        )
+    if result.rendered is None:
+        return
+    if several and fmt != "json":
+        typer.echo(f"==> {name} <==")
+    typer.echo(result.rendered)
+
+
+@contextmanager
+def _progress(total: int):
+    """A progress bar on stderr for many files, when stderr is a terminal; yields the step function."""
+    if total < 2 or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress(BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err_console) as bar:
+        task = bar.add_task("read", total=total)
+        yield lambda: bar.advance(task)
 
 
 def _log_to_stderr() -> None:
@@ -388,6 +469,13 @@ def bench_cmd(
         int, typer.Option(help="Also score N synthetic pages of EMNIST test glyphs.", min=0)
     ] = 0,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic pages.")] = 0,
+    speed: Annotated[
+        bool,
+        typer.Option("--speed", help="Time cold start, images, glyphs and many-file throughput instead."),
+    ] = False,
+    runs: Annotated[
+        int, typer.Option(min=1, help="With --speed: runs per figure (the median is shown).")
+    ] = 5,
     data_dir: DataDirOpt = None,
     lexicon: LexiconOpt = "shipped",
 ) -> None:
@@ -397,6 +485,9 @@ def bench_cmd(
     """
     from hcr_ocr.evaluate.bench import bench, bench_synthetic
 
+    if speed:
+        _speed_bench(runs, compare == "tesseract", data_dir, as_json)
+        return
     engines = [engine] + ([compare] if compare and compare != engine else [])
     if not paths and not synthetic:
         raise HcrError("give at least one folder to score, or --synthetic N")
@@ -437,10 +528,37 @@ def bench_cmd(
                 )
 
 
+def _speed_bench(runs: int, compare: bool, data_dir: Path | None, as_json: bool) -> None:
+    from hcr_ocr.data.datasets import find_data_dir
+    from hcr_ocr.errors import DataError
+    from hcr_ocr.evaluate.speed import speed_bench
+
+    try:
+        data = find_data_dir(data_dir)
+    except DataError:
+        data = None
+    figures = speed_bench(runs, compare, data)
+    if as_json:
+        typer.echo(json.dumps(figures))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"hcr-ocr bench --speed (medians of {runs})", show_edge=False)
+    for col in ("figure", "hcr-ocr", "tesseract", "hcr-ocr faster by"):
+        table.add_column(col, justify="left" if col == "figure" else "right")
+    for name, f in figures.items():
+        ratio = f"{f['ratio']:.2f}x" if "ratio" in f else ""
+        theirs = f"{f['tesseract']:.3f}" if f["tesseract"] is not None else ""
+        table.add_row(name, f"{f['hcr']:.3f}", theirs, ratio)
+    Console().print(table)
+
+
 def main() -> None:
     """Console-script entry point: run the app, turning our errors into one line and exit code 2."""
     try:
-        code = app(standalone_mode=False, prog_name="hcr-ocr")  # click returns the code of typer.Exit instead of exiting
+        code = app(
+            standalone_mode=False, prog_name="hcr-ocr"
+        )  # click returns the code of typer.Exit instead of exiting
         if isinstance(code, int) and code:
             sys.exit(code)
     except HcrError as err:

@@ -22,8 +22,7 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from hcr_ocr.errors import HcrError, ImageError
-
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")
+from hcr_ocr.reading.loading import IMAGE_SUFFIXES
 
 
 def normalise_text(text: str) -> str:

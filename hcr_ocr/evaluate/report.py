@@ -30,4 +30,4 @@ def print_eval_report(report: EvalReport, console: Console) -> None:
     console.print(table)
     console.print("[bold]most confused pairs[/bold] (truth → predicted):")
     for truth, pred, count in report.top_confusions:
-        console.print(f"  {truth} → {pred}  {count} times")
+        console.print(f"  {truth} → {pred}  {count} {'time' if count == 1 else 'times'}")

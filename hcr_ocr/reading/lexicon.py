@@ -40,7 +40,7 @@ from hcr_ocr.reading.settings import DEFAULT, LexiconSettings
 SYMBOLS = "abcdefghijklmnopqrstuvwxyz0123456789"
 SHIPPED = Path(__file__).resolve().parent / "resources" / "english-words.tsv.gz"
 CACHE_ENV = "HCR_OCR_CACHE"  # folder for compiled word lists (default: the platform's user cache)
-COMPILED_MAGIC = b"hcr-ocr word list 1\n"
+COMPILED_MAGIC = b"hcr-ocr word list 2\n"
 
 
 @cache
@@ -102,19 +102,19 @@ class Lexicon:
         priors = np.frombuffer(data, np.float64, len(words), words_end).tolist()
         lexicon = cls.__new__(cls)
         lexicon.prior = dict(zip(words, priors, strict=True))
-        lexicon.by_length = {int(n): words[a:b] for n, (a, b) in header["lengths"].items()}
+        lexicon.by_length = {}
+        for w in words:
+            lexicon.by_length.setdefault(len(w), []).append(w)
+        if len(lexicon.prior) != header["words"]:
+            raise ValueError("a compiled word list that does not hold its words")
         return lexicon
 
     def compiled(self) -> bytes:
-        """The word list in the form that loads in one read: a header, the words grouped by length (each
-        group in the list's order), their log priors as float64."""
-        words = [w for n in sorted(self.by_length) for w in self.by_length[n]]
-        lengths, start = {}, 0
-        for n in sorted(self.by_length):
-            lengths[n] = (start, start + len(self.by_length[n]))
-            start += len(self.by_length[n])
+        """The word list in the form that loads in one read: a header, the words in the list's order (the
+        commonest first), their log priors as float64."""
+        words = list(self.prior)
         blob = "\n".join(words).encode("utf-8")
-        header = json.dumps({"words_bytes": len(blob), "lengths": lengths}).encode()
+        header = json.dumps({"words_bytes": len(blob), "words": len(words)}).encode()
         priors = np.array([self.prior[w] for w in words], np.float64).tobytes()
         return COMPILED_MAGIC + header + b"\n" + blob + priors
 

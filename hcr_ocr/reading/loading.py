@@ -17,6 +17,7 @@ import numpy as np
 
 from hcr_ocr.errors import ImageError
 
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")  # what a folder's images are
 MAX_PIXELS = 40_000_000  # 40 megapixels: a 300 dpi A3 scan fits, a decompression bomb does not
 
 

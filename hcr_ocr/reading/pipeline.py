@@ -57,9 +57,10 @@ log = logging.getLogger(__name__)
 _classifiers: dict[str, GlyphClassifier] = {}
 
 
-def get_classifier(model: str | Path | None = None) -> GlyphClassifier:
+def get_classifier(model: str | Path | None = None, threads: int = 0) -> GlyphClassifier:
     """The classifier for `model`, loaded once per process. By default the shipped 47-class model, with
-    the shipped small-glyph and second models beside it where they are."""
+    the shipped small-glyph and second models beside it where they are. `threads`: onnxruntime's per
+    model, for the first load (0: as many as cores)."""
     small = second = None
     if model is None:
         from hcr_ocr.reading.shipped import shipped_model, shipped_second_model, shipped_small_model
@@ -68,7 +69,8 @@ def get_classifier(model: str | Path | None = None) -> GlyphClassifier:
     key = f"{Path(model).resolve()}|{small}|{second}"
     if key not in _classifiers:
         _classifiers[key] = GlyphClassifier(
-            OnnxClassifier(model), *(OnnxClassifier(p) if p else None for p in (small, second))
+            OnnxClassifier(model, threads=threads),
+            *(OnnxClassifier(p, threads=threads) if p else None for p in (small, second)),
         )
     return _classifiers[key]
 

@@ -52,7 +52,7 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 class OnnxClassifier:
     """A character classifier loaded from an hcr-ocr ONNX export."""
 
-    def __init__(self, path: str | Path, batch_size: int = 512):
+    def __init__(self, path: str | Path, batch_size: int = 512, threads: int = 0):
         self.path = Path(path)
         if not self.path.is_file():
             raise CheckpointError(f"model file not found: {self.path}")
@@ -60,6 +60,7 @@ class OnnxClassifier:
         options = onnxruntime.SessionOptions()
         # Worker threads that spin between runs would take the CPU from the rest of the reader.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.intra_op_num_threads = threads  # 0: onnxruntime's choice (the cores); 1 in batch workers
         try:
             self.session = onnxruntime.InferenceSession(
                 str(self.path), options, providers=["CPUExecutionProvider"]

@@ -5,9 +5,16 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from hcr_ocr.data.datasets import load_split
-from hcr_ocr.evaluate.characters import confusion_matrix, predict_with_model, score, top_confusions
+from hcr_ocr.evaluate.characters import (
+    confusion_matrix,
+    evaluate_model,
+    predict_with_model,
+    score,
+    top_confusions,
+)
 from tests.conftest import assert_one_line_error, run_cli, shipped
 
 SLICE = 2000
@@ -39,10 +46,52 @@ def test_mnist_accuracy_floor(data_dir):
 def test_onnx_agrees_with_torch(data_dir):
     test = load_split("emnist", "test", data_dir)
     images = test.images[::4][:3000]
-    torch_pred, classes = predict_with_model(shipped("emnist47.pt"), images)
+    torch_pred, classes = predict_with_model(shipped("emnist47.pt"), images, use_onnx_export=False)
     onnx_pred, onnx_classes = predict_with_model(shipped("emnist47.onnx"), images)
     assert classes == onnx_classes
     assert np.mean(torch_pred == onnx_pred) >= 0.999
+
+
+def test_a_checkpoint_runs_on_onnxruntime_when_its_export_lies_beside_it(data_dir, tmp_path):
+    import shutil
+
+    test = load_split("mnist", "test", data_dir, limit=300)
+    beside = evaluate_model(shipped("mnist.pt"), "mnist", data=test)
+    assert beside.runtime == "onnxruntime" and beside.to_dict()["runtime"] == "onnxruntime"
+    alone = tmp_path / "alone" / "mnist.pt"
+    alone.parent.mkdir()
+    shutil.copy(shipped("mnist.pt"), alone)
+    other = tmp_path / "other" / "mnist.pt"  # beside it, the export of another model: not used
+    other.parent.mkdir()
+    shutil.copy(shipped("mnist.pt"), other)
+    shutil.copy(shipped("emnist47.onnx"), other.with_suffix(".onnx"))
+    for path in (alone, other):
+        report = evaluate_model(path, "mnist", data=test)
+        assert report.runtime == "torch"
+        assert np.mean(report.pred == beside.pred) >= 0.995  # 300 glyphs: at most one differs
+        assert report.accuracy == pytest.approx(beside.accuracy, abs=1 / 300)
+
+
+def test_eval_reports_progress_per_chunk(data_dir):
+    test = load_split("mnist", "test", data_dir, limit=4100)
+    calls = []
+    evaluate_model(
+        shipped("mnist.onnx"), "mnist", data=test, views=False, on_progress=lambda *a: calls.append(a)
+    )
+    assert calls == [(0, 4100), (2000, 4100), (4000, 4100), (4100, 4100)]
+
+
+def test_top_confusions_say_time_for_one():
+    from rich.console import Console
+
+    from hcr_ocr.evaluate.report import print_eval_report
+
+    truth, pred = np.array([0, 0, 0, 1, 2]), np.array([1, 1, 0, 2, 2])
+    report = score(truth, pred, "abc", np.zeros((5, 1, 28, 28)), model="m", dataset="d", split="s")
+    console = Console(record=True, width=100, color_system=None)
+    print_eval_report(report, console)
+    lines = [line.strip() for line in console.export_text().splitlines()]
+    assert "a → b  2 times" in lines and "b → c  1 time" in lines
 
 
 def test_confusion_outputs(data_dir, tmp_path):

@@ -1,0 +1,34 @@
+"""What a training run is asked to do: one dataclass, filled by `hcr-ocr train` or by a script.
+
+    from hcr_ocr.train.config import TrainConfig
+    config = TrainConfig(dataset="mnist", epochs=2, limit=2000, out="runs/try")
+
+None means "decide from the run": the dataset, architecture and output folder of a resumed run are its
+checkpoint's; otherwise emnist, DEFAULT_ARCH and runs/DATASET.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass
+class TrainConfig:
+    dataset: str | None = None  # emnist, mnist or emnist-byclass
+    epochs: int = 10  # total epochs; a resumed run goes on up to this many
+    batch_size: int | None = None  # None: 256, or less for a small set (schedule.batch_size_for)
+    lr: float = 3e-3  # peak of the one-cycle schedule
+    weight_decay: float = 5e-4
+    label_smoothing: float = 0.1
+    val_fraction: float = 0.1
+    limit: int | None = None  # use only the first N training images
+    seed: int = 0
+    out: str | None = None
+    data_dir: str | None = None
+    resume: str | None = None  # a last.pt to continue
+    balanced: bool = True
+    augment: bool = True
+    low_res: float = 0.0  # share of each batch also seen as if written small and scanned coarsely
+    init: str | None = None  # start from the weights of this checkpoint (fine-tuning)
+    arch: dict | None = None  # overrides of network.DEFAULT_ARCH, e.g. {"width": 24}
+    device: str = "cpu"

@@ -1,0 +1,154 @@
+"""How a run starts: its settings, its data, and a network and optimizer that are new, fine-tuned (--init)
+or resumed where a last.pt left off (--resume).
+
+    from hcr_ocr.train.start import start_run
+    settings, data, state = start_run(config)
+    settings.out, data.x_train.shape, state.epochs_done
+
+A resumed run is the checkpoint's run: its dataset, classes, architecture, batch size and folder come from
+the checkpoint, and a command line that contradicts them is a CheckpointError rather than a broken network.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from hcr_ocr.data import datasets as datamod
+from hcr_ocr.errors import CheckpointError, HcrError
+from hcr_ocr.train.checkpoints import load_checkpoint
+from hcr_ocr.train.config import TrainConfig
+from hcr_ocr.train.network import DEFAULT_ARCH, build_model
+
+DEFAULT_DATASET = "emnist"
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """The settings a run uses, once the command line and the checkpoints it starts from agree."""
+
+    dataset: str
+    arch: dict
+    out: Path
+    batch_size: int | None  # None: schedule.batch_size_for decides from the number of images
+
+
+@dataclass
+class TrainData:
+    """The training files split into what the network learns from and what chooses the best epoch."""
+
+    classes: str
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_val: np.ndarray
+    y_val: np.ndarray
+
+    @property
+    def num_classes(self) -> int:
+        return len(self.classes)
+
+
+@dataclass
+class RunState:
+    """Everything a run changes as it goes, and what last.pt keeps for --resume."""
+
+    model: torch.nn.Module
+    optimizer: torch.optim.Optimizer
+    generator: torch.Generator
+    history: list[dict]
+    epochs_done: int
+    best_score: float  # the best class-balanced validation accuracy so far
+
+
+@dataclass(frozen=True)
+class StartingPoints:
+    """The checkpoints named by --resume and --init, loaded (None where not given)."""
+
+    resume: dict | None
+    init: dict | None
+
+
+def load_starting_points(config: TrainConfig) -> StartingPoints:
+    if config.resume and config.init:
+        raise HcrError("--resume continues a run and --init starts a new one from weights: give one of them")
+    resume = load_checkpoint(config.resume) if config.resume else None
+    if resume is not None and resume.get("train_state") is None:
+        raise CheckpointError(f"{config.resume} has no training state to resume from (use last.pt)")
+    return StartingPoints(resume, load_checkpoint(config.init) if config.init else None)
+
+
+def _resumed_settings(config: TrainConfig, meta: dict) -> RunSettings:
+    dataset, arch = meta.get("dataset", DEFAULT_DATASET), {**DEFAULT_ARCH, **meta["arch"]}
+    if config.dataset and config.dataset != dataset:
+        raise CheckpointError(
+            f"{config.resume} is a run on {dataset}, not {config.dataset}: leave out --dataset to resume it"
+        )
+    asked = {**DEFAULT_ARCH, **(config.arch or {})}
+    if config.arch and asked != arch:
+        wrong = ", ".join(f"{k} {arch.get(k)}" for k in asked if asked[k] != arch.get(k))
+        raise CheckpointError(f"{config.resume} was trained with {wrong}: leave out --width to resume it")
+    out = Path(config.out) if config.out else Path(config.resume).parent
+    batch_size = config.batch_size or meta.get("train_config", {}).get("batch_size")
+    return RunSettings(dataset, arch, out, batch_size)
+
+
+def resolve_settings(config: TrainConfig, starts: StartingPoints) -> RunSettings:
+    if starts.resume is not None:
+        return _resumed_settings(config, starts.resume["meta"])
+    dataset = config.dataset or DEFAULT_DATASET
+    if starts.init is not None:  # fine-tuning keeps the shape of the network it starts from
+        arch = {**DEFAULT_ARCH, **starts.init["meta"]["arch"]}
+    else:
+        arch = {**DEFAULT_ARCH, **(config.arch or {})}
+    return RunSettings(dataset, arch, Path(config.out or Path("runs") / dataset), config.batch_size)
+
+
+def load_train_data(config: TrainConfig, settings: RunSettings) -> TrainData:
+    """The training files (the first `limit`), split into train and a stratified, seeded validation set."""
+    full = datamod.load_split(settings.dataset, "train", config.data_dir, config.limit)
+    train_idx, val_idx = datamod.stratified_split(full.labels, config.val_fraction, config.seed)
+    return TrainData(
+        full.classes,
+        full.images[train_idx],
+        full.labels[train_idx],
+        full.images[val_idx],
+        full.labels[val_idx],
+    )
+
+
+def check_classes(config: TrainConfig, starts: StartingPoints, data: TrainData, dataset: str) -> None:
+    for path, ckpt in ((config.resume, starts.resume), (config.init, starts.init)):
+        if ckpt is not None and ckpt["meta"].get("classes") != data.classes:
+            raise CheckpointError(f"{path} was trained on other classes than {dataset}")
+
+
+def start_state(
+    config: TrainConfig, settings: RunSettings, data: TrainData, starts: StartingPoints
+) -> RunState:
+    """A network and optimizer, new, from --init's weights, or as --resume's last.pt left them."""
+    model = build_model(data.num_classes, settings.arch).to(config.device)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+    generator = torch.Generator().manual_seed(config.seed)
+    state = RunState(model, optimizer, generator, [], 0, -1.0)
+    if starts.init is not None:
+        model.load_state_dict(starts.init["state_dict"])
+    if starts.resume is not None:
+        saved = starts.resume["train_state"]
+        model.load_state_dict(starts.resume["state_dict"])
+        optimizer.load_state_dict(saved["optimizer"])
+        generator.set_state(saved["generator"])
+        state.history = list(saved["history"])
+        state.epochs_done, state.best_score = int(saved["epoch"]), float(saved["best_score"])
+    return state
+
+
+def start_run(config: TrainConfig) -> tuple[RunSettings, TrainData, RunState]:
+    """Settle the run's settings, load its data and build (or restore) its network and optimizer."""
+    starts = load_starting_points(config)
+    settings = resolve_settings(config, starts)
+    data = load_train_data(config, settings)
+    check_classes(config, starts, data, settings.dataset)
+    return settings, data, start_state(config, settings, data, starts)
