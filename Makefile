@@ -9,7 +9,7 @@ install: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[train,dev]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[train,serve,distributed,dev]'
 	touch $(STAMP)
 
 demo: $(STAMP)
