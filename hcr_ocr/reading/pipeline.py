@@ -40,6 +40,7 @@ from hcr_ocr.reading.lexicon import Lexicon, lexicon_from
 from hcr_ocr.reading.lines import Blob, TextLine, edge_blobs, find_blobs, find_lines, labels_touching
 from hcr_ocr.reading.loading import MAX_PIXELS, load_image
 from hcr_ocr.reading.recognition import GlyphClassifier, OnnxClassifier
+from hcr_ocr.reading.scale import working_scale
 from hcr_ocr.reading.settings import DEFAULT, Settings
 from hcr_ocr.reading.transcription import (
     Cuts,
@@ -76,11 +77,13 @@ def get_classifier(model: str | Path | None = None, threads: int = 0) -> GlyphCl
 
 
 class ToPage:
-    """Maps boxes in the deskewed image back to the page as loaded."""
+    """Maps boxes in the deskewed working image back to the page as loaded: the rotation undone, then the
+    working scale (`factor` working pixels per page pixel)."""
 
-    def __init__(self, shape: tuple[int, int], angle: float):
-        h, w = shape
+    def __init__(self, shape: tuple[int, int], angle: float, factor: float = 1.0, page_shape=None):
+        h, w = page_shape or shape
         self.width, self.height = w, h
+        self.factor = factor
         self.inverse = None
         if angle:
             self.inverse = cv2.invertAffineTransform(rotation(shape, angle)[0])
@@ -92,6 +95,9 @@ class ToPage:
             pts = corners @ self.inverse.T
             x0, y0 = np.floor(pts.min(0)).astype(int)
             x1, y1 = np.ceil(pts.max(0)).astype(int)
+        if self.factor != 1.0:
+            x0, y0 = int(np.floor(x0 / self.factor)), int(np.floor(y0 / self.factor))
+            x1, y1 = int(np.ceil(x1 / self.factor)), int(np.ceil(y1 / self.factor))
         return (int(max(0, x0)), int(max(0, y0)), int(min(self.width, x1)), int(min(self.height, y1)))
 
 
@@ -151,7 +157,10 @@ def find_text_lines(
 
 
 def segment_page(gray: np.ndarray, settings: Settings = DEFAULT) -> PageLayout | None:
-    """Lines → words → glyphs of a grayscale page; None when the page holds no ink."""
+    """Lines → words → glyphs of a grayscale page; None when the page holds no ink. Boxes map back to
+    `gray` (through the working scale, see hcr_ocr.reading.scale)."""
+    page_shape = gray.shape
+    gray, factor = working_scale(gray, settings)
     ink = binarize(gray, settings=settings.binarization)
     if ink is None:
         log.debug("no ink: a blank page")
@@ -177,7 +186,7 @@ def segment_page(gray: np.ndarray, settings: Settings = DEFAULT) -> PageLayout |
         )
     letters = [g for line in lines for w in line.words for g in w if not g.punct]
     letter_width = float(np.median([g.w for g in letters])) if letters else 0.0
-    return PageLayout(lines, angle, ToPage(gray.shape, angle), letter_width)
+    return PageLayout(lines, angle, ToPage(gray.shape, angle, factor, page_shape), letter_width)
 
 
 # ---- classify: glyphs → probabilities ----------------------------------------------------------------------

@@ -18,6 +18,16 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
+class ScaleSettings:
+    """Stage 1b, a big page with big writing → the page at a working size."""
+
+    measure_above: int = 2_000_000  # px: pages with more pixels have their letter height measured
+    preview_pixels: int = 1_000_000  # px: the letter height is measured on a preview this size
+    max_letter: float = 80.0  # px: a measured page whose letters are taller is brought down ...
+    target_letter: float = 40.0  # px: ... so that its letters are this tall
+
+
+@dataclass(frozen=True)
 class BinarizationSettings:
     """Stage 2, grayscale page → ink mask."""
 
@@ -235,6 +245,7 @@ class TranscriptionSettings:
 class Settings:
     """All the read path's settings, one field per stage."""
 
+    scale: ScaleSettings = field(default_factory=ScaleSettings)
     binarization: BinarizationSettings = field(default_factory=BinarizationSettings)
     deskew: DeskewSettings = field(default_factory=DeskewSettings)
     lines: LineSettings = field(default_factory=LineSettings)

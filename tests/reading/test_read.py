@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
+import hcr_ocr
 from tests.conftest import REPO, assert_one_line_error, run_cli, shipped
 
 SAMPLES = REPO / "samples"
@@ -218,3 +219,17 @@ def test_settings_reach_the_stages():
     wide_gaps = replace(base, words=replace(base.words, min_word_gap=5.0))
     assert hcr_ocr.read(image, lexicon=None, settings=wide_gaps).text == "SHOPPINGLIST"
     assert hcr_ocr.read(image, lexicon=None).text == "SHOPPING LIST"  # the defaults are untouched
+
+
+def test_a_big_page_of_big_writing_is_read_at_a_working_size_with_boxes_on_the_page():
+    """word-caps.png enlarged 7 times (3822x672, letters ~270 px tall, like marker in a phone photo) reads the
+    same, with every box where the small page's box is, times 7."""
+    small = cv2.imread(str(SAMPLES / "word-caps.png"), cv2.IMREAD_GRAYSCALE)
+    big = cv2.resize(small, None, fx=7, fy=7, interpolation=cv2.INTER_CUBIC)
+    expected = hcr_ocr.read(small).lines[0].words
+    page = hcr_ocr.read(big)
+    assert (page.width, page.height) == (big.shape[1], big.shape[0])
+    assert page.text == "SHOPPING LIST"
+    for word, reference in zip(page.lines[0].words, expected, strict=True):
+        for ch, ref in zip(word.chars, reference.chars, strict=True):
+            assert np.abs(np.array(ch.bbox) - 7 * np.array(ref.bbox)).max() <= 7 * 3, (ch, ref)
