@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from hcr_ocr.errors import HcrError
 
@@ -30,7 +29,26 @@ app = typer.Typer(
     help="Read handwriting with a small CNN trained on EMNIST.\n\n"
     "Example: hcr-ocr read samples/paragraph.png --format json --overlay overlay.png",
 )
-err_console = Console(stderr=True)
+
+
+def Console(**options):  # noqa: N802 - rich's Console, imported on first use: `read` mostly needs none
+    from rich.console import Console as RichConsole
+
+    return RichConsole(**options)
+
+
+class _ErrorConsole:
+    """A rich Console on stderr, made when something is first printed there."""
+
+    _console = None
+
+    def __getattr__(self, name: str):
+        if self._console is None:
+            type(self)._console = Console(stderr=True)
+        return getattr(self._console, name)
+
+
+err_console = _ErrorConsole()
 
 DatasetOpt = Annotated[
     str, typer.Option("--dataset", "-d", help="emnist (47 classes), mnist or emnist-byclass.")
@@ -115,10 +133,20 @@ def train(
         Path | None, typer.Option(help="Start from the weights of this checkpoint (fine-tune).")
     ] = None,
     device: Annotated[str, typer.Option(help="cpu or cuda.")] = "cpu",
+    distributed: Annotated[
+        bool,
+        typer.Option(
+            "--distributed",
+            help="One of N processes started by torchrun (DistributedDataParallel: gloo on CPUs, nccl on "
+            "GPUs); --batch-size is the global batch; rank 0 writes the files.",
+        ),
+    ] = False,
 ) -> None:
     """Train the character CNN; writes best.pt, last.pt, best.onnx, history.json, accuracy.png, loss.png.
 
     Example: hcr-ocr train --dataset mnist --epochs 2 --limit 2000 --out runs/try
+
+    On several processes: torchrun --nproc-per-node 2 -m hcr_ocr train --distributed --dataset mnist
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -141,7 +169,11 @@ def train(
         init=str(init) if init else None,
         arch={"width": width} if width else None,
         device=device,
+        distributed=distributed,
     )
+    if distributed and os.environ.get("RANK", "0") != "0":
+        run_training(config)  # the other ranks train their share and print nothing
+        return
     console = Console()
     columns = (
         TextColumn("[bold]epoch {task.fields[epoch]}"),
@@ -325,12 +357,13 @@ def read(
         list[str],
         typer.Argument(
             metavar="INPUT",
-            help="Image files (PNG, JPEG, TIFF, BMP, WebP), folders of them, or globs ('scans/*.jpg'); "
+            help="Image files (PNG, JPEG, TIFF, BMP, WebP), PDFs, folders of them, or globs ('scans/*.jpg'); "
             "- reads stdin.",
         ),
     ],
     fmt: Annotated[
-        str, typer.Option("--format", "-f", metavar="FORMAT", help="text, json or hocr.")
+        str,
+        typer.Option("--format", "-f", metavar="FORMAT", help="text, json, hocr, alto (ALTO 4) or pagexml."),
     ] = "text",
     overlay: Annotated[
         Path | None,
@@ -357,6 +390,26 @@ def read(
     force: Annotated[
         bool, typer.Option("--force", help="With --out: read again inputs whose result is newer.")
     ] = False,
+    dpi: Annotated[float, typer.Option(min=1, max=1200, help="Resolution to render PDF pages at.")] = 300,
+    pages: Annotated[
+        str | None,
+        typer.Option(
+            metavar="PAGES", help="Pages of a PDF or multi-page TIFF, e.g. 1-3,7 or 5- (default: all)."
+        ),
+    ] = None,
+    ray: Annotated[
+        str | None,
+        typer.Option(
+            "--ray",
+            metavar="ADDRESS",
+            help="Read on Ray: 'local' starts one here for the call, 'auto' joins this machine's cluster, "
+            "HOST:PORT or ray://HOST:10001 that one. Needs --out: JSON Lines, one file per block "
+            "(pip install 'hcr-ocr[distributed]').",
+        ),
+    ] = None,
+    ray_workers: Annotated[
+        int | None, typer.Option(min=1, help="Reader processes on Ray (default: every CPU of the cluster).")
+    ] = None,
     verbose: Annotated[
         bool,
         typer.Option("--verbose", "-v", help="Show the reader's decisions (lines, splits, joins, words)."),
@@ -372,21 +425,29 @@ def read(
     import time
 
     from hcr_ocr.reading.batch import BatchJob, expand_inputs, read_all
+    from hcr_ocr.reading.documents import parse_pages
     from hcr_ocr.reading.lexicon import lexicon_from
     from hcr_ocr.reading.output import FORMATS
     from hcr_ocr.reading.pipeline import get_classifier
 
     start = time.perf_counter()
     if fmt not in FORMATS:
-        raise HcrError(f"unknown --format {fmt!r}: choose text, json or hocr")
+        raise HcrError(f"unknown --format {fmt!r}: choose text, json, hocr, alto or pagexml")
     if model is not None and model.suffix == ".pt":
         model = model.with_suffix(".onnx")  # the reader runs the ONNX export that sits beside a checkpoint
     if verbose:
         _log_to_stderr()
-    get_classifier(model)  # a bad model or word list fails once, before any image
-    lexicon_from(lexicon)
+    if pages is not None:
+        parse_pages(pages)  # a bad page list fails before any file is read
+    if ray is not None:
+        _read_on_ray(images, out, ray, ray_workers, fmt, model, lexicon, overlay, pages)
+        return
     sources = expand_inputs(images)
-    job = BatchJob(fmt, out, overlay, str(model) if model else None, lexicon, force)
+    # A bad model or word list fails once, before any image. One file may use every core for its
+    # network; many files are read one core each (--jobs sets how many at once).
+    get_classifier(model, threads=1 if len(sources) > 1 else 0)
+    lexicon_from(lexicon)
+    job = BatchJob(fmt, out, overlay, str(model) if model else None, lexicon, force, dpi, pages)
     several = len(sources) > 1
     counts = {"read": 0, "skipped": 0, "failed": 0}
     with _progress(len(sources)) as advance:
@@ -403,6 +464,35 @@ def read(
         )
     if counts["failed"]:
         raise typer.Exit(2 if counts["failed"] == len(sources) else 1)
+
+
+def _read_on_ray(images, out, address, workers, fmt, model, lexicon, overlay, pages) -> None:
+    """`read --ray`: the inputs read on a Ray cluster into JSON Lines files in `out`."""
+    if out is None:
+        raise HcrError("--ray writes its results into a folder: add --out DIR")
+    if overlay is not None or pages is not None or fmt not in ("text", "json", "hocr"):
+        raise HcrError(
+            "--ray writes JSON Lines records (text, json or hocr): no --overlay, --pages, alto or pagexml"
+        )
+    from hcr_ocr.distributed.ray_reading import read_with_ray
+
+    summary = read_with_ray(
+        images,
+        out,
+        address=None if address == "local" else address,
+        fmt=fmt,
+        model=str(model) if model else None,
+        lexicon=lexicon,
+        workers=workers,
+    )
+    err_console.print(
+        f"{summary.read} read, {summary.failed} failed on {summary.workers} Ray workers, "
+        f"{summary.seconds:.1f} s: {len(summary.files)} files in {out}",
+        highlight=False,
+        soft_wrap=True,
+    )
+    if summary.failed:
+        raise typer.Exit(2 if summary.failed == summary.rows else 1)
 
 
 def _report(result, fmt: str, several: bool, counts: dict[str, int]) -> None:
@@ -551,6 +641,52 @@ def _speed_bench(runs: int, compare: bool, data_dir: Path | None, as_json: bool)
         theirs = f"{f['tesseract']:.3f}" if f["tesseract"] is not None else ""
         table.add_row(name, f"{f['hcr']:.3f}", theirs, ratio)
     Console().print(table)
+
+
+@app.command()
+def serve(
+    host: Annotated[
+        str, typer.Option(metavar="HOST", help="Address to listen on (0.0.0.0: every interface).")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(metavar="PORT", help="Port to listen on.")] = 8000,
+    model: Annotated[
+        Path | None,
+        typer.Option(metavar="ONNX", help="An .onnx model exported by `train` (default: shipped)."),
+    ] = None,
+    lexicon: LexiconOpt = "shipped",
+) -> None:
+    """Serve a web page to write or drop handwriting on, and a JSON API (POST /read, GET /health).
+
+    Example: hcr-ocr serve --port 8000, then open http://127.0.0.1:8000/
+    """
+    import socket
+
+    try:
+        import uvicorn
+
+        from hcr_ocr.serve.app import create_app
+    except ImportError as err:
+        from rich.markup import escape
+
+        raise HcrError(
+            escape(
+                f"serve needs {err.name or 'FastAPI and uvicorn'}: install the [serve] extra "
+                "(pip install 'hcr-ocr[serve]')"
+            )
+        ) from err
+    web_app = create_app(model=model, lexicon=lexicon)  # the models and word list are loaded here, once
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # asyncio then sets TCP_NODELAY
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+    except (OSError, OverflowError) as err:
+        raise HcrError(f"cannot listen on {host}:{port}: {getattr(err, 'strerror', None) or err}") from err
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{sock.getsockname()[1]}/"
+    err_console.print(f"hcr-ocr serve: {url} (Ctrl+C stops it)", highlight=False, soft_wrap=True)
+    config = uvicorn.Config(web_app, log_level="warning", access_log=False)
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def main() -> None:

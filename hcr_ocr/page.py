@@ -71,6 +71,7 @@ class Word:
 class Line:
     words: list[Word]
     bbox: BBox
+    baseline: list[tuple[int, int]] | None = None  # points of the line the letters rest on, where known
 
     @property
     def text(self) -> str:
@@ -98,6 +99,7 @@ class Page:
     skew_degrees: float = 0.0
     seconds: float = 0.0
     image: Any = field(default=None, repr=False, compare=False)  # the grayscale page as loaded (numpy)
+    number: int | None = None  # its number in a PDF or multi-page TIFF; None for a plain image
 
     @property
     def text(self) -> str:

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Debian packages the project uses outside Python: handwriting-style fonts (samples/make_samples.py)
-# and Tesseract (hcr-ocr bench --compare tesseract). Installs only what is missing.
-# Usage: scripts/install-deps.sh [fonts] [tesseract]   (default: both)
+# Debian packages the project uses outside Python: handwriting-style fonts (samples/make_samples.py),
+# Tesseract (hcr-ocr bench --compare tesseract) and Chromium (the browser tests of `hcr-ocr serve`, driven
+# by Playwright: `playwright install` cannot download browsers here). Installs only what is missing.
+# Usage: scripts/install-deps.sh [fonts] [tesseract] [chromium]   (default: all three)
 set -euo pipefail
 want=("$@")
-[ ${#want[@]} -eq 0 ] && want=(fonts tesseract)
+[ ${#want[@]} -eq 0 ] && want=(fonts tesseract chromium)
 pkgs=()
 for w in "${want[@]}"; do
   case "$w" in
     fonts) pkgs+=(fonts-dkg-handwriting fonts-breip fonts-femkeklaver fonts-rufscript fonts-klee fonts-humor-sans) ;;
     tesseract) pkgs+=(tesseract-ocr tesseract-ocr-eng) ;;
-    *) echo "unknown group: $w (fonts, tesseract)" >&2; exit 2 ;;
+    chromium) pkgs+=(chromium) ;;
+    *) echo "unknown group: $w (fonts, tesseract, chromium)" >&2; exit 2 ;;
   esac
 done
 missing=()

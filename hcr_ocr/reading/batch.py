@@ -24,11 +24,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hcr_ocr.errors import HcrError, ImageError
+from hcr_ocr.page import Page
+from hcr_ocr.reading.documents import DEFAULT_DPI, DOCUMENT_SUFFIXES, read_document
 from hcr_ocr.reading.lexicon import Lexicon, lexicon_from
 from hcr_ocr.reading.loading import IMAGE_SUFFIXES
-from hcr_ocr.reading.output import FORMATS, draw_overlay, output_paths, render
+from hcr_ocr.reading.output import FORMATS, draw_overlay, output_paths
+from hcr_ocr.reading.xml_formats import page_file, render_document, write_document
 
 GLOB_CHARACTERS = set("*?[")
+READABLE = IMAGE_SUFFIXES + DOCUMENT_SUFFIXES  # what a folder's files are read for
 FILES_PER_WORKER = (
     8  # fewer files than this per worker are read in this process: a worker takes ~1 s to start
 )
@@ -46,11 +50,9 @@ def expand_inputs(inputs: list[str]) -> list[str]:
         if item == "-" or path.is_file():
             sources.append(item)
         elif path.is_dir():
-            found = sorted(
-                str(p) for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file()
-            )
+            found = sorted(str(p) for p in path.rglob("*") if p.suffix.lower() in READABLE and p.is_file())
             if not found:
-                raise ImageError(f"{item}: a directory with no images ({', '.join(IMAGE_SUFFIXES)})")
+                raise ImageError(f"{item}: a directory with no images or PDFs ({', '.join(READABLE)})")
             sources += found
         elif GLOB_CHARACTERS & set(item):
             found = sorted(p for p in glob.glob(item, recursive=True) if Path(p).is_file())
@@ -72,6 +74,8 @@ class BatchJob:
     model: str | None = None
     lexicon: str = "shipped"
     force: bool = False
+    dpi: float = DEFAULT_DPI  # PDF pages are rendered at this resolution
+    pages: str | None = None  # the pages of a PDF or multi-page TIFF to read ("1-3,7"); None: all
 
 
 @dataclass
@@ -92,10 +96,11 @@ class _Task:
 
 
 def _up_to_date(task: _Task) -> bool:
-    if task.out is None or task.source == "-" or not task.out.exists():
+    if task.out is None or task.source == "-":
         return False
+    out = task.out if task.out.exists() else page_file(task.out, 1)  # PAGE-XML of a PDF: a file a page
     try:
-        return task.out.stat().st_mtime >= os.stat(task.source).st_mtime
+        return out.stat().st_mtime >= os.stat(task.source).st_mtime
     except OSError:
         return False
 
@@ -121,28 +126,38 @@ def _start_worker(job: BatchJob, threads: int) -> None:
     _lexicon(job.lexicon)
 
 
-def _run(task: _Task, job: BatchJob) -> BatchResult:
-    from hcr_ocr.reading.pipeline import read
+def _read_pages(task: _Task, job: BatchJob, name: str) -> list[Page]:
+    """Every selected page of the input, read, each overlay drawn; the pages' images then let go."""
+    pages = []
+    options = {"model": job.model, "lexicon": _lexicon(job.lexicon)}
+    for page in read_document(task.source, job.dpi, job.pages, name=name, **options):
+        if task.overlay is not None:
+            overlay = task.overlay if page.number is None else page_file(task.overlay, page.number)
+            overlay.parent.mkdir(parents=True, exist_ok=True)
+            draw_overlay(page.image, page, overlay)
+        page.image = None  # a long PDF keeps only what was read
+        pages.append(page)
+    return pages
 
+
+def _run(task: _Task, job: BatchJob) -> BatchResult:
     start = time.perf_counter()
     name = "stdin" if task.source == "-" else task.source
     try:
-        page = read(task.source, model=job.model, name=name, lexicon=_lexicon(job.lexicon))
-        rendered = render(page, job.fmt)
-        if task.overlay is not None:
-            task.overlay.parent.mkdir(parents=True, exist_ok=True)
-            draw_overlay(page.image, page, task.overlay)
+        pages = _read_pages(task, job, name)
         if task.out is not None:
-            task.out.parent.mkdir(parents=True, exist_ok=True)
-            task.out.write_text(rendered + "\n", encoding="utf-8")
+            write_document(pages, job.fmt, task.out)
             rendered = None
+        else:
+            rendered = render_document(pages, job.fmt)
     except HcrError as err:
         return BatchResult(task.source, error=str(err), seconds=time.perf_counter() - start)
     except OSError as err:
         return BatchResult(
             task.source, error=f"{name}: {err.strerror or err}", seconds=time.perf_counter() - start
         )
-    return BatchResult(task.source, rendered, blank=page.is_blank, seconds=time.perf_counter() - start)
+    blank = all(page.is_blank for page in pages)
+    return BatchResult(task.source, rendered, blank=blank, seconds=time.perf_counter() - start)
 
 
 def _run_in_worker(task: _Task) -> BatchResult:

@@ -1,8 +1,9 @@
 """Stage 12, output: what a read page becomes (text, JSON, hOCR, an overlay picture).
 
-render(page, "json")                     # text, json or hocr, as a string
+render(page, "json")                     # text, json, hocr, alto or pagexml, as a string
 page_hocr(page)                          # an hOCR document as a string
 draw_overlay(page.image, page, "out.png")
+overlay_png(page.image, page)            # the same picture as PNG bytes, made in memory
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ from pathlib import Path
 
 from hcr_ocr.errors import HcrError
 
-FORMATS = {"text": ".txt", "json": ".json", "hocr": ".hocr"}  # output format → file suffix
+FORMATS = {  # output format → file suffix
+    "text": ".txt",
+    "json": ".json",
+    "hocr": ".hocr",
+    "alto": ".alto.xml",
+    "pagexml": ".page.xml",
+}
 
 
 def output_paths(inputs: list[str], out_dir: Path, suffix: str) -> dict[str, Path]:
@@ -37,56 +44,46 @@ def output_paths(inputs: list[str], out_dir: Path, suffix: str) -> dict[str, Pat
 
 
 def render(page, fmt: str) -> str:
-    """The page as text, JSON or hOCR."""
+    """The page as text, JSON, hOCR, ALTO or PAGE-XML (the pages of a PDF: xml_formats.render_document)."""
     import json
 
     if fmt == "json":
         return json.dumps(page.to_dict(), ensure_ascii=False)
-    if fmt == "hocr":
-        return page_hocr(page)
+    if fmt in ("hocr", "alto", "pagexml"):
+        from hcr_ocr.reading.xml_formats import render_document
+
+        return render_document([page], fmt)
     return page.text
 
 
-def _title(bbox, conf: float | None = None, extra: str = "") -> str:
-    t = "bbox {} {} {} {}".format(*bbox)
-    if conf is not None:
-        t += f"; x_wconf {int(round(conf * 100))}"
-    return t + extra
-
-
 def page_hocr(page) -> str:
-    """The page as hOCR 1.2 (XHTML): ocr_page → ocr_line → ocrx_word, with bbox and x_wconf."""
-    from html import escape
+    """The page as hOCR 1.2 (XHTML): ocr_page → ocr_carea → ocr_par → ocr_line → ocrx_word, with bbox and
+    x_wconf (see hcr_ocr.reading.xml_formats)."""
+    from hcr_ocr.reading.xml_formats import hocr_document
 
-    out = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
-        '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">',
-        '<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="en" lang="en">',
-        "<head>",
-        f"<title>{escape(page.file)}</title>",
-        '<meta http-equiv="Content-Type" content="text/html;charset=utf-8"/>',
-        '<meta name="ocr-system" content="hcr-ocr"/>',
-        '<meta name="ocr-capabilities" content="ocr_page ocr_line ocrx_word"/>',
-        "</head>",
-        "<body>",
-        f'<div class="ocr_page" id="page_1" title="{escape(_title((0, 0, page.width, page.height)))}; '
-        f'image &quot;{escape(page.file)}&quot;">',
-    ]
-    for li, line in enumerate(page.lines, 1):
-        out.append(f'<span class="ocr_line" id="line_1_{li}" title="{_title(line.bbox)}">')
-        for wi, word in enumerate(line.words, 1):
-            out.append(
-                f'<span class="ocrx_word" id="word_1_{li}_{wi}" title="{_title(word.bbox, word.confidence)}">'
-                f"{escape(word.text)}</span>"
-            )
-        out.append("</span>")
-    out += ["</div>", "</body>", "</html>", ""]
-    return "\n".join(out)
+    return hocr_document([page])
 
 
 def draw_overlay(gray, page, path) -> None:
-    """A PNG of the page with line (blue), word (green) and character (red, orange when unsure) boxes and the
+    """Write the overlay picture (see overlay_image) to `path` as a PNG."""
+    import cv2
+
+    if not cv2.imwrite(str(path), overlay_image(gray, page)):
+        raise HcrError(f"cannot write overlay {path}")
+
+
+def overlay_png(gray, page) -> bytes:
+    """The overlay picture (see overlay_image) as PNG bytes, made in memory."""
+    import cv2
+
+    ok, png = cv2.imencode(".png", overlay_image(gray, page))
+    if not ok:
+        raise HcrError("cannot encode the overlay as PNG")
+    return png.tobytes()
+
+
+def overlay_image(gray, page):
+    """The page in BGR with line (blue), word (green) and character (red, orange when unsure) boxes and the
     characters read above them; small pages are enlarged, and a white band on top holds the first labels."""
     import cv2
     import numpy as np
@@ -119,5 +116,4 @@ def draw_overlay(gray, page, path) -> None:
                 cv2.putText(img, ch.text, org, cv2.FONT_HERSHEY_SIMPLEX, size, colour, 1, cv2.LINE_AA)
     if page.is_blank:
         cv2.putText(img, "blank page", (10, 30), cv2.FONT_HERSHEY_SIMPLEX, 0.8, (0, 0, 220), 2, cv2.LINE_AA)
-    if not cv2.imwrite(str(path), np.ascontiguousarray(img)):
-        raise HcrError(f"cannot write overlay {path}")
+    return np.ascontiguousarray(img)

@@ -61,7 +61,7 @@ _classifiers: dict[str, GlyphClassifier] = {}
 def get_classifier(model: str | Path | None = None, threads: int = 0) -> GlyphClassifier:
     """The classifier for `model`, loaded once per process. By default the shipped 47-class model, with
     the shipped small-glyph and second models beside it where they are. `threads`: onnxruntime's per
-    model, for the first load (0: as many as cores)."""
+    model (0: as many as cores); the first load of a model sets it for the process."""
     small = second = None
     if model is None:
         from hcr_ocr.reading.shipped import shipped_model, shipped_second_model, shipped_small_model

@@ -4,6 +4,7 @@ training      train(): the run from start to finish; per-epoch validation, check
 config        TrainConfig, what a run is asked to do
 start         a run's settings, data split and network: new, fine-tuned (--init) or resumed (--resume)
 epochs        one epoch of class-balanced, augmented batches
+distributed   torchrun's processes (train --distributed): DistributedDataParallel, each rank's share
 schedule      batch size, one-cycle learning rate, epoch order, batch-norm momentum of the first steps
 augmentation  random distortions and coarse copies of training batches
 scoring       probabilities, loss and accuracies of a torch network on images

@@ -32,3 +32,4 @@ class TrainConfig:
     init: str | None = None  # start from the weights of this checkpoint (fine-tuning)
     arch: dict | None = None  # overrides of network.DEFAULT_ARCH, e.g. {"width": 24}
     device: str = "cpu"
+    distributed: bool = False  # one of the processes torchrun started (hcr_ocr.train.distributed)

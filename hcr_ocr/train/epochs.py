@@ -6,6 +6,10 @@
     stats.loss, stats.acc                 # on the augmented batches the network learned from
 
 `on_progress` gets {"epoch", "step", "steps", "loss", "acc"} after every step.
+
+Under torchrun (`cluster`, `network` from hcr_ocr.train.distributed) every rank draws the same order and
+augments the same global batch with the shared generator, then trains its DistributedDataParallel
+`network` on its strided share; the epoch's loss and accuracy are summed over the ranks.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import torch.nn.functional as F
 from hcr_ocr.data import datasets as datamod
 from hcr_ocr.train.augmentation import augment, low_resolution
 from hcr_ocr.train.config import TrainConfig
+from hcr_ocr.train.distributed import SINGLE, Cluster
 from hcr_ocr.train.schedule import batch_size_for, epoch_order, one_cycle_lr, pace_batchnorm
 from hcr_ocr.train.start import RunState, TrainData
 
@@ -33,11 +38,12 @@ class StepPlan:
     total_steps: int  # over all the run's epochs: the length of the learning-rate schedule
 
     @classmethod
-    def for_run(cls, samples: int, batch_size: int | None, epochs: int) -> StepPlan:
+    def for_run(cls, samples: int, batch_size: int | None, epochs: int, processes: int = 1) -> StepPlan:
+        """`batch_size` is the global batch, shared by the `processes` of a distributed run."""
         batch_size = batch_size_for(samples, batch_size)
         steps = math.ceil(samples / batch_size)
-        if samples % batch_size == 1 and steps > 1:
-            steps -= 1  # batch norm cannot learn from a batch of one: leave the odd image out of this epoch
+        if 0 < samples % batch_size < 2 * processes and steps > 1:
+            steps -= 1  # batch norm cannot learn from a batch of one: leave the odd images out of this epoch
         return cls(batch_size, steps, epochs * steps)
 
 
@@ -67,18 +73,24 @@ def train_epoch(
     plan: StepPlan,
     epoch: int,
     on_progress: Callable[[dict], None] | None = None,
+    cluster: Cluster = SINGLE,
+    network: torch.nn.Module | None = None,
 ) -> EpochStats:
-    """Train `state.model` for one epoch (0-based `epoch`); returns the loss and accuracy on its batches."""
+    """Train `state.model` for one epoch (0-based `epoch`); returns the loss and accuracy on its batches.
+    In a distributed run `network` is the model wrapped in DistributedDataParallel."""
     model, opt, gen = state.model, state.optimizer, state.generator
-    model.train()
+    network = network or model
+    network.train()
     images, labels = torch.from_numpy(data.x_train), torch.from_numpy(data.y_train)
     order = epoch_order(data.y_train, config.balanced, gen)
     seen, loss_sum, correct = 0, 0.0, 0
     for step in range(plan.steps_per_epoch):
         idx = torch.from_numpy(order[step * plan.batch_size : (step + 1) * plan.batch_size])
         xb, yb = images[idx].to(config.device), labels[idx].to(config.device)
+        xb = _distorted(xb, config, gen)  # the whole global batch: the generator stays the same on every rank
+        xb, yb = cluster.share(xb), cluster.share(yb)
         pace_batchnorm(model)
-        logits = model(_distorted(xb, config, gen))
+        logits = network(xb)
         loss = F.cross_entropy(logits, soft_targets(yb, data.num_classes, config.label_smoothing))
         for group in opt.param_groups:
             group["lr"] = one_cycle_lr(epoch * plan.steps_per_epoch + step, plan.total_steps, config.lr)
@@ -91,4 +103,5 @@ def train_epoch(
         if on_progress:
             progress = {"epoch": epoch + 1, "step": step + 1, "steps": plan.steps_per_epoch}
             on_progress({**progress, "loss": loss_sum / seen, "acc": correct / seen})
+    seen, loss_sum, correct = cluster.all_sum([seen, loss_sum, correct])
     return EpochStats(loss_sum / seen, correct / seen)

@@ -11,6 +11,9 @@ best.pt, last.pt, best.onnx, history.json, accuracy.png and loss.png. Same seed,
 
 The steps: start.start_run (settings, data, network; --init, --resume), epochs.train_epoch, then here
 each epoch's validation, history and checkpoints, and at the end the test score and the ONNX export.
+
+With `distributed=True` (under torchrun, see hcr_ocr.train.distributed) each process trains on its share
+of every global batch; rank 0 alone validates and writes the folder, and every rank returns its result.
 """
 
 from __future__ import annotations
@@ -26,9 +29,11 @@ from pathlib import Path
 import torch
 
 from hcr_ocr.data import datasets as datamod
+from hcr_ocr.errors import HcrError
 from hcr_ocr.reading.normalization import NORMALISATION
 from hcr_ocr.train.checkpoints import export_onnx, load_checkpoint, save_checkpoint
 from hcr_ocr.train.config import TrainConfig
+from hcr_ocr.train.distributed import SINGLE, Cluster, join_group
 from hcr_ocr.train.epochs import EpochStats, StepPlan, train_epoch
 from hcr_ocr.train.network import count_parameters
 from hcr_ocr.train.plots import plot_history
@@ -50,6 +55,7 @@ class TrainResult:
     best_val_acc: float  # class-balanced
     test_acc: float | None
     num_classes: int
+    rank: int = 0  # this process's rank in a distributed run (only rank 0 wrote the files)
 
     @property
     def chance(self) -> float:
@@ -96,7 +102,12 @@ def carry_best(resumed_from: str | None, files: RunFiles) -> None:
 
 
 def run_metadata(
-    config: TrainConfig, settings: RunSettings, data: TrainData, model: torch.nn.Module, plan: StepPlan
+    config: TrainConfig,
+    settings: RunSettings,
+    data: TrainData,
+    model: torch.nn.Module,
+    plan: StepPlan,
+    cluster: Cluster = SINGLE,
 ) -> dict:
     """The meta every checkpoint of the run carries (classes, arch, normalisation, the config it ran with)."""
     ran_with = replace(
@@ -106,7 +117,9 @@ def run_metadata(
         out=str(settings.out),
         batch_size=plan.batch_size,
     )
+    processes = {"processes": cluster.world_size, "backend": cluster.backend} if cluster.grouped else {}
     return {
+        **({"distributed": processes} if processes else {}),
         "classes": data.classes,
         "num_classes": data.num_classes,
         "arch": settings.arch,
@@ -190,23 +203,50 @@ def finish_run(model: torch.nn.Module, config: TrainConfig, dataset: str, files:
 
 def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None) -> TrainResult:
     """Run (or resume) a training run; returns paths and the per-epoch history. `on_progress` gets each
-    step's event (see epochs.train_epoch) and {"epoch_done": record} after each epoch."""
+    step's event (see epochs.train_epoch) and {"epoch_done": record} after each epoch (on rank 0 only)."""
+    if not config.distributed:
+        return _train(config, on_progress, SINGLE)
+    cluster, device = join_group(config.device)
+    finished = False
+    try:
+        result = _train(replace(config, device=device), on_progress if cluster.is_main else None, cluster)
+        finished = True
+        return result
+    finally:
+        cluster.leave(finished)
+
+
+def _train(config: TrainConfig, on_progress: Callable[[dict], None] | None, cluster: Cluster) -> TrainResult:
     torch.manual_seed(config.seed)
     torch.use_deterministic_algorithms(True)
     settings, data, state = start_run(config)
     files = RunFiles(settings.out)
-    files.out.mkdir(parents=True, exist_ok=True)
-    carry_best(config.resume, files)
-    plan = StepPlan.for_run(len(data.y_train), settings.batch_size, config.epochs)
-    meta = run_metadata(config, settings, data, state.model, plan)
+    plan = StepPlan.for_run(len(data.y_train), settings.batch_size, config.epochs, cluster.world_size)
+    if cluster.grouped and plan.batch_size < 2 * cluster.world_size:
+        raise HcrError(
+            f"a batch of {plan.batch_size} is too small for {cluster.world_size} processes "
+            f"(batch norm needs 2 images on each): raise --batch-size"
+        )
+    if cluster.is_main:
+        files.out.mkdir(parents=True, exist_ok=True)
+        carry_best(config.resume, files)
+    meta = run_metadata(config, settings, data, state.model, plan, cluster)
+    network = cluster.wrap(state.model)
     for epoch in range(state.epochs_done, config.epochs):
         started = time.time()
-        stats = train_epoch(state, data, config, plan, epoch, on_progress)
-        record = finish_epoch(state, data, stats, epoch, started, config.device)
-        save_epoch(state, record, meta, files)
+        stats = train_epoch(state, data, config, plan, epoch, on_progress, cluster, network)
+        record = None
+        if cluster.is_main:
+            record = finish_epoch(state, data, stats, epoch, started, config.device)
+            save_epoch(state, record, meta, files)
+        record, state.best_score = cluster.broadcast((record, state.best_score))  # the others wait here
+        if not cluster.is_main:
+            state.history.append(record)
+            state.epochs_done = epoch + 1
         if on_progress:
             on_progress({"epoch_done": record})
-    test_acc = finish_run(state.model, config, settings.dataset, files)
+    test_acc = finish_run(state.model, config, settings.dataset, files) if cluster.is_main else None
+    test_acc = cluster.broadcast(test_acc)
     return TrainResult(
         files.out,
         files.best,
@@ -216,4 +256,5 @@ def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None
         state.best_score,
         test_acc,
         data.num_classes,
+        cluster.rank,
     )

@@ -1,0 +1,147 @@
+"""Reading on Ray: 200 real name crops (and three bad inputs) on a local Ray with 2 CPUs give the records
+plain `hcr-ocr read` gives, one JSON Lines file per block; without Ray, a one-line error names the extra."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from hcr_ocr.errors import HcrError
+from tests.conftest import REPO, SHARED_DATA, run_cli
+
+CROPS = SHARED_DATA / "real-dev" / "form-names-tune"
+SAMPLE = REPO / "samples" / "word-hello.png"
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory) -> Path:
+    """A folder of the first 200 crops of form-names-tune, an empty file and a text file named .png."""
+    crops = sorted(CROPS.glob("*.jpg"))[:200]
+    if len(crops) < 200:
+        pytest.skip(f"no 200 crops at {CROPS}")
+    folder = tmp_path_factory.mktemp("ray-inputs") / "crops"
+    folder.mkdir()
+    for crop in crops:
+        shutil.copy(crop, folder / crop.name)
+    (folder / "empty.png").write_bytes(b"")
+    (folder / "notes.png").write_text("not an image\n")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def ray_run(inputs, tmp_path_factory):
+    """read_with_ray over the folder and a missing file, on a local Ray with 2 CPUs and 2 workers."""
+    pytest.importorskip("ray.data", reason="Ray is the [distributed] extra")
+    from hcr_ocr.distributed.ray_reading import read_with_ray
+
+    out = tmp_path_factory.mktemp("ray-out") / "results"
+    missing = str(inputs.parent / "missing.png")
+    summary = read_with_ray([str(inputs), missing], out, address=None, workers=2)
+    records = [json.loads(line) for path in summary.files for line in path.read_text().splitlines()]
+    return summary, out, {r["path"]: r for r in records}, missing
+
+
+def test_records_are_those_of_plain_read(inputs, ray_run):
+    summary, _, records, _ = ray_run
+    plain = run_cli("read", str(inputs), "--format", "json", "--jobs", "2")
+    assert plain.returncode == 1, plain.stderr  # the two bad files fail, the others are read
+    pages = {page["file"]: page for page in map(json.loads, plain.stdout.splitlines())}
+    assert len(pages) == 200
+    good = {p: r for p, r in records.items() if r["error"] is None}
+    assert set(good) == set(pages)  # paths are absolute, as the folder given to both
+    for path, page in pages.items():
+        assert good[path]["text"] == page["text"], path
+        assert good[path]["result"] == page, path  # every box, confidence and alternative
+    assert sum(bool(r["text"]) for r in good.values()) >= 180  # real handwriting was read (measured 187)
+    assert summary.rows == 203 and summary.failed == 3 and summary.read == 200
+    assert summary.workers == 2
+
+
+def test_bad_inputs_are_error_records_with_plain_reads_messages(inputs, ray_run):
+    _, _, records, missing = ray_run
+    plain = run_cli("read", str(inputs / "empty.png"), str(inputs / "notes.png"), missing)
+    plain_errors = [line.removeprefix("error: ") for line in plain.stderr.splitlines() if "error:" in line]
+    ray_errors = [
+        records[p]["error"] for p in (str(inputs / "empty.png"), str(inputs / "notes.png"), missing)
+    ]
+    assert ray_errors == plain_errors
+    assert ray_errors[0].endswith("empty file") and ray_errors[2].endswith("no such file")
+    for path in (str(inputs / "empty.png"), missing):
+        assert records[path]["text"] is None and records[path]["result"] is None
+
+
+def test_one_json_lines_file_per_block(ray_run):
+    summary, out, records, _ = ray_run
+    assert summary.files == sorted(out.glob("*.jsonl")) and len(summary.files) >= 2
+    assert sorted(p.name for p in out.iterdir()) == [p.name for p in summary.files]  # nothing else
+    lines = [line for path in summary.files for line in path.read_text().splitlines()]
+    assert len(lines) == len(records) == 203  # each input once
+    assert all(set(json.loads(line)) == {"path", "text", "result", "error"} for line in lines)
+
+
+def test_a_folder_with_results_is_refused_before_ray_starts(ray_run, inputs):
+    from hcr_ocr.distributed.ray_reading import read_with_ray
+
+    _, out, _, _ = ray_run
+    with pytest.raises(HcrError, match="already holds results"):
+        read_with_ray([str(inputs)], out)
+
+
+def test_without_ray_a_one_line_error_names_the_extra(monkeypatch, tmp_path):
+    from hcr_ocr.distributed.ray_reading import read_with_ray
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # `import ray` fails as where it is not installed
+    with pytest.raises(HcrError, match=r"pip install 'hcr-ocr\[distributed\]'") as caught:
+        read_with_ray([str(SAMPLE)], tmp_path / "out")
+    assert "\n" not in str(caught.value)
+
+
+def test_the_read_path_and_the_package_import_no_ray():
+    """Plain `read` imports neither ray nor hcr_ocr.distributed; the package itself imports no ray."""
+    cmd = [sys.executable, "-X", "importtime", "-m", "hcr_ocr", "read", str(SAMPLE)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    imported = [line.split("|")[-1].strip() for line in proc.stderr.splitlines() if "import time:" in line]
+    assert "hcr_ocr.reading.pipeline" in imported
+    assert not [m for m in imported if m.split(".")[0] == "ray" or m.startswith("hcr_ocr.distributed")]
+    code = "import sys, hcr_ocr.distributed.ray_reading; print(sorted(m for m in sys.modules if m == 'ray'))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert proc.stdout.strip() == "[]", proc.stderr
+
+
+def test_read_ray_from_the_command_line(tmp_path):
+    pytest.importorskip("ray.data", reason="Ray is the [distributed] extra")
+    (tmp_path / "in").mkdir()
+    for name in ("word-caps", "digits"):
+        shutil.copy(REPO / "samples" / f"{name}.png", tmp_path / "in" / f"{name}.png")
+    out = tmp_path / "out"
+    no_out = run_cli("read", str(tmp_path / "in"), "--ray", "local")
+    assert (
+        no_out.returncode == 2
+        and no_out.stderr.strip() == "error: --ray writes its results into a folder: add --out DIR"
+    )
+    proc = run_cli(
+        "read",
+        str(tmp_path / "in"),
+        "--ray",
+        "local",
+        "--ray-workers",
+        "2",
+        "--format",
+        "json",
+        "--out",
+        str(out),
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines()[-1].startswith("2 read, 0 failed on 2 Ray workers, ")
+    records = [
+        json.loads(line) for part in sorted(out.glob("*.jsonl")) for line in part.read_text().splitlines()
+    ]
+    texts = {Path(r["path"]).name: r["text"] for r in records}
+    assert texts == {"word-caps.png": "SHOPPING LIST", "digits.png": "31415 92653 58979"}
+    assert all(r["result"]["text"] == r["text"] and r["error"] is None for r in records)
