@@ -170,7 +170,7 @@ def raw_word(
     one_letter = (
         len(letters) == 1 and letters[0].w < settings.transcription.oversegment * context.letter_width
     )
-    if lexicon is None or one_letter or any(ch.isdigit() for ch in raw):
+    if lexicon is None or not raw or one_letter or any(ch.isdigit() for ch in raw):  # no letters: no search
         return word, None
     raw_logp = caseless(np.array(raw_probs), evidence.classes, settings=settings.lexicon)
     if raw.lower() in lexicon.prior and raw_logp.max(axis=1).min() > np.log(

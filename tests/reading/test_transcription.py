@@ -58,3 +58,18 @@ def test_a_wide_glyph_is_split_only_by_a_margin():
     assert choose_splits([wide], options, close) == [wide]
     better = evidence_with({wide: -1.0, left: -0.2, right: -0.4})
     assert choose_splits([wide], options, better) == [left, right]
+
+
+def test_a_word_of_punctuation_alone_is_read_without_searching_the_word_list():
+    """A word whose glyphs are all marks (its letters dropped as specks, as on a noisy scan) is read as its
+    marks; it once crashed the word-list search with an empty matrix."""
+    from hcr_ocr.reading.decoding import line_metrics
+    from hcr_ocr.reading.lexicon import lexicon_from
+    from hcr_ocr.reading.transcription import WordContext, raw_word
+
+    dash = Glyph((0, 10, 12, 13), np.full((3, 12), 255, np.uint8), punct="-")
+    stop = Glyph((14, 18, 17, 21), np.full((3, 3), 255, np.uint8), punct=".")
+    evidence = evidence_with({})
+    context = WordContext(line_metrics([], [], 20.0, 20.0), True, 12.0)
+    word, query = raw_word([dash, stop], [dash, stop], evidence, context, lexicon_from("shipped"))
+    assert word.text == "-." and query is None
