@@ -28,7 +28,7 @@ import numpy as np
 
 from hcr_ocr.errors import HcrError, ImageError
 from hcr_ocr.page import Page
-from hcr_ocr.reading.loading import MAX_PIXELS, _pil_to_gray, _too_large, load_image, read_source
+from hcr_ocr.reading.loading import MAX_PIXELS, load_image, pil_to_gray, read_source, too_large
 
 log = logging.getLogger(__name__)
 
@@ -270,11 +270,11 @@ def _tiff_pages(
                     img.seek(number - 1)
                     width, height = img.size
                     if width * height > max_pixels:
-                        raise _too_large(page_name, width, height, max_pixels)
+                        raise too_large(page_name, width, height, max_pixels)
                     if width == 0 or height == 0:
                         raise ImageError(f"{page_name}: the image has no pixels")
                     frame = ImageOps.exif_transpose(img.copy())
-                    gray = _pil_to_gray(frame)
+                    gray = pil_to_gray(frame)
                 except (OSError, ValueError, SyntaxError, EOFError, Image.DecompressionBombError) as err:
                     reason = str(err).split("\n")[0] or type(err).__name__
                     raise ImageError(f"{page_name}: cannot decode ({reason})") from err

@@ -56,7 +56,7 @@ def load_image(source: str | Path | bytes | np.ndarray, max_pixels: int = MAX_PI
             img = Image.open(io.BytesIO(data))
             width, height = img.size
             if width * height > max_pixels:
-                raise _too_large(name, width, height, max_pixels)
+                raise too_large(name, width, height, max_pixels)
             if width == 0 or height == 0:
                 raise ImageError(f"{name}: the image has no pixels")
             img.load()
@@ -73,17 +73,19 @@ def load_image(source: str | Path | bytes | np.ndarray, max_pixels: int = MAX_PI
         if "truncated" in reason or "broken data stream" in reason:
             reason = "the image data is truncated"
         raise ImageError(f"{name}: cannot decode ({reason})") from err
-    return _pil_to_gray(img)
+    return pil_to_gray(img)
 
 
-def _too_large(name: str, width: int, height: int, max_pixels: int) -> ImageError:
+def too_large(name: str, width: int, height: int, max_pixels: int) -> ImageError:
+    """The one-line error for an image over the pixel limit (also used for the pages of a document)."""
     return ImageError(
         f"{name}: {width}x{height} is {width * height / 1e6:.0f} megapixels, over the limit of "
         f"{max_pixels / 1e6:.0f} (scale the image down)"
     )
 
 
-def _pil_to_gray(img) -> np.ndarray:
+def pil_to_gray(img) -> np.ndarray:
+    """A decoded Pillow image (any mode, alpha flattened on white) as uint8 grayscale."""
     from PIL import Image
 
     if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
@@ -104,7 +106,7 @@ def _array_to_gray(arr: np.ndarray, name: str, max_pixels: int) -> np.ndarray:
     if arr.ndim not in (2, 3) or arr.size == 0:
         raise ImageError(f"{name}: expected an (H, W) or (H, W, C) image array, got shape {arr.shape}")
     if arr.shape[0] * arr.shape[1] > max_pixels:
-        raise _too_large(name, arr.shape[1], arr.shape[0], max_pixels)
+        raise too_large(name, arr.shape[1], arr.shape[0], max_pixels)
     if arr.dtype != np.uint8:
         scale = 65535.0 if arr.dtype == np.uint16 else (1.0 if arr.max() <= 1.0 else 255.0)
         arr = np.clip(arr.astype(np.float64) / scale * 255.0 + 0.5, 0, 255).astype(np.uint8)

@@ -80,7 +80,13 @@ class ToPage:
     """Maps boxes in the deskewed working image back to the page as loaded: the rotation undone, then the
     working scale (`factor` working pixels per page pixel)."""
 
-    def __init__(self, shape: tuple[int, int], angle: float, factor: float = 1.0, page_shape=None):
+    def __init__(
+        self,
+        shape: tuple[int, int],
+        angle: float,
+        factor: float = 1.0,
+        page_shape: tuple[int, int] | None = None,
+    ):
         h, w = page_shape or shape
         self.width, self.height = w, h
         self.factor = factor
