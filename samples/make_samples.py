@@ -1,10 +1,12 @@
-"""Render the sample pages: handwriting-style fonts on photographed-looking paper, with ground truth.
+"""Render the sample pages: handwriting-style fonts on photographed-looking paper, and printed pages set in
+ordinary type, each with its ground truth.
 
     python samples/make_samples.py            # installs the Debian fonts when missing, writes samples/*.png
 
-Each sample is NAME.png next to NAME.gt.txt. Letters are drawn one at a time with jitter in size, angle and
-baseline, the page is tilted a little, lit unevenly, blurred and given sensor noise. Fixed seeds: running
-it again gives the same files. Fonts are not handwriting; real handwriting is ../shared/data/real-dev.
+Each sample is NAME.png next to NAME.gt.txt. Handwriting-style letters are drawn one at a time with jitter in
+size, angle and baseline; printed pages (print-*) are set line by line with the font's own spacing. Every
+page is then tilted a little, lit unevenly, blurred and given sensor noise. Fixed seeds: running it again
+gives the same files. Fonts are not handwriting; real handwriting is ../shared/data/real-dev.
 """
 
 from __future__ import annotations
@@ -26,6 +28,10 @@ FONTS = {
     "femke": FONT_DIR / "femkeklaver/femkeklaver.ttf",
     "dkg": FONT_DIR / "fifthhorseman/dkg.ttf",
     "rufscript": FONT_DIR / "rufscript/Rufscript010.ttf",
+    "dejavu-sans": FONT_DIR / "dejavu/DejaVuSans.ttf",
+    "dejavu-serif": FONT_DIR / "dejavu/DejaVuSerif.ttf",
+    "liberation-sans": FONT_DIR / "liberation/LiberationSans-Regular.ttf",
+    "liberation-serif": FONT_DIR / "liberation/LiberationSerif-Regular.ttf",
 }
 # name: (font, text, letter size in px, seed)
 SAMPLES = {
@@ -40,6 +46,18 @@ SAMPLES = {
     "note": ("dkg", "Meet me at the park\nat 7 tonight", 50, 9),
     "keys": ("breip", "Bring the keys", 56, 10),
     "letters": ("femke", "Zebra quilt hedge", 52, 11),
+}
+# Printed pages, set with the font's own spacing: name: (font, text, type size in px, seed)
+PRINTED = {
+    "print-sans-caps": (
+        "dejavu-sans",
+        "PAGE ONE\nMEET AT SIX BY THE OLD MILL\nROOM 42 ON THE THIRD FLOOR",
+        40,
+        21,
+    ),
+    "print-serif-caps": ("liberation-serif", "NOTICE TO ALL STAFF\nTHE OFFICE CLOSES AT 5 TODAY", 44, 22),
+    "print-sans-mixed": ("liberation-sans", "Hello there\nBuy milk and eggs\nSee you on page 42", 42, 23),
+    "print-serif-mixed": ("dejavu-serif", "The meeting moved to Friday\nPlease bring your notes", 40, 24),
 }
 
 
@@ -77,6 +95,22 @@ def render_text(text: str, font_path: Path, size: int, rng: np.random.Generator)
     return arr[max(0, ys.min() - pad) : ys.max() + pad, max(0, xs.min() - pad) : xs.max() + pad]
 
 
+def set_text(text: str, font_path: Path, size: int) -> np.ndarray:
+    """Ink coverage (float 0..1) of the text set line by line in the font, as a printer would."""
+    font = ImageFont.truetype(str(font_path), size)
+    lines = text.split("\n")
+    line_h = int(size * 1.6)
+    width = int(max(font.getlength(line) for line in lines) + size * 2)
+    canvas = Image.new("L", (width, line_h * len(lines) + size), 0)
+    draw = ImageDraw.Draw(canvas)
+    for li, line in enumerate(lines):
+        draw.text((size, size // 2 + li * line_h), line, fill=255, font=font)
+    arr = np.asarray(canvas, dtype=np.float32) / 255.0
+    ys, xs = np.nonzero(arr > 0.1)
+    pad = size // 2
+    return arr[max(0, ys.min() - pad) : ys.max() + pad, max(0, xs.min() - pad) : xs.max() + pad]
+
+
 def photograph(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Paper colour, uneven light, a slight tilt, blur and noise → uint8 grayscale photo."""
     h, w = ink.shape
@@ -99,6 +133,12 @@ def main() -> None:
     for name, (font, text, size, seed) in SAMPLES.items():
         rng = np.random.default_rng(seed)
         image = photograph(render_text(text, FONTS[font], size, rng), rng)
+        cv2.imwrite(str(HERE / f"{name}.png"), image)
+        (HERE / f"{name}.gt.txt").write_text(text + "\n")
+        print(f"wrote samples/{name}.png ({image.shape[1]}x{image.shape[0]}, {font})", file=sys.stderr)
+    for name, (font, text, size, seed) in PRINTED.items():
+        rng = np.random.default_rng(seed)
+        image = photograph(set_text(text, FONTS[font], size), rng)
         cv2.imwrite(str(HERE / f"{name}.png"), image)
         (HERE / f"{name}.gt.txt").write_text(text + "\n")
         print(f"wrote samples/{name}.png ({image.shape[1]}x{image.shape[0]}, {font})", file=sys.stderr)

@@ -62,48 +62,81 @@ def group_blobs(
     if not blobs:
         return [], set()
     biggest = max(b.area for b in blobs)
-    small = [b for b in blobs if b.h < s.mark_max_height * body and b.area < s.mark_max_area * biggest]
-    main = sorted((b for b in blobs if b not in small), key=lambda b: b.x0)
+    is_mark = [b.h < s.mark_max_height * body and b.area < s.mark_max_area * biggest for b in blobs]
+    main = sorted((b for b, m in zip(blobs, is_mark, strict=True) if not m), key=lambda b: b.x0)
     groups: list[list[Blob]] = []
-    dotted: set[int] = set()
+    spans = _Spans(len(blobs))
     for b in main:
         if groups:
-            g = groups[-1]
-            span = (min(x.x0 for x in g), max(x.x1 for x in g))
-            if _overlap(span, (b.x0, b.x1)) > s.merge_overlap * min(b.w, span[1] - span[0]):
-                g.append(b)
+            x0, x1 = spans.of(len(groups) - 1)
+            if _overlap((x0, x1), (b.x0, b.x1)) > s.merge_overlap * min(b.w, x1 - x0):
+                groups[-1].append(b)
+                spans.widen(len(groups) - 1, b)
                 continue
         groups.append([b])
-    for mark in small:
-        _attach_mark(mark, groups, dotted, body, s)
+        spans.add(b)
+    dotted: set[int] = set()
+    for mark, m in zip(blobs, is_mark, strict=True):
+        if m:
+            _attach_mark(mark, groups, spans, dotted, body, s)
     dotted.update(id(g[0]) for g in groups if _dot_over_stem(g, s))
     groups.sort(key=lambda g: min(b.x0 for b in g))
     return groups, dotted
 
 
+class _Spans:
+    """The box of each glyph group while blobs are grouped, kept in arrays so that finding the group a
+    mark overlaps most stays fast on a line of thousands of specks."""
+
+    def __init__(self, capacity: int):
+        self.x0, self.y0, self.x1, self.y1 = (np.zeros(capacity, dtype=np.int64) for _ in range(4))
+        self.n = 0
+
+    def of(self, i: int) -> tuple[int, int]:
+        return int(self.x0[i]), int(self.x1[i])
+
+    def box(self, i: int) -> tuple[int, int, int, int]:
+        return int(self.x0[i]), int(self.y0[i]), int(self.x1[i]), int(self.y1[i])
+
+    def add(self, b: Blob) -> None:
+        i = self.n
+        self.x0[i], self.y0[i], self.x1[i], self.y1[i] = b.x0, b.y0, b.x1, b.y1
+        self.n += 1
+
+    def widen(self, i: int, b: Blob) -> None:
+        self.x0[i], self.x1[i] = min(self.x0[i], b.x0), max(self.x1[i], b.x1)
+        self.y0[i], self.y1[i] = min(self.y0[i], b.y0), max(self.y1[i], b.y1)
+
+    def most_overlapped(self, x0: int, x1: int) -> tuple[int, int]:
+        """The index of the group overlapping [x0, x1) most (the first of equals) and that overlap."""
+        if not self.n:
+            return -1, 0
+        overlap = np.minimum(self.x1[: self.n], x1) - np.maximum(self.x0[: self.n], x0)
+        best = int(np.argmax(overlap))
+        return best, int(overlap[best])
+
+
 def _attach_mark(
-    mark: Blob, groups: list[list[Blob]], dotted: set[int], body: float, s: GlyphSettings
+    mark: Blob, groups: list[list[Blob]], spans: _Spans, dotted: set[int], body: float, s: GlyphSettings
 ) -> None:
     """Add a small mark to the glyph it overlaps most (a glyph of its own if none): above a narrow stem it
     is a dot (the glyph's first blob id goes into `dotted`), above a wider glyph an accent, left out."""
-    best, best_overlap = None, 0
-    for g in groups:
-        span = (min(x.x0 for x in g), max(x.x1 for x in g))
-        ov = _overlap(span, (mark.x0 - s.mark_reach, mark.x1 + s.mark_reach))
-        if ov > best_overlap:
-            best, best_overlap = g, ov
-    if best is None:
+    index, overlap = spans.most_overlapped(mark.x0 - s.mark_reach, mark.x1 + s.mark_reach)
+    if overlap <= 0:
         groups.append([mark])
+        spans.add(mark)
         return
-    top = min(x.y0 for x in best)
-    if mark.y1 <= top + s.dot_max_drop * body:  # a mark above the glyph: i/j dot or accent
-        stem_w = max(x.x1 for x in best) - min(x.x0 for x in best)
-        stem_h = max(x.y1 for x in best) - top
+    best = groups[index]
+    x0, y0, x1, y1 = spans.box(index)
+    if mark.y1 <= y0 + s.dot_max_drop * body:  # a mark above the glyph: i/j dot or accent
+        stem_w, stem_h = x1 - x0, y1 - y0
         if stem_w < s.stem_max_width * stem_h and mark.w < s.dot_max_width * stem_h:
             best.append(mark)
+            spans.widen(index, mark)
             dotted.add(id(best[0]))
         return
     best.append(mark)
+    spans.widen(index, mark)
 
 
 def _dot_over_stem(group: list[Blob], s: GlyphSettings) -> bool:

@@ -50,6 +50,7 @@ def to_emnist(mask: np.ndarray, *, settings: NormalizationSettings = DEFAULT.nor
     if len(xs) == 0:
         return out
     crop = (mask[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1] > 0).astype(np.uint8)
+    crop = _bounded(crop, s.max_side)
     scale = s.ink_span / max(crop.shape)
     crop = _even_stroke(crop, s.target_stroke / scale, s)
     ys, xs = np.nonzero(crop)
@@ -67,6 +68,19 @@ def to_emnist(mask: np.ndarray, *, settings: NormalizationSettings = DEFAULT.nor
     out = cv2.resize(frame, (SIZE, SIZE), interpolation=interp)
     top = out.max()
     return np.clip(out / top, 0, 1).astype(np.float32) if top > 0 else out
+
+
+def _bounded(crop: np.ndarray, max_side: int) -> np.ndarray:
+    """A mask whose long side is over `max_side` shrunk to it (area), so normalising costs the same for any
+    size: at 28x28 output nothing of the shape is lost."""
+    side = max(crop.shape)
+    if side <= max_side:
+        return crop
+    f = max_side / side
+    size = (max(1, round(crop.shape[1] * f)), max(1, round(crop.shape[0] * f)))
+    small = cv2.resize(crop.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+    shrunk = (small >= 0.5).astype(np.uint8)
+    return shrunk if shrunk.any() else (small > 0).astype(np.uint8)
 
 
 def _even_stroke(crop: np.ndarray, want: float, s: NormalizationSettings) -> np.ndarray:

@@ -28,6 +28,21 @@ class ScaleSettings:
 
 
 @dataclass(frozen=True)
+class DenoiseSettings:
+    """Stage 1c, the page's polarity and noise → dark ink on light paper, noise smoothed."""
+
+    preview_side: int = 800  # px, long side of the copy on which the polarity is judged
+    inverted_max_share: float = 0.3  # the page is light on dark when its bright side is under this share ...
+    inverted_min_contrast: float = 40.0  # ... and this many grey levels brighter than the dark side
+    impulse_delta: int = 60  # grey levels a pixel must lie beyond all 8 neighbours to count as impulse noise
+    impulse_min_share: float = 0.005  # share of impulse pixels over which a 3x3 median filter is applied ...
+    median_passes: int = 2  # ... at most this many times
+    grain_min_sigma: float = 8.0  # grey levels of measured grain over which the page is smoothed ...
+    blur_per_sigma: float = 0.03  # ... by a gaussian of this many px per grey level of grain ...
+    max_blur: float = 2.0  # ... at most this wide (px)
+
+
+@dataclass(frozen=True)
 class BinarizationSettings:
     """Stage 2, grayscale page → ink mask."""
 
@@ -126,6 +141,15 @@ class WordSettings:
     min_word_gap: float = 0.45  # body: a word gap is never narrower
     word_gap_per_typical: float = 2.0  # a word gap is over this many typical letter gaps ...
     word_gap_extra: float = 0.2  # ... plus this much body
+    break_min_gaps: int = 5  # gaps a line needs before its gaps are split into letter and word gaps
+    break_min_gap: float = 0.3  # body: the narrowest word gap a split may find ...
+    break_min_jump: float = 0.15  # ... at least this much body wider than the widest letter gap ...
+    break_min_ratio: float = 1.6  # ... and this many times it ...
+    break_min_typical_ratio: float = 2.3  # ... and this many times the median letter gap ...
+    break_floor: float = 0.1  # body (letter gaps count as at least this wide)
+    break_lone_ratio: float = 2.0  # a single word gap must be this many times the widest letter gap ...
+    break_lone_typical_ratio: float = 3.0  # ... and this many times the median letter gap
+    break_min_letter_gaps: int = 4  # letter gaps under the split needed (and no fewer than the word gaps)
 
 
 @dataclass(frozen=True)
@@ -183,6 +207,7 @@ class NormalizationSettings:
     pad: int = 2  # px of margin around the crop beyond the stroke width, so dilation stays inside
     blur: float = 0.8  # output px, the gaussian blur's sigma (EMNIST used 1 at its source scale)
     min_blur: float = 0.5  # input px, the smallest blur sigma
+    max_side: int = 224  # input px: a glyph mask with a longer side is shrunk to this first (bounded work)
     tta_scales: tuple[float, ...] = (0.9, 1.1)  # zooms of the extra views the classifier averages over
 
 
@@ -246,6 +271,7 @@ class Settings:
     """All the read path's settings, one field per stage."""
 
     scale: ScaleSettings = field(default_factory=ScaleSettings)
+    denoise: DenoiseSettings = field(default_factory=DenoiseSettings)
     binarization: BinarizationSettings = field(default_factory=BinarizationSettings)
     deskew: DeskewSettings = field(default_factory=DeskewSettings)
     lines: LineSettings = field(default_factory=LineSettings)

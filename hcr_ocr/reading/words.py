@@ -6,7 +6,9 @@
 
 Blobs that overlap horizontally are one column (an i and its dot, a broken stroke). A gap between columns is
 a word space when it is well over the writer's typical letter gap (the median gap of the line), so that
-widely spaced capitals stay one word and tightly written words still split.
+widely spaced capitals stay one word and tightly written words still split. Where the line's gaps fall in two
+clearly apart groups (type, neat writing: many narrow letter gaps, fewer wide word gaps), the break between
+the groups separates words even when the spaces are narrower than the rule above asks.
 """
 
 from __future__ import annotations
@@ -46,6 +48,34 @@ def word_gap_threshold(
     )
 
 
+def natural_break(
+    gaps: np.ndarray, body_height: float, *, settings: WordSettings = DEFAULT.words
+) -> float | None:
+    """The gap size halfway across the widest jump between the line's sorted gaps, when that jump splits
+    them into two clearly apart groups: more letter gaps below than word gaps above, the narrowest word gap
+    well over both the widest and the typical letter gap (further still when it is the only one). Else None."""
+    s = settings
+    if len(gaps) < s.break_min_gaps:
+        return None
+    ordered = np.sort(gaps)
+    jumps = np.diff(ordered)
+    i = int(np.argmax(jumps))
+    below, above = ordered[i], ordered[i + 1]
+    letter_gaps, word_gaps = i + 1, len(ordered) - i - 1
+    floor = s.break_floor * body_height
+    typical = float(np.median(ordered[: i + 1]))
+    lone = word_gaps == 1  # one wide gap alone must stand out much further to count
+    if (
+        above < s.break_min_gap * body_height
+        or jumps[i] < s.break_min_jump * body_height
+        or above < (s.break_lone_ratio if lone else s.break_min_ratio) * max(below, floor)
+        or above < (s.break_lone_typical_ratio if lone else s.break_min_typical_ratio) * max(typical, floor)
+        or letter_gaps < max(s.break_min_letter_gaps, word_gaps)
+    ):
+        return None
+    return float(below + above) / 2
+
+
 def split_words(line: TextLine, *, settings: WordSettings = DEFAULT.words) -> list[list[Blob]]:
     """The line's blobs, grouped into words left to right."""
     cols = columns(line.blobs)
@@ -55,6 +85,9 @@ def split_words(line: TextLine, *, settings: WordSettings = DEFAULT.words) -> li
         [cols[i + 1][0].x0 - max(b.x1 for b in cols[i]) for i in range(len(cols) - 1)], dtype=float
     )
     threshold = word_gap_threshold(gaps, line.body_height, settings=settings)
+    found = natural_break(gaps, line.body_height, settings=settings)
+    if found is not None:
+        threshold = min(threshold, found)
     words: list[list[Blob]] = [list(cols[0])]
     for gap, col in zip(gaps, cols[1:], strict=True):
         if gap >= threshold:

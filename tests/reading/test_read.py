@@ -36,6 +36,8 @@ def read_json(*args: str) -> dict:
         ("list", "milk 2\neggs 12\nbread 1\napples 6"),
         ("digits", "31415 92653 58979"),
         ("paragraph", "DEAR TOM\nTHANK YOU FOR THE LOVELY GIFT\nSEE YOU NEXT WEEK\nLOVE ANNA"),
+        ("print-sans-caps", "PAGE ONE\nMEET AT SIX BY THE OLD MILL\nROOM 42 ON THE THIRD FLOOR"),
+        ("print-sans-mixed", "Hello there\nBuy milk and eggs\nSee you on page 42"),
     ],
 )
 def test_reads_samples_exactly(name, expected):

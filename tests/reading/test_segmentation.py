@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
 from hcr_ocr.reading.binarization import binarize
 from hcr_ocr.reading.deskew import estimate_skew, rotate
@@ -133,3 +134,24 @@ def test_a_full_stop_does_not_open_a_word():
     letter, end = Glyph((10, 0, 26, 30), mark), Glyph((30, 27, 33, 30), mark, ".")
     assert drop_leading_stops([stop, comma, letter, end]) == [letter, end]
     assert drop_leading_stops([letter, end]) == [letter, end]
+
+
+def test_type_with_narrow_word_spaces_splits_into_words():
+    """Set type: letter gaps about a tenth of the letter height, word spaces about a third: the line's two
+    groups of gaps split it, though the spaces are narrower than the handwriting rule asks."""
+    from hcr_ocr.reading.words import natural_break
+
+    body = 30.0
+    letters, spaces = [2, 3, 1, 3, 2, 4, 3, 2, 3], [11, 12, 13]
+    gaps = np.array(letters[:3] + spaces[:1] + letters[3:6] + spaces[1:] + letters[6:], dtype=float)
+    assert natural_break(gaps, body) == pytest.approx((4 + 11) / 2)
+
+
+def test_one_wide_gap_in_a_handwritten_name_is_no_word_space():
+    """Block capitals with uneven spacing (a name's letter gaps of 0.2-0.7 letter heights and one of 1.2)
+    stay one word: the gaps do not fall in two clearly apart groups."""
+    from hcr_ocr.reading.words import natural_break
+
+    body = 40.0
+    assert natural_break(np.array([0.36, 0.55, 0.73, 1.18, 0.64, 0.64]) * body, body) is None
+    assert natural_break(np.array([0.33, 0.33, 0.25, 0.58, 0.25, 0.67]) * body, body) is None

@@ -1,0 +1,98 @@
+"""Stage 1c, denoise: measure the page's polarity and noise, and give binarisation dark ink on light paper
+with no more noise than a clean scan has.
+
+    from hcr_ocr.reading.denoise import dark_on_light, denoise
+    gray = dark_on_light(gray)   # a light-on-dark page inverted (before anything measures its letters)
+    gray = denoise(gray)         # speckle and grain smoothed in proportion to how much there is
+
+Light writing on a dark board is recognised by which grey is the minority: ink covers a small share of a
+page, so when the bright side of the page's Otsu split is the small one, the page is inverted. Impulse noise
+(salt and pepper, dust) is the share of pixels far darker or brighter than all their neighbours; it is
+removed with median filters.
+Sensor grain is measured as the standard deviation of a Laplacian-like residual (Immerkaer's estimate, with a
+median so that the strokes' edges do not count); it is smoothed by a Gaussian whose width grows with it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import cv2
+import numpy as np
+
+from hcr_ocr.reading.settings import DEFAULT, DenoiseSettings
+
+log = logging.getLogger(__name__)
+
+# Immerkaer's kernel: flat and linear regions give 0; white noise of sigma s gives a residual of sigma 6 s.
+_NOISE_KERNEL = np.array([[1, -2, 1], [-2, 4, -2], [1, -2, 1]], np.float32)
+_NOISE_GAIN = 6.0
+_MAD_TO_SIGMA = 0.6745  # the median absolute deviation of a normal distribution, in sigmas
+
+
+def is_inverted(gray: np.ndarray, *, settings: DenoiseSettings = DEFAULT.denoise) -> bool:
+    """Whether the page is light writing on a dark ground: the bright side of its Otsu split is a small
+    share of the page and clearly brighter than the rest."""
+    s = settings
+    small = _preview(gray, s.preview_side)
+    small = cv2.GaussianBlur(small, (0, 0), 1.0)
+    otsu, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    bright = small > otsu
+    share = float(bright.mean())
+    if not 0 < share < s.inverted_max_share:
+        return False
+    contrast = float(small[bright].mean()) - float(small[~bright].mean())
+    return contrast >= s.inverted_min_contrast
+
+
+def noise_sigma(gray: np.ndarray) -> float:
+    """The standard deviation of the page's pixel noise, in grey levels."""
+    if min(gray.shape) < 3:
+        return 0.0
+    residual = cv2.filter2D(gray.astype(np.float32), -1, _NOISE_KERNEL)[1:-1, 1:-1]
+    return float(np.median(np.abs(residual)) / (_MAD_TO_SIGMA * _NOISE_GAIN))
+
+
+def impulse_share(gray: np.ndarray, *, settings: DenoiseSettings = DEFAULT.denoise) -> float:
+    """The share of pixels much darker or brighter than all eight of their neighbours: salt and pepper,
+    dust. A stroke's pixels, however thin, have neighbours like them and do not count."""
+    ring = np.ones((3, 3), np.uint8)
+    ring[1, 1] = 0
+    lowest, highest = cv2.erode(gray, ring), cv2.dilate(gray, ring)
+    g = gray.astype(np.int16)
+    delta = settings.impulse_delta
+    return float(np.mean((g < lowest.astype(np.int16) - delta) | (g > highest.astype(np.int16) + delta)))
+
+
+def dark_on_light(gray: np.ndarray, *, settings: DenoiseSettings = DEFAULT.denoise) -> np.ndarray:
+    """The page with dark ink on light paper: inverted if it is light writing on a dark ground."""
+    if is_inverted(gray, settings=settings):
+        log.debug("light writing on a dark ground: the page is read inverted")
+        return 255 - gray
+    return gray
+
+
+def denoise(gray: np.ndarray, *, settings: DenoiseSettings = DEFAULT.denoise) -> np.ndarray:
+    """The page with its impulse noise filtered out and its grain smoothed in proportion to its strength.
+    The grain is measured before the median filter, which hides it from the measure but not from the
+    binarisation."""
+    s = settings
+    sigma = noise_sigma(gray)
+    for _ in range(s.median_passes):
+        share = impulse_share(gray, settings=s)
+        if share < s.impulse_min_share:
+            break
+        log.debug("%.1f%% impulse noise: median filter", 100 * share)
+        gray = cv2.medianBlur(gray, 3)
+    if sigma > s.grain_min_sigma:
+        blur = min(s.max_blur, sigma * s.blur_per_sigma)
+        log.debug("grain of sigma %.1f grey levels: gaussian blur of %.2f px", sigma, blur)
+        gray = cv2.GaussianBlur(gray, (0, 0), blur)
+    return gray
+
+
+def _preview(gray: np.ndarray, side: int) -> np.ndarray:
+    shrink = min(1.0, side / max(gray.shape))
+    if shrink == 1.0:
+        return gray
+    return cv2.resize(gray, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
