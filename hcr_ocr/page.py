@@ -109,6 +109,14 @@ class Page:
     def is_blank(self) -> bool:
         return not self.lines
 
+    def drop_unsure(self, min_confidence: float) -> None:
+        """Leave out the words read with a confidence under `min_confidence`, and lines left empty."""
+        for line in self.lines:
+            line.words = [w for w in line.words if w.confidence >= min_confidence]
+            if line.words:
+                line.bbox = union_bbox([w.bbox for w in line.words])
+        self.lines = [line for line in self.lines if line.words]
+
     def to_dict(self) -> dict:
         return {
             "file": self.file,

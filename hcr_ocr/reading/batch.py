@@ -76,6 +76,7 @@ class BatchJob:
     force: bool = False
     dpi: float = DEFAULT_DPI  # PDF pages are rendered at this resolution
     pages: str | None = None  # the pages of a PDF or multi-page TIFF to read ("1-3,7"); None: all
+    min_confidence: float = 0.0  # words read less surely are left out
 
 
 @dataclass
@@ -131,6 +132,8 @@ def _read_pages(task: _Task, job: BatchJob, name: str) -> list[Page]:
     pages = []
     options = {"model": job.model, "lexicon": _lexicon(job.lexicon)}
     for page in read_document(task.source, job.dpi, job.pages, name=name, **options):
+        if job.min_confidence > 0:
+            page.drop_unsure(job.min_confidence)
         if task.overlay is not None:
             overlay = task.overlay if page.number is None else page_file(task.overlay, page.number)
             overlay.parent.mkdir(parents=True, exist_ok=True)

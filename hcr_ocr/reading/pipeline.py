@@ -42,7 +42,7 @@ from hcr_ocr.reading.lines import Blob, TextLine, edge_blobs, find_blobs, find_l
 from hcr_ocr.reading.loading import MAX_PIXELS, load_image
 from hcr_ocr.reading.recognition import GlyphClassifier, OnnxClassifier
 from hcr_ocr.reading.scale import working_scale
-from hcr_ocr.reading.settings import DEFAULT, Settings
+from hcr_ocr.reading.settings import DEFAULT, Settings, TranscriptionSettings
 from hcr_ocr.reading.transcription import (
     Cuts,
     Evidence,
@@ -325,6 +325,17 @@ def _on_page(words: list[Word], to_page: ToPage) -> Line | None:
     return Line(words, union_bbox([w.bbox for w in words])) if words else None
 
 
+def _is_junk(line: Line, s: TranscriptionSettings) -> bool:
+    """A line that is no writing: one read with hardly any confidence (the edge of the paper, a smudge),
+    or a mark or two read with little."""
+    chars = [c.confidence for w in line.words for c in w.chars]
+    mean = float(np.mean(chars)) if chars else 0.0
+    if mean < s.junk_line_confidence or (len(chars) <= s.junk_mark_chars and mean < s.junk_mark_confidence):
+        log.debug("left out %r: no writing (mean confidence %.2f)", line.text, mean)
+        return True
+    return False
+
+
 def read(
     source: str | Path | bytes | np.ndarray,
     model: str | Path | None = None,
@@ -348,7 +359,7 @@ def read(
         candidates = classify_page(layout, evidence)
         for words in transcribe_page(layout, candidates, evidence, lexicon):
             line = _on_page(words, layout.to_page)
-            if line is not None:
+            if line is not None and not _is_junk(line, settings.transcription):
                 page.lines.append(line)
     page.seconds = time.perf_counter() - start
     log.debug("%s: %d line(s) in %.3f s", label, len(page.lines), page.seconds)

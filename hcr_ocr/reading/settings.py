@@ -264,6 +264,9 @@ class TranscriptionSettings:
     split_margin: float = 0.15  # nats the pieces' mean log-certainty must beat the whole glyph's by
     oversegment: float = 1.3  # letter widths: a wider glyph is cut finer for the word list
     sure_letter: float = 0.75  # probability: a listed word read with every letter surer is not searched
+    junk_line_confidence: float = 0.1  # a line whose letters' mean confidence is lower is no writing ...
+    junk_mark_chars: int = 2  # ... nor is a line of at most this many characters ...
+    junk_mark_confidence: float = 0.25  # ... read with a mean confidence under this
 
 
 @dataclass(frozen=True)
