@@ -84,11 +84,28 @@ def denoise(gray: np.ndarray, *, settings: DenoiseSettings = DEFAULT.denoise) ->
             break
         log.debug("%.1f%% impulse noise: median filter", 100 * share)
         gray = cv2.medianBlur(gray, 3)
-    if sigma > s.grain_min_sigma:
-        blur = min(s.max_blur, sigma * s.blur_per_sigma)
-        log.debug("grain of sigma %.1f grey levels: gaussian blur of %.2f px", sigma, blur)
+    blur = sigma * s.blur_per_sigma if sigma > s.grain_min_sigma else 0.0
+    coarse = coarse_noise_sigma(gray, s.coarse_factor)
+    if coarse > s.coarse_min_sigma and coarse_noise_sigma(gray, 2) > sigma:  # clumps: no less when halved
+        blur = max(blur, coarse * s.coarse_blur_per_sigma)
+    if blur > 0:
+        blur = min(s.max_blur, blur)
+        log.debug(
+            "grain of sigma %.1f (%.1f coarse) grey levels: gaussian blur of %.2f px", sigma, coarse, blur
+        )
         gray = cv2.GaussianBlur(gray, (0, 0), blur)
     return gray
+
+
+def coarse_noise_sigma(gray: np.ndarray, factor: int) -> float:
+    """The noise of the page shrunk `factor` times: film grain and speckle come in clumps of a few pixels,
+    which the pixel-level measure misses, while white noise averages away when shrunk (halved, its measure
+    halves; a clumped grain's does not)."""
+    h, w = gray.shape
+    if min(h, w) < 3 * factor:
+        return 0.0
+    small = cv2.resize(gray, (w // factor, h // factor), interpolation=cv2.INTER_AREA)
+    return noise_sigma(small)
 
 
 def _preview(gray: np.ndarray, side: int) -> np.ndarray:
