@@ -72,6 +72,7 @@ class Line:
     words: list[Word]
     bbox: BBox
     baseline: list[tuple[int, int]] | None = None  # points of the line the letters rest on, where known
+    block: int = 0  # the text block (column, paragraph) it belongs to, in reading order
 
     @property
     def text(self) -> str:
@@ -86,6 +87,7 @@ class Line:
             "text": self.text,
             "bbox": list(self.bbox),
             "confidence": round(self.confidence, 4),
+            "block": self.block,
             "words": [w.to_dict() for w in self.words],
         }
 

@@ -85,7 +85,7 @@ def denoise(gray: np.ndarray, *, settings: DenoiseSettings = DEFAULT.denoise) ->
         log.debug("%.1f%% impulse noise: median filter", 100 * share)
         gray = cv2.medianBlur(gray, 3)
     blur = sigma * s.blur_per_sigma if sigma > s.grain_min_sigma else 0.0
-    coarse = coarse_noise_sigma(gray, s.coarse_factor)
+    coarse = coarse_noise_sigma(gray, s.coarse_factor) if min(gray.shape) >= s.coarse_min_side else 0.0
     if coarse > s.coarse_min_sigma and coarse_noise_sigma(gray, 2) > sigma:  # clumps: no less when halved
         blur = max(blur, coarse * s.coarse_blur_per_sigma)
     if blur > 0:

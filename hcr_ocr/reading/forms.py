@@ -72,7 +72,7 @@ def drop_printed_labels(
             sum(b.area for b in blobs) >= settings.forms.label_line_min_rest * sum(b.area for b in tl.blobs)
             and blobs
         ):
-            line = TextLine(blobs, min(b.y0 for b in blobs), max(b.y1 for b in blobs))
+            line = TextLine(blobs, min(b.y0 for b in blobs), max(b.y1 for b in blobs), block=tl.block)
             measure_line(line, settings=settings.lines)
             kept.append(line)
     return kept

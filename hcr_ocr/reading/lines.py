@@ -52,6 +52,7 @@ class TextLine:
     bottom: int
     body_height: float = 0.0  # typical height of the line's glyphs (capital or x-height, whichever dominates)
     baseline: float = 0.0
+    block: int = 0  # the text block (column, paragraph) it belongs to, in reading order
 
     @property
     def x0(self) -> int:
@@ -119,7 +120,7 @@ def labels_touching(labels: np.ndarray, mask: np.ndarray) -> set[int]:
     return {int(v) for v in np.unique(labels[(mask > 0) & (labels > 0)])}
 
 
-def _typical_height(blobs: list[Blob], s: LineSettings) -> float:
+def typical_height(blobs: list[Blob], s: LineSettings) -> float:
     """Median height of the blobs that are not specks: the typical letter height."""
     heights = np.array([b.h for b in blobs])
     areas = np.array([b.area for b in blobs])
@@ -158,7 +159,7 @@ def find_lines(
     height, width = shape
     if not blobs:
         return []
-    typical_h = _typical_height(blobs, s)
+    typical_h = typical_height(blobs, s)
     bands = _line_bands(blobs, height, typical_h, s)
     if not bands:
         return []

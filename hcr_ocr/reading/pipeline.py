@@ -41,6 +41,7 @@ from hcr_ocr.reading.lexicon import Lexicon, lexicon_from
 from hcr_ocr.reading.lines import Blob, TextLine, edge_blobs, find_blobs, find_lines, labels_touching
 from hcr_ocr.reading.loading import MAX_PIXELS, load_image
 from hcr_ocr.reading.recognition import GlyphClassifier, OnnxClassifier
+from hcr_ocr.reading.regions import find_blocks
 from hcr_ocr.reading.scale import working_scale
 from hcr_ocr.reading.settings import DEFAULT, Settings, TranscriptionSettings
 from hcr_ocr.reading.transcription import (
@@ -154,7 +155,14 @@ def find_text_lines(
     kept = drop_frame_lines(kept, labels.shape[0], settings=settings.forms)
     if len(kept) < len(blobs):
         log.debug("left out %d blob(s) cut off at the sides or framing the field", len(blobs) - len(kept))
-    text_lines = find_lines(kept, labels.shape, top_bottom, settings=settings.lines)
+    text_lines = []
+    blocks = find_blocks(kept, settings)
+    for index, block in enumerate(blocks):
+        for tl in find_lines(block, labels.shape, top_bottom, settings=settings.lines):
+            tl.block = index
+            text_lines.append(tl)
+    if len(blocks) > 1:
+        log.debug("%d text blocks (columns or paragraphs)", len(blocks))
     printed = len(text_lines)
     text_lines = drop_printed_labels(text_lines, labels, settings=settings)
     log.debug(
@@ -316,13 +324,13 @@ def transcribe_page(
     return lines
 
 
-def _on_page(words: list[Word], to_page: ToPage) -> Line | None:
+def _on_page(words: list[Word], to_page: ToPage, block: int = 0) -> Line | None:
     """A line of words with its boxes mapped back to the page as loaded (None for no words)."""
     for word in words:
         for ch in word.chars:
             ch.bbox = to_page(ch.bbox)
         word.bbox = union_bbox([c.bbox for c in word.chars])
-    return Line(words, union_bbox([w.bbox for w in words])) if words else None
+    return Line(words, union_bbox([w.bbox for w in words]), block=block) if words else None
 
 
 def _is_junk(line: Line, s: TranscriptionSettings) -> bool:
@@ -357,8 +365,10 @@ def read(
     if layout is not None:
         page.skew_degrees = layout.angle
         candidates = classify_page(layout, evidence)
-        for words in transcribe_page(layout, candidates, evidence, lexicon):
-            line = _on_page(words, layout.to_page)
+        for layout_line, words in zip(
+            layout.lines, transcribe_page(layout, candidates, evidence, lexicon), strict=True
+        ):
+            line = _on_page(words, layout.to_page, layout_line.text_line.block)
             if line is not None and not _is_junk(line, settings.transcription):
                 page.lines.append(line)
     page.seconds = time.perf_counter() - start

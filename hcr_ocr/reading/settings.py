@@ -40,6 +40,8 @@ class DenoiseSettings:
     grain_min_sigma: float = 8.0  # grey levels of measured grain over which the page is smoothed ...
     blur_per_sigma: float = 0.03  # ... by a gaussian of this many px per grey level of grain ...
     coarse_factor: int = 4  # clumped grain is measured on the page shrunk this many times ...
+    coarse_min_side: int = 96  # ... when its short side is at least this long (px; on a field crop the
+    # letters' edges would pass for grain) ...
     coarse_min_sigma: float = 9.0  # ... where over this many grey levels of noise ...
     coarse_blur_per_sigma: float = 0.15  # ... it is smoothed by a gaussian of this many px per grey level
     max_blur: float = 2.0  # px, the widest smoothing of either kind
@@ -89,6 +91,19 @@ class DeskewSettings:
     fine_span: float = 1.0  # degrees either side of the coarse best that the fine search covers
     min_angle: float = 0.75  # degrees: a smaller angle found counts as level
     min_gain: float = 1.03  # ratio of sharpness over the level page's an angle must reach to be used
+
+
+@dataclass(frozen=True)
+class RegionSettings:
+    """Stage 3b, blobs → text blocks (columns, paragraphs)."""
+
+    min_lines: float = 5.0  # letter heights a region must be tall to be cut at all ...
+    min_height: int = 150  # ... and px (a field crop, a line or two, is one block)
+    column_gap: float = 3.0  # letter heights of paper, top to bottom of a region, that part two columns
+    paragraph_gap: float = 2.5  # letter heights of paper, side to side, that part two paragraphs
+    min_ink_share: float = 0.1  # share of the region's ink each part of a cut needs
+    min_blobs: int = 2  # a region of fewer blobs is not cut
+    max_depth: int = 8  # cuts within cuts, at most
 
 
 @dataclass(frozen=True)
@@ -280,6 +295,7 @@ class Settings:
     denoise: DenoiseSettings = field(default_factory=DenoiseSettings)
     binarization: BinarizationSettings = field(default_factory=BinarizationSettings)
     deskew: DeskewSettings = field(default_factory=DeskewSettings)
+    regions: RegionSettings = field(default_factory=RegionSettings)
     lines: LineSettings = field(default_factory=LineSettings)
     forms: FormSettings = field(default_factory=FormSettings)
     words: WordSettings = field(default_factory=WordSettings)

@@ -13,8 +13,8 @@ character, 0 sure to 9 unsure)/`Glyph` (`GC`, the classifier's other readings as
 `TextRegion`/`TextLine`/`Word`/`Glyph`, each with `Coords` and `TextEquiv@conf` (a glyph's other readings
 as further `TextEquiv`s, by index). A line's baseline is written where the reader gives one (`Line.baseline`).
 
-The reader does not find text blocks yet, so `blocks_of` puts a page's lines in one block; the writers take
-their blocks from it alone. A PDF or multi-page TIFF gives one ALTO file with a `Page` per page; PAGE-XML
+`blocks_of` groups a page's lines by the text block (column, paragraph) the reader found them in; the
+writers take their blocks from it alone. A PDF or multi-page TIFF gives one ALTO file with a `Page` per page; PAGE-XML
 holds one page image per file (`PcGts` has exactly one `Page`), so its pages go to a file each.
 """
 
@@ -53,10 +53,11 @@ class Block:
 
 
 def blocks_of(page: Page) -> list[Block]:
-    """The page's text blocks in reading order. The reader does not find blocks yet: all its lines are one."""
-    if not page.lines:
-        return []
-    return [Block(page.lines, union_bbox([line.bbox for line in page.lines]))]
+    """The page's text blocks (columns, paragraphs) in reading order, each with its lines."""
+    blocks: dict[int, list[Line]] = {}
+    for line in page.lines:
+        blocks.setdefault(line.block, []).append(line)
+    return [Block(lines, union_bbox([line.bbox for line in lines])) for lines in blocks.values()]
 
 
 def document_name(pages: list[Page]) -> str:

@@ -155,3 +155,20 @@ def test_one_wide_gap_in_a_handwritten_name_is_no_word_space():
     body = 40.0
     assert natural_break(np.array([0.36, 0.55, 0.73, 1.18, 0.64, 0.64]) * body, body) is None
     assert natural_break(np.array([0.33, 0.33, 0.25, 0.58, 0.25, 0.67]) * body, body) is None
+
+
+def test_a_field_crop_with_a_wide_space_is_one_block():
+    """A name on a form: two words 4 letter heights apart on a 40-px crop stay one block; the same layout
+    stacked into a page of several lines with a gutter becomes two columns."""
+    from hcr_ocr.reading.lines import Blob
+    from hcr_ocr.reading.regions import find_blocks
+
+    def letters(x0: int, y0: int, n: int) -> list[Blob]:
+        return [Blob(0, x0 + 25 * i, y0, x0 + 25 * i + 18, y0 + 20, 150) for i in range(n)]
+
+    crop = letters(5, 10, 4) + letters(5 + 100 + 80, 10, 5)
+    assert find_blocks(crop) == [crop]
+    page = [b for row in range(8) for b in letters(5, 10 + 40 * row, 4) + letters(185, 10 + 40 * row, 5)]
+    left, right = find_blocks(page)
+    assert all(b.x1 < 120 for b in left) and all(b.x0 > 180 for b in right)
+    assert len(left) + len(right) == len(page)

@@ -7,6 +7,8 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 from lxml import etree
 
@@ -92,11 +94,40 @@ def test_formats_and_their_suffixes():
     assert json.loads(render_document([page], "json")) == page.to_dict()
 
 
-def test_one_block_holds_the_lines_until_the_reader_finds_blocks():
+def test_lines_of_one_block_make_one_block():
     page = made_page()
     (block,) = blocks_of(page)
     assert block.lines == page.lines and block.bbox == (10, 20, 99, 140)
     assert blocks_of(Page("blank.png", 10, 10)) == []
+
+
+def two_columns() -> np.ndarray:
+    """samples/paragraph.png and samples/list.png side by side, 120 px of paper between them."""
+    left = cv2.imread(str(SAMPLES / "paragraph.png"), cv2.IMREAD_GRAYSCALE)
+    right = cv2.imread(str(SAMPLES / "list.png"), cv2.IMREAD_GRAYSCALE)
+    page = np.full(
+        (max(left.shape[0], right.shape[0]) + 40, left.shape[1] + right.shape[1] + 120), 235, np.uint8
+    )
+    page[20 : 20 + left.shape[0], : left.shape[1]] = left
+    page[20 : 20 + right.shape[0], left.shape[1] + 120 :] = right
+    return page
+
+
+def test_two_columns_are_read_one_after_the_other_as_two_blocks(alto_schema, page_schema):
+    shipped("emnist47.onnx")
+    page = hcr_ocr.read(two_columns(), name="columns.png")
+    paragraph = "DEAR TOM\nTHANK YOU FOR THE LOVELY GIFT\nSEE YOU NEXT WEEK\nLOVE ANNA"
+    assert page.text == paragraph + "\nmilk 2\neggs 12\nbread 1\napples 6"
+    assert [line.block for line in page.lines] == [0] * 4 + [1] * 4
+    assert [len(b.lines) for b in blocks_of(page)] == [4, 4]
+    alto = valid(alto_schema, render(page, "alto"))
+    blocks = alto.findall(".//a:TextBlock", A)
+    assert [len(b.findall("a:TextLine", A)) for b in blocks] == [4, 4]
+    pagexml = valid(page_schema, render(page, "pagexml"))
+    assert len(pagexml.findall(".//p:TextRegion", P)) == 2
+    hocr = etree.fromstring(render(page, "hocr").encode())
+    assert len(hocr.findall(".//h:div[@class='ocr_carea']", H)) == 2
+    assert [line["block"] for line in page.to_dict()["lines"]] == [0] * 4 + [1] * 4
 
 
 def test_alto_values(alto_schema):
