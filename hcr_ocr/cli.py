@@ -129,6 +129,23 @@ def train(
         float,
         typer.Option(min=0.0, max=1.0, help="Share of each batch also shown shrunk, binarised and enlarged."),
     ] = 0.0,
+    degrade: Annotated[
+        float,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Share of each batch also degraded as scans are: noise, blur, stroke weight, elastic bends, "
+            "binarisation or faint ink (one per glyph).",
+        ),
+    ] = 0.0,
+    extra_glyphs: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="A folder of crops with a labels.csv (e.g. real-dev/form-names-train): glyphs harvested "
+            "where the reader's segmentation fits the label join the training images, oversampled; or an "
+            ".npz of glyphs (images, labels), e.g. from `python -m hcr_ocr.data.printed`. Repeatable.",
+        ),
+    ] = None,
     init: Annotated[
         Path | None, typer.Option(help="Start from the weights of this checkpoint (fine-tune).")
     ] = None,
@@ -166,6 +183,8 @@ def train(
         resume=str(resume) if resume else None,
         augment=not no_augment,
         low_res=low_res,
+        degrade=degrade,
+        extra_glyphs=tuple(str(p) for p in extra_glyphs or ()),
         init=str(init) if init else None,
         arch={"width": width} if width else None,
         device=device,
@@ -410,6 +429,12 @@ def read(
     ray_workers: Annotated[
         int | None, typer.Option(min=1, help="Reader processes on Ray (default: every CPU of the cluster).")
     ] = None,
+    min_confidence: Annotated[
+        float,
+        typer.Option(
+            min=0.0, max=1.0, metavar="P", help="Leave out words read with a confidence under P (0 to 1)."
+        ),
+    ] = 0.0,
     verbose: Annotated[
         bool,
         typer.Option("--verbose", "-v", help="Show the reader's decisions (lines, splits, joins, words)."),
@@ -447,7 +472,9 @@ def read(
     # network; many files are read one core each (--jobs sets how many at once).
     get_classifier(model, threads=1 if len(sources) > 1 else 0)
     lexicon_from(lexicon)
-    job = BatchJob(fmt, out, overlay, str(model) if model else None, lexicon, force, dpi, pages)
+    job = BatchJob(
+        fmt, out, overlay, str(model) if model else None, lexicon, force, dpi, pages, min_confidence
+    )
     several = len(sources) > 1
     counts = {"read": 0, "skipped": 0, "failed": 0}
     with _progress(len(sources)) as advance:
@@ -558,7 +585,22 @@ def bench_cmd(
     synthetic: Annotated[
         int, typer.Option(help="Also score N synthetic pages of EMNIST test glyphs.", min=0)
     ] = 0,
-    seed: Annotated[int, typer.Option(help="Seed of the synthetic pages.")] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic pages and of the degraded copies.")] = 0,
+    conditions: Annotated[
+        str | None,
+        typer.Option(
+            metavar="LIST",
+            help="Score copies of the pages under these conditions (comma-separated, or 'all'): noise, "
+            "blur, JPEG, scale, stroke weight, faint ink, light, paper, rotation, inverted (default set: "
+            "samples/).",
+        ),
+    ] = None,
+    stress: Annotated[
+        bool,
+        typer.Option(
+            "--stress", help="Time worst-case images (noise, textures, specks) of 0.5 to 2 megapixels."
+        ),
+    ] = False,
     speed: Annotated[
         bool,
         typer.Option("--speed", help="Time cold start, images, glyphs and many-file throughput instead."),
@@ -572,11 +614,25 @@ def bench_cmd(
     """Character and word error rates, exact matches and seconds per image on sets with ground truth.
 
     Example: hcr-ocr bench samples ../shared/data/real-dev/form-names --compare tesseract --synthetic 50
+
+    Under degraded conditions: hcr-ocr bench --conditions all --synthetic 50 --seed 0
     """
     from hcr_ocr.evaluate.bench import bench, bench_synthetic
 
     if speed:
         _speed_bench(runs, compare == "tesseract", data_dir, as_json)
+        return
+    if stress:
+        from hcr_ocr.evaluate.stress import print_stress_report, stress_bench
+
+        result = stress_bench(seed=seed, model=model, lexicon=lexicon)
+        if as_json:
+            typer.echo(json.dumps(result))
+        else:
+            print_stress_report(result, Console())
+        return
+    if conditions is not None:
+        _conditions_bench(conditions, paths, synthetic, seed, model, data_dir, lexicon, as_json)
         return
     engines = [engine] + ([compare] if compare and compare != engine else [])
     if not paths and not synthetic:
@@ -616,6 +672,103 @@ def bench_cmd(
                 err_console.print(
                     f"[yellow]warning:[/yellow] {name}: {failure}", highlight=False, soft_wrap=True
                 )
+
+
+def _conditions_bench(names, paths, synthetic, seed, model, data_dir, lexicon, as_json) -> None:
+    """`bench --conditions`: the pages of each set and `synthetic` pages, degraded; a table or JSON."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from hcr_ocr.data.degradations import parse_conditions
+    from hcr_ocr.evaluate.bench import load_bench_set
+    from hcr_ocr.evaluate.conditions import conditions_bench
+
+    chosen = parse_conditions(names)
+    samples = Path(__file__).resolve().parent.parent / "samples"
+    sources = {}
+    for p in paths or ([samples] if samples.is_dir() else []):
+        sources[Path(p).name if Path(p).name not in sources else str(p)] = load_bench_set(p)
+    if synthetic:
+        from hcr_ocr.data.synthetic import synthetic_pages
+
+        sources[f"synthetic {synthetic}"] = list(synthetic_pages(synthetic, seed, data_dir))
+    if not sources:
+        raise HcrError("give at least one folder to score, or --synthetic N")
+    bar = Progress(
+        TextColumn("reading degraded pages"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    )
+    with bar:
+        task = bar.add_task("conditions", total=None)
+        result = conditions_bench(
+            sources,
+            chosen,
+            seed,
+            model,
+            lexicon,
+            lambda done, total: bar.update(task, completed=done, total=total),
+        )
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    _print_conditions(result, Console())
+
+
+def _print_conditions(result: dict, console) -> None:
+    """The conditions table: pooled and per-set CER per condition, then the mean, its ratio to clean, the
+    worst condition, and each internal error on a line."""
+    from rich.table import Table
+
+    sources = list(result["sources"])
+    table = Table(title=f"hcr-ocr bench --conditions (seed {result['seed']})", show_edge=False)
+    table.add_column("condition", no_wrap=True, min_width=max(map(len, result["conditions"])))
+    for col in ("CER", "caseless", "WER", *(f"CER {s}" for s in sources), "s/page", "max s", "failed"):
+        table.add_column(col, justify="right")
+    table.add_column("internal errors", justify="right")
+    for name, r in result["conditions"].items():
+        p = r["pooled"]
+        per_source = (f"{r['sources'][s]['cer']:.3f}" for s in sources)
+        table.add_row(
+            name,
+            f"{p['cer']:.3f}",
+            f"{p['cer_caseless']:.3f}",
+            f"{p['wer']:.3f}",
+            *per_source,
+            f"{p['seconds_per_page']:.3f}",
+            f"{p['seconds_max']:.2f}",
+            str(p["failures"]),
+            str(p["internal_errors"]),
+        )
+    from rich.measure import Measurement
+
+    wide = Measurement.get(console, console.options.update_width(1000), table).maximum
+    console.width = max(console.width, wide)  # the whole table, not "…"
+    console.print(table)
+    summary = result["summary"]
+    if summary["mean_cer"] is not None:
+        n = len(result["conditions"]) - 1
+        ratio = f"{summary['ratio_to_clean']:.1f}x" if summary["ratio_to_clean"] is not None else "n/a"
+        console.print(
+            f"mean CER over {n} condition(s): {summary['mean_cer']:.3f}; clean {summary['clean_cer']:.3f}; "
+            f"ratio to clean {ratio}; worst: {summary['worst']['condition']} ({summary['worst']['cer']:.3f})",
+            highlight=False,
+            soft_wrap=True,
+        )
+    console.print(f"internal errors: {summary['internal_errors']}", highlight=False)
+    for e in result["internal_errors"]:
+        console.print(
+            f"internal error: {e['condition']} {e['page']}: {e['error']} at {e['where']}",
+            highlight=False,
+            soft_wrap=True,
+        )
+    for r in result["conditions"].values():
+        for s in r["sources"].values():
+            for failure in s["failures"]:
+                err_console.print(f"[yellow]warning:[/yellow] {failure}", highlight=False, soft_wrap=True)
 
 
 def _speed_bench(runs: int, compare: bool, data_dir: Path | None, as_json: bool) -> None:

@@ -216,3 +216,18 @@ def printed_glyphs(per_class: int = 200, seed: int = 0) -> tuple[np.ndarray, np.
     except OSError:
         pass  # a cache that cannot be written (read-only home) is no error
     return images, labels, names
+
+
+def main(argv: list[str]) -> None:
+    """`python -m hcr_ocr.data.printed OUT.npz [PER_CLASS]`: the glyphs as a file for `train --extra-glyphs`
+    (for a machine that has no fonts, such as a GPU box)."""
+    per_class = int(argv[1]) if len(argv) > 1 else 100
+    images, labels, names = printed_glyphs(per_class)
+    np.savez_compressed(argv[0], images=images, labels=labels)
+    print(f"{len(labels)} glyphs from {len(names)} fonts → {argv[0]}")
+
+
+if __name__ == "__main__":
+    import sys
+
+    main(sys.argv[1:])

@@ -29,6 +29,8 @@ class TrainConfig:
     balanced: bool = True
     augment: bool = True
     low_res: float = 0.0  # share of each batch also seen as if written small and scanned coarsely
+    degrade: float = 0.0  # share of each batch also degraded as scans are (augmentation.degrade)
+    extra_glyphs: tuple[str, ...] = ()  # folders of crops + labels.csv to harvest, or .npz files of glyphs
     init: str | None = None  # start from the weights of this checkpoint (fine-tuning)
     arch: dict | None = None  # overrides of network.DEFAULT_ARCH, e.g. {"width": 24}
     device: str = "cpu"

@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 
 from hcr_ocr.data import datasets as datamod
-from hcr_ocr.train.augmentation import augment, low_resolution
+from hcr_ocr.train.augmentation import augment, degrade, low_resolution
 from hcr_ocr.train.config import TrainConfig
 from hcr_ocr.train.distributed import SINGLE, Cluster
 from hcr_ocr.train.schedule import batch_size_for, epoch_order, one_cycle_lr, pace_batchnorm
@@ -63,6 +63,8 @@ def _distorted(batch: torch.Tensor, config: TrainConfig, gen: torch.Generator) -
         batch = augment(batch, gen)
     if config.low_res:
         batch = low_resolution(batch, gen, config.low_res)
+    if config.degrade:
+        batch = degrade(batch, gen, config.degrade)
     return batch
 
 

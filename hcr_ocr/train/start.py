@@ -18,12 +18,14 @@ import numpy as np
 import torch
 
 from hcr_ocr.data import datasets as datamod
+from hcr_ocr.data.harvest import harvest_glyphs
 from hcr_ocr.errors import CheckpointError, HcrError
 from hcr_ocr.train.checkpoints import load_checkpoint
 from hcr_ocr.train.config import TrainConfig
 from hcr_ocr.train.network import DEFAULT_ARCH, build_model
 
 DEFAULT_DATASET = "emnist"
+EXTRA_GLYPH_REPEAT = 4  # each harvested real glyph joins the training images this many times (oversampled)
 
 
 @dataclass(frozen=True)
@@ -107,16 +109,46 @@ def resolve_settings(config: TrainConfig, starts: StartingPoints) -> RunSettings
 
 
 def load_train_data(config: TrainConfig, settings: RunSettings) -> TrainData:
-    """The training files (the first `limit`), split into train and a stratified, seeded validation set."""
+    """The training files (the first `limit`), split into train and a stratified, seeded validation set;
+    with `extra_glyphs`, the glyphs harvested from that folder's crops join the training part (never the
+    validation part), each EXTRA_GLYPH_REPEAT times."""
     full = datamod.load_split(settings.dataset, "train", config.data_dir, config.limit)
     train_idx, val_idx = datamod.stratified_split(full.labels, config.val_fraction, config.seed)
-    return TrainData(
-        full.classes,
-        full.images[train_idx],
-        full.labels[train_idx],
-        full.images[val_idx],
-        full.labels[val_idx],
-    )
+    x_train, y_train = full.images[train_idx], full.labels[train_idx]
+    if config.extra_glyphs:
+        x_train, y_train = with_extra_glyphs(x_train, y_train, config, full.classes)
+    return TrainData(full.classes, x_train, y_train, full.images[val_idx], full.labels[val_idx])
+
+
+def with_extra_glyphs(
+    x_train: np.ndarray, y_train: np.ndarray, config: TrainConfig, classes: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """The training images with the extra glyphs appended, oversampled: harvested from each folder of crops
+    in `config.extra_glyphs`, or read from each .npz (uint8 `images` (N, 28, 28) upright, int `labels`)."""
+    if classes != datamod.BALANCED47:
+        raise HcrError("--extra-glyphs gives glyphs of the 47 emnist classes: train with --dataset emnist")
+    xs, ys = [x_train], [y_train]
+    for source in config.extra_glyphs:
+        images, labels = _extra_glyphs(source, config)
+        xs.append(np.repeat(datamod.to_tensor_layout(images), EXTRA_GLYPH_REPEAT, axis=0))
+        ys.append(np.repeat(labels, EXTRA_GLYPH_REPEAT))
+    return np.concatenate(xs), np.concatenate(ys)
+
+
+def _extra_glyphs(source: str, config: TrainConfig) -> tuple[np.ndarray, np.ndarray]:
+    if source.endswith(".npz"):
+        try:
+            with np.load(source) as saved:
+                images, labels = saved["images"], saved["labels"].astype(np.int64)
+        except (OSError, KeyError, ValueError) as err:
+            raise HcrError(f"--extra-glyphs {source}: not an .npz of images and labels ({err})") from None
+        if images.shape[1:] != (28, 28) or len(images) != len(labels) or labels.max(initial=0) >= 47:
+            raise HcrError(f"--extra-glyphs {source}: expected (N, 28, 28) images and N labels under 47")
+    else:
+        images, labels = harvest_glyphs(source, config.data_dir)
+    if not len(labels):
+        raise HcrError(f"--extra-glyphs {source}: no glyphs (no crop gave as many glyphs as its label)")
+    return images, labels
 
 
 def check_classes(config: TrainConfig, starts: StartingPoints, data: TrainData, dataset: str) -> None:

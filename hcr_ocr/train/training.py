@@ -6,7 +6,9 @@
 
 A stratified, seeded validation split is held out of the training files; the test files are only scored at
 the end, never used to choose anything. Batches are drawn class-balanced and augmented on the fly (rotation,
-scale, shear, translation, stroke thickness; optionally coarse low-resolution copies). The output folder gets
+scale, shear, translation, stroke thickness; optionally coarse low-resolution copies, --low-res, and the
+degradations of scans, --degrade); --extra-glyphs adds glyphs harvested from real crops (hcr_ocr.data.harvest)
+to the training images. On a GPU (--device cuda) cuBLAS is made deterministic. The output folder gets
 best.pt, last.pt, best.onnx, history.json, accuracy.png and loss.png. Same seed, same data, same numbers.
 
 The steps: start.start_run (settings, data, network; --init, --resume), epochs.train_epoch, then here
@@ -19,6 +21,7 @@ of every global batch; rank 0 alone validates and writes the folder, and every r
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -43,6 +46,7 @@ from hcr_ocr.train.start import RunSettings, RunState, TrainData, start_run
 __all__ = ["RunFiles", "TrainConfig", "TrainResult", "train"]
 
 NEAR_CHANCE = 2.0  # a best validation accuracy under this many times chance is worth a warning
+DETERMINISTIC_CUBLAS = ":4096:8"  # CUBLAS_WORKSPACE_CONFIG that deterministic algorithms need on CUDA
 
 
 @dataclass
@@ -218,6 +222,8 @@ def train(config: TrainConfig, on_progress: Callable[[dict], None] | None = None
 
 def _train(config: TrainConfig, on_progress: Callable[[dict], None] | None, cluster: Cluster) -> TrainResult:
     torch.manual_seed(config.seed)
+    if config.device.startswith("cuda"):  # before the first cuBLAS call, or deterministic matmuls raise
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", DETERMINISTIC_CUBLAS)
     torch.use_deterministic_algorithms(True)
     settings, data, state = start_run(config)
     files = RunFiles(settings.out)
