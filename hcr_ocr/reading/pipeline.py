@@ -333,6 +333,14 @@ def _on_page(words: list[Word], to_page: ToPage, block: int = 0) -> Line | None:
     return Line(words, union_bbox([w.bbox for w in words]), block=block) if words else None
 
 
+def _baseline(line: Line, text_line: TextLine, to_page: ToPage) -> list[tuple[int, int]]:
+    """The line's baseline (the median bottom of its letters, level in the deskewed image) as two points on
+    the page as loaded, at the ends of the line's writing."""
+    y = int(round(text_line.baseline))
+    ends = (to_page((x, y, x, y))[:2] for x in (text_line.x0, text_line.x1))
+    return [(int(x), int(y)) for x, y in ends]
+
+
 def _is_junk(line: Line, s: TranscriptionSettings) -> bool:
     """A line that is no writing: one read with hardly any confidence (the edge of the paper, a smudge),
     or a mark or two read with little."""
@@ -370,6 +378,7 @@ def read(
         ):
             line = _on_page(words, layout.to_page, layout_line.text_line.block)
             if line is not None and not _is_junk(line, settings.transcription):
+                line.baseline = _baseline(line, layout_line.text_line, layout.to_page)
                 page.lines.append(line)
     page.seconds = time.perf_counter() - start
     log.debug("%s: %d line(s) in %.3f s", label, len(page.lines), page.seconds)

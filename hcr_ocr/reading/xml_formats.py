@@ -11,7 +11,8 @@ Every format nests page → block → line → word → glyph, with boxes in the
 confidence in `x_bboxes`/`x_confs`); ALTO `Page`/`TextBlock`/`TextLine`/`String` (`WC`, and `CC` one digit a
 character, 0 sure to 9 unsure)/`Glyph` (`GC`, the classifier's other readings as `Variant`s); PAGE
 `TextRegion`/`TextLine`/`Word`/`Glyph`, each with `Coords` and `TextEquiv@conf` (a glyph's other readings
-as further `TextEquiv`s, by index). A line's baseline is written where the reader gives one (`Line.baseline`).
+as further `TextEquiv`s, by index). Each line's baseline (`Line.baseline`: two points, the median bottom of
+its letters at the ends of its writing) is written as hOCR `baseline`, ALTO `BASELINE` and PAGE `Baseline`.
 
 `blocks_of` groups a page's lines by the text block (column, paragraph) the reader found them in; the
 writers take their blocks from it alone. A PDF or multi-page TIFF gives one ALTO file with a `Page` per page; PAGE-XML

@@ -38,6 +38,8 @@ def read_json(*args: str) -> dict:
         ("paragraph", "DEAR TOM\nTHANK YOU FOR THE LOVELY GIFT\nSEE YOU NEXT WEEK\nLOVE ANNA"),
         ("print-sans-caps", "PAGE ONE\nMEET AT SIX BY THE OLD MILL\nROOM 42 ON THE THIRD FLOOR"),
         ("print-sans-mixed", "Hello there\nBuy milk and eggs\nSee you on page 42"),
+        ("print-serif-caps", "NOTICE TO ALL STAFF\nTHE OFFICE CLOSES AT 5 TODAY"),
+        ("print-serif-mixed", "The meeting moved to Friday\nPlease bring your notes"),
     ],
 )
 def test_reads_samples_exactly(name, expected):

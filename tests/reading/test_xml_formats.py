@@ -366,3 +366,20 @@ def test_a_three_page_pdf_validates(tmp_path, alto_schema, page_schema):
         assert root.find("p:Page", P).get("imageFilename") == f"{pdf}#{page.number}"
     texts = render_document(pages, "text").split("\n\f")
     assert texts == [p.text for p in pages]
+
+
+def test_the_reader_gives_each_line_its_baseline(alto_schema, page_schema):
+    """The baseline of every line read: two points at the ends of its writing, low in its box (the letters
+    rest on it), written into ALTO (BASELINE) and PAGE (Baseline) that validate."""
+    shipped("emnist47.onnx")
+    page = hcr_ocr.read(SAMPLES / "paragraph.png")
+    for line in page.lines:
+        (xa, ya), (xb, yb) = line.baseline
+        x0, y0, x1, y1 = line.bbox
+        assert x0 <= xa < xb <= x1
+        for y in (ya, yb):
+            assert y0 + 0.6 * (y1 - y0) <= y <= y1
+    alto = valid(alto_schema, render(page, "alto"))
+    assert all(line.get("BASELINE") for line in alto.findall(".//a:TextLine", A))
+    pagexml = valid(page_schema, render(page, "pagexml"))
+    assert len(pagexml.findall(".//p:Baseline", P)) == len(page.lines)
