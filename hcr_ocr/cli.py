@@ -184,7 +184,7 @@ def train(
         augment=not no_augment,
         low_res=low_res,
         degrade=degrade,
-        extra_glyphs=tuple(str(p) for p in extra_glyphs or ()),
+        extra_glyphs=[str(p) for p in extra_glyphs or ()],
         init=str(init) if init else None,
         arch={"width": width} if width else None,
         device=device,

@@ -9,7 +9,7 @@ checkpoint's; otherwise emnist, DEFAULT_ARCH and runs/DATASET.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass
@@ -30,7 +30,7 @@ class TrainConfig:
     augment: bool = True
     low_res: float = 0.0  # share of each batch also seen as if written small and scanned coarsely
     degrade: float = 0.0  # share of each batch also degraded as scans are (augmentation.degrade)
-    extra_glyphs: tuple[str, ...] = ()  # folders of crops + labels.csv to harvest, or .npz files of glyphs
+    extra_glyphs: list[str] = field(default_factory=list)  # folders of crops to harvest, or .npz of glyphs
     init: str | None = None  # start from the weights of this checkpoint (fine-tuning)
     arch: dict | None = None  # overrides of network.DEFAULT_ARCH, e.g. {"width": 24}
     device: str = "cpu"

@@ -211,7 +211,7 @@ def test_read_path_never_imports_torch():
 
 def test_settings_reach_the_stages():
     """A number changed in the settings changes what is read: with word gaps required to be five letter
-    heights wide, the two words of word-caps.png are one."""
+    heights wide (also where a line's gaps fall in two groups), the two words of word-caps.png are one."""
     from dataclasses import replace
 
     import hcr_ocr
@@ -220,7 +220,7 @@ def test_settings_reach_the_stages():
     base = Settings()
     image = str(SAMPLES / "word-caps.png")
     assert hcr_ocr.read(image, lexicon=None).text == "SHOPPING LIST"
-    wide_gaps = replace(base, words=replace(base.words, min_word_gap=5.0))
+    wide_gaps = replace(base, words=replace(base.words, min_word_gap=5.0, break_min_gap=5.0))
     assert hcr_ocr.read(image, lexicon=None, settings=wide_gaps).text == "SHOPPINGLIST"
     assert hcr_ocr.read(image, lexicon=None).text == "SHOPPING LIST"  # the defaults are untouched
 

@@ -123,7 +123,7 @@ def two_crops(tmp_path, monkeypatch, data_dir):
 
 def test_extra_glyphs_join_training_oversampled_and_never_validation(two_crops, data_dir):
     plain = TrainConfig(dataset="emnist", limit=500, data_dir=str(data_dir), out="unused")
-    extra = TrainConfig(**{**plain.__dict__, "extra_glyphs": (str(two_crops),)})
+    extra = TrainConfig(**{**plain.__dict__, "extra_glyphs": [str(two_crops)]})
     settings = resolve_settings(plain, load_starting_points(plain))
     before, after = load_train_data(plain, settings), load_train_data(extra, settings)
     assert EXTRA_GLYPH_REPEAT == 4
@@ -135,7 +135,7 @@ def test_extra_glyphs_join_training_oversampled_and_never_validation(two_crops, 
 
 
 def test_extra_glyphs_need_the_47_classes(two_crops, data_dir):
-    config = TrainConfig(dataset="mnist", limit=200, data_dir=str(data_dir), extra_glyphs=(str(two_crops),))
+    config = TrainConfig(dataset="mnist", limit=200, data_dir=str(data_dir), extra_glyphs=[str(two_crops)])
     settings = resolve_settings(config, load_starting_points(config))
     with pytest.raises(HcrError, match="--dataset emnist"):
         load_train_data(config, settings)
@@ -177,7 +177,7 @@ def test_extra_glyphs_from_an_npz_join_training_and_a_bad_one_is_one_line(data_d
     images[:, 4:24, 12:16] = 255
     np.savez_compressed(tmp_path / "ones.npz", images=images, labels=np.array([1, 1, 1]))
     plain = TrainConfig(dataset="emnist", limit=500, data_dir=str(data_dir), out="unused")
-    extra = TrainConfig(**{**plain.__dict__, "extra_glyphs": (str(tmp_path / "ones.npz"),)})
+    extra = TrainConfig(**{**plain.__dict__, "extra_glyphs": [str(tmp_path / "ones.npz")]})
     settings = resolve_settings(plain, load_starting_points(plain))
     before, after = load_train_data(plain, settings), load_train_data(extra, settings)
     assert after.y_train[len(before.y_train) :].tolist() == [1] * 3 * EXTRA_GLYPH_REPEAT
