@@ -79,6 +79,8 @@ def text_height(ink: np.ndarray, *, settings: BinarizationSettings = DEFAULT.bin
     areas = stats[:, cv2.CC_STAT_AREA]
     least = max(s.sizeable_min_area, np.percentile(areas, s.sizeable_area_percentile) * s.sizeable_area_share)
     sizeable = stats[areas >= least]
+    if len(sizeable) == 0:  # nothing but specks (of under sizeable_min_area px)
+        return 0.0
     return float(np.median(sizeable[:, cv2.CC_STAT_HEIGHT]))
 
 

@@ -20,6 +20,7 @@ import logging
 import cv2
 import numpy as np
 
+from hcr_ocr.reading.scale import resize_by
 from hcr_ocr.reading.settings import DEFAULT, DenoiseSettings
 
 log = logging.getLogger(__name__)
@@ -112,4 +113,4 @@ def _preview(gray: np.ndarray, side: int) -> np.ndarray:
     shrink = min(1.0, side / max(gray.shape))
     if shrink == 1.0:
         return gray
-    return cv2.resize(gray, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
+    return resize_by(gray, shrink)

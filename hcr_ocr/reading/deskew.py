@@ -13,6 +13,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from hcr_ocr.reading.scale import resize_by
 from hcr_ocr.reading.settings import DEFAULT, DeskewSettings
 
 
@@ -36,7 +37,7 @@ def estimate_skew(
         return 0.0
     crop = ink[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
     scale = min(1.0, s.work_size / max(crop.shape))
-    small = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA) if scale < 1 else crop
+    small = resize_by(crop, scale) if scale < 1 else crop
     small = (small > 0).astype(np.uint8)
     small = cv2.copyMakeBorder(
         small, *([max(small.shape) // s.margin_divisor] * 4), cv2.BORDER_CONSTANT, value=0

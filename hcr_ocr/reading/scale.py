@@ -23,12 +23,17 @@ from hcr_ocr.reading.settings import DEFAULT, Settings
 log = logging.getLogger(__name__)
 
 
+def resize_by(image: np.ndarray, factor: float, interpolation: int = cv2.INTER_AREA) -> np.ndarray:
+    """The image resized by `factor`, each side at least one pixel (a long thin strip stays an image)."""
+    h, w = image.shape[:2]
+    size = (max(1, int(round(w * factor))), max(1, int(round(h * factor))))
+    return cv2.resize(image, size, interpolation=interpolation)
+
+
 def letter_height(gray: np.ndarray, settings: Settings = DEFAULT) -> float:
     """The page's letter height in its own pixels, measured on a preview of about `preview_pixels`."""
     shrink = min(1.0, float(np.sqrt(settings.scale.preview_pixels / gray.size)))
-    preview = (
-        gray if shrink == 1.0 else cv2.resize(gray, None, fx=shrink, fy=shrink, interpolation=cv2.INTER_AREA)
-    )
+    preview = gray if shrink == 1.0 else resize_by(gray, shrink)
     ink = binarize(preview, settings=settings.binarization)
     if ink is None:
         return 0.0
@@ -45,7 +50,7 @@ def working_scale(gray: np.ndarray, settings: Settings = DEFAULT) -> tuple[np.nd
         log.debug("letters %.0f px tall: the page is read at its own size", letters)
         return gray, 1.0
     factor = s.target_letter / letters
-    working = cv2.resize(gray, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+    working = resize_by(gray, factor)
     log.debug(
         "letters %.0f px tall: the page is read at %.2f of its size (%dx%d)",
         letters,

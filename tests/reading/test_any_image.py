@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -60,3 +61,15 @@ def test_any_image_gives_a_page_or_our_one_line_error(image):
     for line in page.lines:
         x0, y0, x1, y1 = line.bbox
         assert 0 <= x0 <= x1 <= page.width and 0 <= y0 <= y1 <= page.height
+
+
+@pytest.mark.parametrize("shape", [(1, 1000), (2, 5000), (5000, 1), (3, 2000)])
+def test_a_long_thin_strip_gives_a_page(shape):
+    """Found by the property test above: a 1x1000 strip of near-black with faint specks shrank to zero
+    rows in deskewing (OpenCV's resize assertion), and a strip of specks had no letter height."""
+    rng = np.random.default_rng(0)
+    strip = (rng.random(shape) < 0.05).astype(np.uint8) * 2
+    assert isinstance(hcr_ocr.read(strip), Page)
+    dashes = np.full(shape, 255, np.uint8)
+    dashes[..., ::7] = 0
+    assert isinstance(hcr_ocr.read(dashes), Page)
