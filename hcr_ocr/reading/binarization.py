@@ -98,7 +98,13 @@ def remove_ruled_lines(
         if length >= (w if horizontal else h):
             continue
         size = (length, 1) if horizontal else (1, length)
-        lines = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
+        probe = ink
+        if min(h, w) >= s.rule_tilt_min_side:  # a page, not a field crop: rules may run a little askew
+            across = (1, s.rule_tilt_tolerance) if horizontal else (s.rule_tilt_tolerance, 1)
+            probe = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, across))
+        lines = cv2.morphologyEx(probe, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
+        if probe is not ink:
+            lines = cv2.bitwise_and(lines, ink)
         if not lines.any():
             continue
         # only thin runs count as rules: a run thicker than ~2 strokes is ink

@@ -74,6 +74,8 @@ class BinarizationSettings:
     rule_min_letters: int = 4  # letter heights a run must be longer than to be a ruled line
     rule_max_strokes: float = 2.5  # stroke widths: a run thicker than this is ink, not a rule
     rule_thickness_min: int = 3  # px, the thinnest "thicker than a rule" probe
+    rule_tilt_tolerance: int = 3  # px a rule may wander across its length (a page a degree or two askew) ...
+    rule_tilt_min_side: int = 150  # ... on a page whose short side is at least this long (px)
     speck_min_area: int = 4  # px, smallest blob kept at all
     speck_area_per_stroke: float = 0.8  # smallest blob kept, in squared stroke widths
 

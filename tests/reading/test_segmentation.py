@@ -11,6 +11,9 @@ from hcr_ocr.reading.deskew import estimate_skew, rotate
 from hcr_ocr.reading.glyphs import find_glyphs, punctuation
 from hcr_ocr.reading.lines import find_blobs, find_lines
 from hcr_ocr.reading.words import split_words
+from tests.conftest import REPO
+
+SAMPLES = REPO / "samples"
 
 LETTER_H, LETTER_W = 30, 16
 
@@ -172,3 +175,13 @@ def test_a_field_crop_with_a_wide_space_is_one_block():
     left, right = find_blocks(page)
     assert all(b.x1 < 120 for b in left) and all(b.x0 > 180 for b in right)
     assert len(left) + len(right) == len(page)
+
+
+def test_a_ruled_line_a_degree_askew_is_removed():
+    """A ruled line drawn one degree off level between two lines of paragraph.png leaves no ink in the
+    band between them: rules are found with a few pixels of slack across their length."""
+    page = cv2.imread(str(SAMPLES / "paragraph.png"), cv2.IMREAD_GRAYSCALE)
+    width = page.shape[1]
+    cv2.line(page, (0, 60), (width - 1, 60 + int(width * np.tan(np.radians(1.0)))), 120, 2)
+    ink = binarize(page)
+    assert not ink[52:78].any()
