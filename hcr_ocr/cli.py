@@ -296,23 +296,11 @@ def evaluate(
 
     Example: hcr-ocr eval --dataset emnist --confusion --out out/eval
     """
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from hcr_ocr.evaluate.characters import evaluate_model, write_confusion_outputs
     from hcr_ocr.reading.shipped import shipped_model
 
     model_path = model or shipped_model(dataset, ".pt")
-    bar = Progress(
-        TextColumn("classifying"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-        disable=not err_console.is_terminal,
-    )
-    with bar:
-        task = bar.add_task("eval", total=None)
+    with _counting("classifying") as on_progress:
         report = evaluate_model(
             model_path,
             dataset,
@@ -321,7 +309,7 @@ def evaluate(
             limit,
             views=not no_views,
             shrink=shrink,
-            on_progress=lambda done, total: bar.update(task, completed=done, total=total),
+            on_progress=on_progress,
         )
     written = write_confusion_outputs(report, out) if confusion else []
     if as_json:
@@ -559,6 +547,25 @@ def _progress(total: int):
         yield lambda: bar.advance(task)
 
 
+@contextmanager
+def _counting(label: str):
+    """A transient progress bar on stderr (when it is a terminal); yields its `on_progress(done, total)`."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    bar = Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+        disable=not err_console.is_terminal,
+    )
+    with bar:
+        task = bar.add_task(label, total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
+
+
 def _log_to_stderr() -> None:
     import logging
 
@@ -676,8 +683,6 @@ def bench_cmd(
 
 def _conditions_bench(names, paths, synthetic, seed, model, data_dir, lexicon, as_json) -> None:
     """`bench --conditions`: the pages of each set and `synthetic` pages, degraded; a table or JSON."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from hcr_ocr.data.degradations import parse_conditions
     from hcr_ocr.evaluate.bench import load_bench_set
     from hcr_ocr.evaluate.conditions import conditions_bench
@@ -693,25 +698,8 @@ def _conditions_bench(names, paths, synthetic, seed, model, data_dir, lexicon, a
         sources[f"synthetic {synthetic}"] = list(synthetic_pages(synthetic, seed, data_dir))
     if not sources:
         raise HcrError("give at least one folder to score, or --synthetic N")
-    bar = Progress(
-        TextColumn("reading degraded pages"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-        disable=not err_console.is_terminal,
-    )
-    with bar:
-        task = bar.add_task("conditions", total=None)
-        result = conditions_bench(
-            sources,
-            chosen,
-            seed,
-            model,
-            lexicon,
-            lambda done, total: bar.update(task, completed=done, total=total),
-        )
+    with _counting("reading degraded pages") as on_progress:
+        result = conditions_bench(sources, chosen, seed, model, lexicon, on_progress)
     if as_json:
         typer.echo(json.dumps(result))
         return

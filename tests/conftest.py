@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,21 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
 MODELS = REPO / "models"
+FORM_NAMES_TRAIN = SHARED_DATA / "real-dev" / "form-names-train"
+
+
+def crops_folder(tmp_path: Path, crops: dict[str, str]) -> Path:
+    """A folder of some form-names-train crops with a labels.csv giving `crops` (file: label); the glyph
+    cache under tmp_path (set HCR_OCR_CACHE to `tmp_path / "cache"`). Skips when the data is absent."""
+    if not FORM_NAMES_TRAIN.is_dir():
+        pytest.skip(f"no data at {FORM_NAMES_TRAIN}")
+    folder = tmp_path / "crops"
+    folder.mkdir()
+    for name in crops:
+        shutil.copy(FORM_NAMES_TRAIN / name, folder / name)
+    lines = ["FILENAME,IDENTITY"] + [f"{name},{label}" for name, label in crops.items()]
+    (folder / "labels.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ the other crops are left out. Accented letters count as their base letter (Ã‰ â†
 character outside the 47 classes is left out. The images are in the layout of `datasets.load_split`
 (upright: the EMNIST files' transpose undone) as uint8, so `images / 255` sits beside the training images.
 
-The result is cached (npz under $HCR_OCR_CACHE, else the temporary folder's hcr-ocr-cache), keyed by the
+The result is cached (npz under $HCR_OCR_CACHE, else the user cache's glyphs folder: lexicon.cache_dir), keyed by the
 crops, the labels and the reader's source, so it is computed once. Nothing here is ever written to the
 repository: the glyphs are cut from the data.
 """
@@ -22,7 +22,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -30,8 +29,8 @@ import numpy as np
 
 from hcr_ocr.data.datasets import BALANCED47, find_data_dir
 from hcr_ocr.errors import DataError
+from hcr_ocr.reading.lexicon import CACHE_ENV, cache_dir  # noqa: F401 (CACHE_ENV: tests set it)
 
-CACHE_ENV = "HCR_OCR_CACHE"
 HARVEST_VERSION = 1  # bump when what is harvested changes in a way the cache key cannot see
 SKIPPED_IN_LABELS = " -'"  # label characters with no glyph of their own: word gaps, hyphens, apostrophes
 READER_SOURCE = Path(__file__).resolve().parents[1] / "reading"  # its code is part of the cache key
@@ -79,10 +78,6 @@ def resolve_folder(folder: str | Path, data_dir: str | Path | None = None) -> Pa
     if beside.is_dir():
         return beside
     raise DataError(f"no folder {folder} (nor {beside}) to harvest glyphs from")
-
-
-def cache_dir() -> Path:
-    return Path(os.environ.get(CACHE_ENV) or Path(tempfile.gettempdir()) / "hcr-ocr-cache")
 
 
 def cache_key(folder: Path, rows: list[tuple[str, str]]) -> str:
@@ -138,7 +133,7 @@ def harvest_glyphs(
     Prints how many crops matched and how many glyphs they gave (unless `quiet`)."""
     path = resolve_folder(folder, data_dir)
     rows = read_labels(path)
-    cached = cache_dir() / f"harvest-{cache_key(path, rows)}.npz"
+    cached = cache_dir("glyphs") / f"harvest-{cache_key(path, rows)}.npz"
     if cached.is_file():
         with np.load(cached) as saved:
             images, labels, matched = saved["images"], saved["labels"], int(saved["matched"])

@@ -32,8 +32,8 @@ import numpy as np
 
 from hcr_ocr.data.datasets import BALANCED47
 from hcr_ocr.errors import DataError
+from hcr_ocr.reading.lexicon import CACHE_ENV, cache_dir  # noqa: F401 (CACHE_ENV: tests set it)
 
-CACHE_ENV = "HCR_OCR_CACHE"
 PRINTED_VERSION = 1  # bump when what is rendered changes in a way the cache key cannot see
 FONT_ROOT = Path("/usr/share/fonts")
 # Globs under FONT_ROOT; files PIL's ImageFont.truetype opens (TrueType, OpenType/CFF). Symbol, dingbat and
@@ -163,15 +163,6 @@ def render(
     return images, labels
 
 
-def cache_dir() -> Path:
-    """$HCR_OCR_CACHE, else the platform's user cache folder for hcr-ocr."""
-    if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV]).expanduser()
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("hcr-ocr"))
-
-
 def cache_key(fonts: list[Path], per_class: int, seed: int) -> str:
     """A digest of per_class, seed, each font (name and bytes' size), the code that makes the glyphs and the
     normalisation settings (their values, not settings.py, which changes for other stages too)."""
@@ -200,7 +191,7 @@ def printed_glyphs(per_class: int = 200, seed: int = 0) -> tuple[np.ndarray, np.
     if not fonts:
         raise DataError(f"no training fonts under {FONT_ROOT}: run `{INSTALL_HINT}`")
     names = [f.stem for f in fonts]
-    cached = cache_dir() / f"printed-{cache_key(fonts, per_class, seed)}.npz"
+    cached = cache_dir("glyphs") / f"printed-{cache_key(fonts, per_class, seed)}.npz"
     if cached.is_file():
         try:
             with np.load(cached) as saved:

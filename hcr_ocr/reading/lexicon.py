@@ -129,7 +129,7 @@ class Lexicon:
             source = path.read_bytes()
         except OSError as err:
             raise HcrError(f"{path}: not a readable word list ({err.strerror})") from err
-        cached = _cache_dir() / f"{hashlib.sha256(source).hexdigest()[:32]}.words"
+        cached = cache_dir("word-lists") / f"{hashlib.sha256(source).hexdigest()[:32]}.words"
         try:
             data = cached.read_bytes()
             if data.startswith(COMPILED_MAGIC):
@@ -230,12 +230,14 @@ def lexicon_from(choice: Lexicon | str | Path | None) -> Lexicon | None:
     return Lexicon.load(choice)
 
 
-def _cache_dir() -> Path:
+def cache_dir(subfolder: str = "") -> Path:
+    """Where hcr-ocr keeps what it computes once (compiled word lists, training glyphs): $HCR_OCR_CACHE
+    when set, else `subfolder` of the platform's user cache folder for hcr-ocr."""
     if os.environ.get(CACHE_ENV):
-        return Path(os.environ[CACHE_ENV])
+        return Path(os.environ[CACHE_ENV]).expanduser()
     from platformdirs import user_cache_dir
 
-    return Path(user_cache_dir("hcr-ocr")) / "word-lists"
+    return Path(user_cache_dir("hcr-ocr")) / subfolder
 
 
 def _write_quietly(path: Path, data: bytes) -> None:

@@ -3,8 +3,6 @@ segmentation gives as many letters as the label, the reader's normalisation, and
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pytest
 
@@ -14,9 +12,8 @@ from hcr_ocr.errors import DataError
 from hcr_ocr.reading.loading import load_image
 from hcr_ocr.reading.normalization import to_emnist
 from hcr_ocr.reading.pipeline import segment_page
-from tests.conftest import SHARED_DATA
+from tests.conftest import crops_folder
 
-FORM_NAMES_TRAIN = SHARED_DATA / "real-dev" / "form-names-train"
 # Three crops of form-names-train, with the labels written into the temporary folder. Measured with the
 # reader's segmentation: VALIDATION_0951 (VICTOR) gives 6 letter glyphs, VALIDATION_1035 (BLANC-SOARES)
 # 11 and a hyphen, VALIDATION_0960 (YOU) 2 (its Y and O touch): the last is left out. VICTOR is labelled
@@ -30,16 +27,8 @@ def classes_of(text: str) -> list[int]:
 
 @pytest.fixture
 def three_crops(tmp_path, monkeypatch):
-    if not FORM_NAMES_TRAIN.is_dir():
-        pytest.skip(f"no data at {FORM_NAMES_TRAIN}")
-    folder = tmp_path / "crops"
-    folder.mkdir()
-    for name in CROPS:
-        shutil.copy(FORM_NAMES_TRAIN / name, folder / name)
-    lines = ["FILENAME,IDENTITY"] + [f"{name},{label}" for name, label in CROPS.items()]
-    (folder / "labels.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     monkeypatch.setenv(harvest.CACHE_ENV, str(tmp_path / "cache"))
-    return folder
+    return crops_folder(tmp_path, CROPS)
 
 
 def test_labels_become_class_indices_without_spaces_hyphens_or_accents():

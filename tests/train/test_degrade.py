@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 import numpy as np
 import pytest
@@ -17,7 +16,7 @@ from hcr_ocr.train.augmentation import DEGRADATIONS, degrade
 from hcr_ocr.train.checkpoints import load_checkpoint
 from hcr_ocr.train.config import TrainConfig
 from hcr_ocr.train.start import EXTRA_GLYPH_REPEAT, load_starting_points, load_train_data, resolve_settings
-from tests.conftest import SHARED_DATA, assert_one_line_error, run_cli
+from tests.conftest import assert_one_line_error, crops_folder, run_cli
 
 
 def glyphs(n: int = 64) -> torch.Tensor:
@@ -102,23 +101,14 @@ def test_degrade_on_a_gpu_draws_what_the_cpu_draws():
 
 # ---- training with --degrade and --extra-glyphs ---------------------------------------------------------
 
-FORM_NAMES_TRAIN = SHARED_DATA / "real-dev" / "form-names-train"
 # VICTOR (6 letter glyphs) and BLANC-SOARES (11): both fit their labels (see tests/data/test_harvest.py).
 CROPS = {"VALIDATION_0951.jpg": "VICTOR", "VALIDATION_1035.jpg": "BLANC-SOARES"}
 
 
 @pytest.fixture
 def two_crops(tmp_path, monkeypatch, data_dir):
-    if not FORM_NAMES_TRAIN.is_dir():
-        pytest.skip(f"no data at {FORM_NAMES_TRAIN}")
-    folder = tmp_path / "crops"
-    folder.mkdir()
-    for name in CROPS:
-        shutil.copy(FORM_NAMES_TRAIN / name, folder / name)
-    lines = ["FILENAME,IDENTITY"] + [f"{name},{label}" for name, label in CROPS.items()]
-    (folder / "labels.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     monkeypatch.setenv(harvest.CACHE_ENV, str(tmp_path / "cache"))
-    return folder
+    return crops_folder(tmp_path, CROPS)
 
 
 def test_extra_glyphs_join_training_oversampled_and_never_validation(two_crops, data_dir):
