@@ -13,16 +13,25 @@ from __future__ import annotations
 import numpy as np
 
 from hcr_ocr.reading.glyphs import find_glyphs, printed_runs
-from hcr_ocr.reading.lines import Blob, TextLine, measure_line
-from hcr_ocr.reading.settings import DEFAULT, FormSettings, Settings
+from hcr_ocr.reading.lines import Blob, TextLine, measure_line, typical_height
+from hcr_ocr.reading.settings import DEFAULT, FormSettings, LineSettings, Settings
 
 
 def drop_cut_off(
-    blobs: list[Blob], at_sides: set[int], *, settings: FormSettings = DEFAULT.forms
+    blobs: list[Blob],
+    at_sides: set[int],
+    *,
+    settings: FormSettings = DEFAULT.forms,
+    line_settings: LineSettings = DEFAULT.lines,
 ) -> list[Blob]:
     """Leave out blobs that touch the left or right image edge (letters cut off by a crop, form borders)
     when they are a minority of the ink; in a tight crop, where most letters touch the edge, keep them all.
-    Lines cut off at the top or bottom edge are left out by `find_lines`."""
+    Lines cut off at the top or bottom edge are left out by `find_lines`. Whatever touches the sides and
+    is many letters tall (the edge of the paper, the desk beside it in a photo) is left out in any case."""
+    inside = [b for b in blobs if b.label not in at_sides]
+    if inside:
+        tallest = settings.edge_blob_max_letters * typical_height(inside, line_settings)
+        blobs = [b for b in blobs if b.label not in at_sides or b.h <= tallest]
     touching = [b for b in blobs if b.label in at_sides]
     total = sum(b.area for b in blobs)
     if not touching or sum(b.area for b in touching) > settings.cut_off_max_share * total:

@@ -151,7 +151,7 @@ def find_text_lines(
     """The page's text lines (form clean-up done) and the label image of the deskewed ink."""
     blobs, labels = find_blobs(rotate(ink, angle))
     top_bottom, sides = _edge_labels(ink, angle, blobs, labels)
-    kept = drop_cut_off(blobs, sides, settings=settings.forms)
+    kept = drop_cut_off(blobs, sides, settings=settings.forms, line_settings=settings.lines)
     kept = drop_frame_lines(kept, labels.shape[0], settings=settings.forms)
     if len(kept) < len(blobs):
         log.debug("left out %d blob(s) cut off at the sides or framing the field", len(blobs) - len(kept))

@@ -136,6 +136,7 @@ class LineSettings:
 class FormSettings:
     """Form clean-up: cut-off letters, field frames, printed labels."""
 
+    edge_blob_max_letters: float = 4.0  # letter heights: ink at the sides taller than this is no writing
     cut_off_max_share: float = 0.35  # share of the ink: blobs at the sides are dropped when they hold less
     frame_max_width: float = 0.2  # share of its own height: a frame line is narrower
     frame_min_height: float = 1.6  # typical blob heights: a frame line is taller

@@ -72,3 +72,18 @@ def test_a_noisy_printed_page_is_read_without_an_internal_error():
     for seed, sigma in enumerate((15, 30, 45, 60)):
         page = hcr_ocr.read(with_salt_and_pepper(with_grain(gray, sigma, seed), 0.05, seed))
         assert isinstance(page, Page)
+
+
+def test_the_desk_beside_the_paper_is_no_writing():
+    """A 4000x3000 photo of note.png, slightly keystoned, with the darker desk showing in a wedge along the
+    left side as tall as the photo: the wedge is left out and the two lines are read (before, they came out
+    as "1 jl.ll.ll.")."""
+    note = cv2.resize(sample("note"), None, fx=4.5, fy=4.5, interpolation=cv2.INTER_CUBIC)
+    canvas = np.full((3000, 4000), 225, np.uint8)
+    canvas[600 : 600 + note.shape[0], 500 : 500 + note.shape[1]] = note
+    corners = np.float32([[0, 0], [4000, 0], [4000, 3000], [0, 3000]])
+    moved = np.float32([[80, 40], [3950, 0], [4000, 3000], [0, 2950]])
+    warp = cv2.getPerspectiveTransform(corners, moved)
+    photo = cv2.warpPerspective(canvas, warp, (4000, 3000), borderValue=120)
+    page = hcr_ocr.read(with_grain(photo * np.linspace(0.75, 1.05, 4000)[None, :], 7))
+    assert len(page.lines) == 2 and page.lines[1].text == "at 7 tonight"
