@@ -9,7 +9,8 @@ install: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet -c constraints.txt -e '.[train,serve,distributed,dev]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[train,serve,distributed,dev]' --config-settings editable_mode=compat
+	$(PY) -m compileall -q hcr_ocr  # bytecode now, so that no start pays for compiling (PYTHONDONTWRITEBYTECODE)
 	touch $(STAMP)
 
 demo: $(STAMP)

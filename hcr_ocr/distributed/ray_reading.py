@@ -125,10 +125,12 @@ def read_with_ray(
     model: str | Path | None = None,
     lexicon: str = "shipped",
     workers: int | None = None,
+    **options,
 ) -> RaySummary:
-    """Read every image the inputs name (files, folders, globs) on Ray and write the records into
-    `out_dir` as JSON Lines; `workers`: reader processes (default: every CPU Ray has). Raises HcrError for
-    a missing Ray, a bad model or word list, inputs that name nothing, or an `out_dir` with results in it."""
+    """Read every image and document the inputs name (files, folders, globs) on Ray and write the records
+    into `out_dir` as JSON Lines; `workers`: reader processes (default: every CPU Ray has); `options`:
+    `pages`, `dpi` and `min_confidence` as `read` takes them. Raises HcrError for a missing Ray, a bad
+    model or word list, inputs that name nothing, or an `out_dir` with results in it."""
     start = time.perf_counter()
     if fmt not in RECORD_FORMATS:
         raise HcrError(f"unknown format {fmt!r} for Ray records: choose json, text or hocr")
@@ -163,7 +165,7 @@ def read_with_ray(
             parts.append(
                 images.map_batches(
                     PageReader,
-                    fn_constructor_kwargs={"model": model, "lexicon": lexicon, "fmt": fmt},
+                    fn_constructor_kwargs={"model": model, "lexicon": lexicon, "fmt": fmt, **options},
                     batch_size=BATCH_SIZE,
                     compute=ray.data.ActorPoolStrategy(size=pool),
                     num_cpus=1,

@@ -1,4 +1,4 @@
-"""One input read into one output record: what each Ray worker does to each image (no Ray, no torch here).
+"""One input read into one output record: what each Ray worker does to each file (no Ray, no torch here).
 
     from hcr_ocr.distributed.records import PageReader, read_record
     record = read_record(Path("note.png").read_bytes(), "/scans/note.png")
@@ -19,8 +19,9 @@ from pathlib import Path
 import numpy as np
 
 from hcr_ocr.errors import HcrError
+from hcr_ocr.reading.documents import DEFAULT_DPI, read_document
 from hcr_ocr.reading.lexicon import Lexicon, lexicon_from
-from hcr_ocr.reading.output import render
+from hcr_ocr.reading.xml_formats import document_dict, document_text, render_document
 
 RECORD_FORMATS = ("json", "text", "hocr")  # json: text and result; text: text only; hocr: both and hOCR
 
@@ -36,26 +37,31 @@ def read_record(
     model: str | Path | None = None,
     lexicon: Lexicon | str | None = "shipped",
     fmt: str = "json",
+    pages: str | None = None,
+    dpi: float = DEFAULT_DPI,
+    min_confidence: float = 0.0,
 ) -> dict:
-    """Read the image `data` that came from `path`: {"path", "text", "result", "error"} (and "hocr" with
-    fmt hocr). `result` is the page as `read --format json` writes it (null with fmt text)."""
-    from hcr_ocr.reading.pipeline import read
-
+    """Read the image or document `data` that came from `path`: {"path", "text", "result", "error"} (and
+    "hocr" with fmt hocr). `text` and `result` are what `read` and `read --format json` give for the file:
+    a PDF's or multi-page TIFF's pages joined by form feeds, and `{"file", "pages": [...]}` (result null
+    with fmt text). `pages`, `dpi` and `min_confidence` as `read` takes them."""
     try:
-        page = read(data, model=model, name=path, lexicon=lexicon)
+        read = list(read_document(data, dpi, pages, name=path, model=model, lexicon=lexicon))
     except HcrError as err:
         message = str(err)  # the loader names bytes "<bytes>": name the file instead, as plain read does
         return error_record(path, message.replace("<bytes>", path, 1))
     except Exception as err:  # a reader failure on one image must not fail the job: record it
         return error_record(path, f"{path}: the reader failed ({type(err).__name__}: {err})")
+    for page in read if min_confidence > 0 else []:
+        page.drop_unsure(min_confidence)
     record = {
         "path": path,
-        "text": page.text,
-        "result": page.to_dict() if fmt != "text" else None,
+        "text": document_text(read),
+        "result": document_dict(read) if fmt != "text" else None,
         "error": None,
     }
     if fmt == "hocr":
-        record["hocr"] = render(page, "hocr")
+        record["hocr"] = render_document(read, "hocr")
     return record
 
 
@@ -67,19 +73,19 @@ class PageReader:
     """The callable that Ray Data's `map_batches` runs in each worker: the models and the word list are
     loaded once, when the worker starts, and every batch of images is read with them."""
 
-    def __init__(self, model: str | None = None, lexicon: str = "shipped", fmt: str = "json"):
+    def __init__(self, model: str | None = None, lexicon: str = "shipped", fmt: str = "json", **options):
         import cv2
 
         from hcr_ocr.reading.pipeline import get_classifier
 
         cv2.setNumThreads(1)  # Ray gives each worker one CPU: one OpenCV and one onnxruntime thread
-        self.model, self.fmt = model, fmt
+        self.model, self.fmt, self.options = model, fmt, options  # options: pages, dpi, min_confidence
         get_classifier(model, threads=1)
         self.lexicon = lexicon_from(lexicon)
 
     def __call__(self, batch: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         records = [
-            read_record(bytes(data), str(path), self.model, self.lexicon, self.fmt)
+            read_record(bytes(data), str(path), self.model, self.lexicon, self.fmt, **self.options)
             for data, path in zip(batch["bytes"], batch["path"], strict=True)
         ]
         return {

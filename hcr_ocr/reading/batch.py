@@ -15,11 +15,9 @@ others are still read.
 from __future__ import annotations
 
 import glob
-import multiprocessing
 import os
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -188,6 +186,9 @@ def _results(tasks: list[_Task], job: BatchJob, jobs: int) -> Iterator[BatchResu
         for task in tasks:
             yield _run(task, job)
         return
+    import multiprocessing  # here: a one-process read does not load it
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("spawn")  # no onnxruntime threads carried over a fork
     chunk = max(1, min(MAX_CHUNK, len(tasks) // (CHUNKS_PER_WORKER * workers)))
     with ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(job, 1)) as pool:

@@ -18,8 +18,9 @@ or a number the classifier is sure of stays as it was read.
 
 Parsing a list of 80,000 words takes a third of a second, too long for a command that reads one image: the
 first load of a list compiles it (words grouped by length, their log priors) into the user's cache
-(`$HCR_OCR_CACHE`, else the platform's cache folder), named by the list's SHA-256, and later loads read
-that file in one go.
+(`$HCR_OCR_CACHE`, else the platform's cache folder), named by the list's SHA-256; later loads read that
+file in one go (about a millisecond) and decode the words of a length when a word of that length is first
+looked up.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from hcr_ocr.reading.settings import DEFAULT, LexiconSettings
 SYMBOLS = "abcdefghijklmnopqrstuvwxyz0123456789"
 SHIPPED = Path(__file__).resolve().parent / "resources" / "english-words.tsv.gz"
 CACHE_ENV = "HCR_OCR_CACHE"  # folder for compiled word lists (default: the platform's user cache)
-COMPILED_MAGIC = b"hcr-ocr word list 2\n"
+COMPILED_MAGIC = b"hcr-ocr word list 3\n"
 
 
 @cache
@@ -76,7 +77,8 @@ class Match:
 
 
 class Lexicon:
-    """Words (lower case, a-z) with a log prior from their frequency or rank."""
+    """Words (lower case, a-z) with a log prior from their frequency or rank, kept in groups by length; a
+    group of a compiled list is decoded the first time a word of that length is asked for."""
 
     def __init__(self, words: list[str], counts: list[float] | None = None):
         if not words:
@@ -87,36 +89,78 @@ class Lexicon:
         prior: dict[str, float] = {}
         for w, c in zip(words, counts, strict=True):
             prior[w] = max(prior.get(w, -np.inf), float(np.log(c / best)))
-        self.prior = prior
-        self.by_length: dict[int, list[str]] = {}
-        for w in prior:
-            self.by_length.setdefault(len(w), []).append(w)
+        self._groups: dict[int, dict[str, float]] = {}
+        self._ranks: dict[int, np.ndarray] = {}  # length → its words' places in the whole list
+        self._packed: dict[int, tuple[memoryview, np.ndarray]] = {}  # length → (its words, their priors)
+        for rank, (w, p) in enumerate(prior.items()):
+            self._groups.setdefault(len(w), {})[w] = p
+            self._ranks.setdefault(len(w), []).append(rank)
+        self._ranks = {n: np.array(r, np.int32) for n, r in self._ranks.items()}
+
+    def group(self, length: int) -> dict[str, float]:
+        """The listed words of this length and their log priors, in the list's order."""
+        if length in self._packed:
+            words, priors = self._packed.pop(length)
+            self._groups[length] = dict(zip(str(words, "utf-8").split("\n"), priors.tolist(), strict=True))
+        return self._groups.get(length, {})
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.group(len(word))
+
+    def log_prior(self, word: str) -> float:
+        return self.group(len(word))[word]
+
+    @property
+    def lengths(self) -> list[int]:
+        return sorted(self._ranks)
+
+    @property
+    def by_length(self) -> dict[int, list[str]]:
+        return {n: list(self.group(n)) for n in self.lengths}
+
+    @property
+    def prior(self) -> dict[str, float]:
+        """Every word's log prior, in the list's order (decodes the whole list)."""
+        entries = [
+            (rank, word, p)
+            for n in self.lengths
+            for rank, (word, p) in zip(self._ranks[n], self.group(n).items(), strict=True)
+        ]
+        return {word: p for _, word, p in sorted(entries, key=lambda e: e[0])}
 
     @classmethod
     def _from_compiled(cls, data: bytes) -> Lexicon:
-        """A word list as `compiled` wrote it."""
+        """A word list as `compiled` wrote it; its groups stay packed until used."""
         header_end = data.index(b"\n", len(COMPILED_MAGIC))
-        header = json.loads(data[len(COMPILED_MAGIC) : header_end])
-        words_end = header_end + 1 + header["words_bytes"]
-        words = data[header_end + 1 : words_end].decode("utf-8").split("\n")
-        priors = np.frombuffer(data, np.float64, len(words), words_end).tolist()
+        groups = json.loads(data[len(COMPILED_MAGIC) : header_end])["groups"]
+        view = memoryview(data)
+        words_at = header_end + 1
+        total = sum(count for _, count, _ in groups)
+        priors_at = words_at + sum(size for _, _, size in groups)
+        ranks_at = priors_at + 8 * total
+        if ranks_at + 4 * total != len(data):
+            raise ValueError("a compiled word list of the wrong size")
         lexicon = cls.__new__(cls)
-        lexicon.prior = dict(zip(words, priors, strict=True))
-        lexicon.by_length = {}
-        for w in words:
-            lexicon.by_length.setdefault(len(w), []).append(w)
-        if len(lexicon.prior) != header["words"]:
-            raise ValueError("a compiled word list that does not hold its words")
+        lexicon._groups, lexicon._packed, lexicon._ranks = {}, {}, {}
+        for length, count, size in groups:
+            priors = np.frombuffer(data, np.float64, count, priors_at)
+            lexicon._packed[length] = (view[words_at : words_at + size], priors)
+            lexicon._ranks[length] = np.frombuffer(data, np.int32, count, ranks_at)
+            words_at, priors_at, ranks_at = words_at + size, priors_at + 8 * count, ranks_at + 4 * count
         return lexicon
 
     def compiled(self) -> bytes:
-        """The word list in the form that loads in one read: a header, the words in the list's order (the
-        commonest first), their log priors as float64."""
-        words = list(self.prior)
-        blob = "\n".join(words).encode("utf-8")
-        header = json.dumps({"words_bytes": len(blob), "words": len(words)}).encode()
-        priors = np.array([self.prior[w] for w in words], np.float64).tobytes()
-        return COMPILED_MAGIC + header + b"\n" + blob + priors
+        """The word list in the form that loads in one read: a header with each length's word count and
+        bytes, then the words of each length (in the list's order, the commonest first), their log priors
+        (float64) and their places in the whole list (int32)."""
+        groups = [self.group(n) for n in self.lengths]
+        blobs = ["\n".join(g).encode("utf-8") for g in groups]
+        header = json.dumps(
+            {"groups": [[n, len(g), len(b)] for n, g, b in zip(self.lengths, groups, blobs, strict=True)]}
+        )
+        priors = np.array([p for g in groups for p in g.values()], np.float64).tobytes()
+        ranks = np.concatenate([self._ranks[n] for n in self.lengths]).astype(np.int32).tobytes()
+        return COMPILED_MAGIC + header.encode() + b"\n" + b"".join(blobs) + priors + ranks
 
     @classmethod
     def load(cls, path: str | Path) -> Lexicon:
@@ -134,7 +178,7 @@ class Lexicon:
             data = cached.read_bytes()
             if data.startswith(COMPILED_MAGIC):
                 return cls._from_compiled(data)
-        except (OSError, ValueError, KeyError):
+        except (OSError, ValueError, KeyError, TypeError):
             pass  # not compiled yet, or unreadable: parse the list and compile it again
         lexicon = cls.parse(path)
         _write_quietly(cached, lexicon.compiled())
@@ -188,12 +232,12 @@ class Lexicon:
             if words
             for m in _score_words(sorted(words), edges, n_nodes, s.letter_bonus)
         ]
-        return max(matches, key=lambda m: m.score + s.prior_weight * self.prior[m.word], default=None)
+        return max(matches, key=lambda m: m.score + s.prior_weight * self.log_prior(m.word), default=None)
 
     def _nearest(self, query: str, length: int, s: LexiconSettings) -> list[str]:
         """The `s.candidates` listed words of this length closest to `query` in edit distance, within a
         share of its length."""
-        words = self.by_length.get(length, [])
+        words = list(self.group(length))
         if not words:
             return []
         from rapidfuzz import process  # imported here: a page of surely read words needs none of it
@@ -215,7 +259,7 @@ class Lexicon:
         if match is None:
             return False
         raw_score = float(raw_logp.max(axis=1).sum()) + s.letter_bonus * len(raw_logp)
-        return match.score + s.prior_weight * self.prior[match.word] >= raw_score - s.max_loss
+        return match.score + s.prior_weight * self.log_prior(match.word) >= raw_score - s.max_loss
 
 
 def lexicon_from(choice: Lexicon | str | Path | None) -> Lexicon | None:

@@ -20,6 +20,7 @@ the same mistake, and the sure glyphs, most of them, cost nothing extra.
 from __future__ import annotations
 
 import json
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -57,19 +58,31 @@ class OnnxClassifier:
         if not self.path.is_file():
             raise CheckpointError(f"model file not found: {self.path}")
         self.batch_size = batch_size
+        self.threads = threads  # 0: onnxruntime's choice (the cores); 1 in batch workers
+
+    @cached_property
+    def session(self) -> onnxruntime.InferenceSession:
+        """The onnxruntime session, made when the model is first used (a page may never need it)."""
         options = onnxruntime.SessionOptions()
         # Worker threads that spin between runs would take the CPU from the rest of the reader.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        options.intra_op_num_threads = threads  # 0: onnxruntime's choice (the cores); 1 in batch workers
+        options.intra_op_num_threads = self.threads
         try:
-            self.session = onnxruntime.InferenceSession(
-                str(self.path), options, providers=["CPUExecutionProvider"]
-            )
+            return onnxruntime.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
         except Exception as err:  # onnxruntime raises its own untyped errors for a bad graph
             raise CheckpointError(f"{self.path} could not be loaded by onnxruntime") from err
-        self.meta = onnx_metadata(self.session, self.path)
-        self.classes: str = self.meta["classes"]
-        self.input_name = self.session.get_inputs()[0].name
+
+    @cached_property
+    def meta(self) -> dict:
+        return onnx_metadata(self.session, self.path)
+
+    @property
+    def classes(self) -> str:
+        return self.meta["classes"]
+
+    @cached_property
+    def input_name(self) -> str:
+        return self.session.get_inputs()[0].name
 
     def probabilities(
         self,
@@ -117,11 +130,22 @@ class GlyphClassifier:
         small: OnnxClassifier | None = None,
         second: OnnxClassifier | None = None,
     ):
-        for other in (small, second):
-            if other is not None and other.classes != main.classes:
-                raise CheckpointError(f"{other.path} has other classes than {main.path}")
-        self.main, self.small, self.second = main, small, second
+        self.main, self._small, self._second = main, small, second
         self.classes = main.classes
+
+    @property
+    def small(self) -> OnnxClassifier | None:
+        return self._same_classes(self._small)
+
+    @property
+    def second(self) -> OnnxClassifier | None:
+        return self._same_classes(self._second)
+
+    def _same_classes(self, other: OnnxClassifier | None) -> OnnxClassifier | None:
+        """`other`, checked on first use to have the main model's classes."""
+        if other is not None and other.classes != self.classes:
+            raise CheckpointError(f"{other.path} has other classes than {self.main.path}")
+        return other
 
     def classify(
         self,
@@ -135,14 +159,14 @@ class GlyphClassifier:
         `small` marks the glyphs of small writing. Uses the normalization and recognition settings."""
         norm, sure = settings.normalization, settings.recognition.sure
         glyphs = batch(masks, settings=norm)
-        if self.small is None or small is None:
+        if self._small is None or small is None or not any(small):
             out = self.main.probabilities(glyphs, views, sure, settings=norm)
         else:
             is_small = np.array(small, dtype=bool)
             out = np.empty((len(masks), len(self.classes)), np.float32)
             out[~is_small] = self.main.probabilities(glyphs[~is_small], views, sure, settings=norm)
             out[is_small] = self.small.probabilities(glyphs[is_small], views, sure, settings=norm)
-        if self.second is not None and len(out):
+        if self._second is not None and len(out):
             unsure = out.max(axis=1) < sure
             if unsure.any():
                 second = self.second.probabilities(glyphs[unsure], views, settings=norm)

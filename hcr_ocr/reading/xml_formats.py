@@ -16,7 +16,8 @@ its letters at the ends of its writing) is written as hOCR `baseline`, ALTO `BAS
 
 `blocks_of` groups a page's lines by the text block (column, paragraph) the reader found them in; the
 writers take their blocks from it alone. A PDF or multi-page TIFF gives one ALTO file with a `Page` per page; PAGE-XML
-holds one page image per file (`PcGts` has exactly one `Page`), so its pages go to a file each.
+holds one page image per file (`PcGts` has exactly one `Page`), so its pages go to a file each. lxml is
+imported by the functions that write XML: a read to text or JSON does not load it.
 """
 
 from __future__ import annotations
@@ -25,8 +26,6 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-
-from lxml import etree
 
 from hcr_ocr.errors import HcrError
 from hcr_ocr.page import BBox, Char, Line, Page, Word, union_bbox
@@ -77,6 +76,20 @@ def _numbers(pages: list[Page]) -> list[int]:
 # ---- any format -----------------------------------------------------------------------------------------------
 
 
+def document_text(pages: list[Page]) -> str:
+    """The text of one input's pages, a form feed between pages."""
+    return "\n\f".join(page.text for page in pages)
+
+
+def document_dict(pages: list[Page]) -> dict:
+    """The JSON of one input: a plain image's page as it is; the pages of a document as
+    `{"file", "pages": [{"page": N, ...}]}`."""
+    if len(pages) == 1 and pages[0].number is None:
+        return pages[0].to_dict()
+    listed = [{"page": n, **page.to_dict()} for n, page in zip(_numbers(pages), pages, strict=True)]
+    return {"file": document_name(pages), "pages": listed}
+
+
 def render_document(pages: list[Page], fmt: str, created: datetime | None = None) -> str:
     """The pages of one input in `fmt` (text, json, hocr, alto, pagexml). One plain image (`number` None)
     renders as it always has; the pages of a document get their numbers: text pages joined by "\\n\\f", JSON
@@ -84,14 +97,10 @@ def render_document(pages: list[Page], fmt: str, created: datetime | None = None
     page (see write_document). `created`: the PAGE-XML timestamp (default now)."""
     if not pages:
         raise HcrError("no pages to write")
-    paged = len(pages) > 1 or pages[0].number is not None
     if fmt == "text":
-        return "\n\f".join(page.text for page in pages)
+        return document_text(pages)
     if fmt == "json":
-        if not paged:
-            return json.dumps(pages[0].to_dict(), ensure_ascii=False)
-        listed = [{"page": n, **page.to_dict()} for n, page in zip(_numbers(pages), pages, strict=True)]
-        return json.dumps({"file": document_name(pages), "pages": listed}, ensure_ascii=False)
+        return json.dumps(document_dict(pages), ensure_ascii=False)
     if fmt == "hocr":
         return hocr_document(pages)
     if fmt == "alto":
@@ -129,6 +138,8 @@ def page_file(out: Path, number: int) -> Path:
 
 
 def _serialise(root, doctype: str | None = None) -> str:
+    from lxml import etree
+
     body = etree.tostring(root, encoding="unicode", pretty_print=True, doctype=doctype)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body.rstrip("\n")
 
@@ -151,6 +162,8 @@ def _title(bbox: BBox, *extra: str) -> str:
 
 
 def _x(parent, tag: str, attrs: dict[str, str] | None = None):
+    from lxml import etree
+
     return etree.SubElement(parent, f"{{{XHTML_NS}}}{tag}", attrs or {})
 
 
@@ -166,6 +179,8 @@ def _hocr_baseline(line: Line) -> list[str]:
 
 def hocr_document(pages: list[Page]) -> str:
     """The pages as hOCR 1.2 (XHTML): ocr_page → ocr_carea → ocr_par → ocr_line → ocrx_word."""
+    from lxml import etree
+
     html = etree.Element(f"{{{XHTML_NS}}}html", nsmap={None: XHTML_NS})
     html.set("{http://www.w3.org/XML/1998/namespace}lang", "en")
     html.set("lang", "en")
@@ -222,6 +237,8 @@ def _hocr_word(parent, word: Word, ident: str) -> None:
 
 
 def _alto(parent, tag: str, attrs: dict[str, str] | None = None):
+    from lxml import etree
+
     return etree.SubElement(parent, f"{{{ALTO_NS}}}{tag}", attrs or {})
 
 
@@ -236,6 +253,8 @@ def _points(points: list[tuple[int, int]]) -> str:
 
 def alto_document(pages: list[Page]) -> str:
     """The pages as one ALTO 4.4 document: Page → PrintSpace → TextBlock → TextLine → String → Glyph."""
+    from lxml import etree
+
     from hcr_ocr import __version__
 
     root = etree.Element(f"{{{ALTO_NS}}}alto", nsmap={None: ALTO_NS, "xsi": XSI_NS, "xlink": XLINK_NS})
@@ -301,6 +320,8 @@ def _alto_string(parent, word: Word, ident: str) -> None:
 
 
 def _page(parent, tag: str, attrs: dict[str, str] | None = None):
+    from lxml import etree
+
     return etree.SubElement(parent, f"{{{PAGE_NS}}}{tag}", attrs or {})
 
 
@@ -323,6 +344,8 @@ def _text_equiv(parent, text: str, conf: float | None = None, index: int | None 
 def pagexml_document(page: Page, created: datetime | None = None) -> str:
     """One page as PAGE-XML 2019-07-15: Page → TextRegion → TextLine → Word → Glyph, with the reading order
     of the regions. `created`: Metadata's Created and LastChange (default now, UTC)."""
+    from lxml import etree
+
     from hcr_ocr import __version__
 
     stamp = (created or datetime.now(UTC)).replace(microsecond=0).isoformat()

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from hcr_ocr.errors import HcrError
+from hcr_ocr.reading.loading import load_image
 from tests.conftest import REPO, SHARED_DATA, run_cli
+from tests.reading.test_documents import make_pdf
 
 CROPS = SHARED_DATA / "real-dev" / "form-names-tune"
 SAMPLE = REPO / "samples" / "word-hello.png"
@@ -119,6 +121,8 @@ def test_read_ray_from_the_command_line(tmp_path):
     (tmp_path / "in").mkdir()
     for name in ("word-caps", "digits"):
         shutil.copy(REPO / "samples" / f"{name}.png", tmp_path / "in" / f"{name}.png")
+    pdf_pages = [load_image(REPO / "samples" / f"{name}.png") for name in ("note", "list")]
+    (tmp_path / "in" / "two.pdf").write_bytes(make_pdf(pdf_pages))
     out = tmp_path / "out"
     no_out = run_cli("read", str(tmp_path / "in"), "--ray", "local")
     assert (
@@ -138,10 +142,38 @@ def test_read_ray_from_the_command_line(tmp_path):
         str(out),
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stderr.splitlines()[-1].startswith("2 read, 0 failed on 2 Ray workers, ")
-    records = [
-        json.loads(line) for part in sorted(out.glob("*.jsonl")) for line in part.read_text().splitlines()
-    ]
-    texts = {Path(r["path"]).name: r["text"] for r in records}
+    assert proc.stderr.splitlines()[-1].startswith("3 read, 0 failed on 2 Ray workers, ")
+    records = {
+        Path(r["path"]).name: r
+        for part in sorted(out.glob("*.jsonl"))
+        for r in map(json.loads, part.read_text().splitlines())
+    }
+    pdf = records.pop("two.pdf")
+    texts = {name: r["text"] for name, r in records.items()}
     assert texts == {"word-caps.png": "SHOPPING LIST", "digits.png": "31415 92653 58979"}
-    assert all(r["result"]["text"] == r["text"] and r["error"] is None for r in records)
+    assert all(r["result"]["text"] == r["text"] and r["error"] is None for r in records.values())
+    # a PDF is read page by page, as plain `read --format json` reads it
+    plain = run_cli("read", str(tmp_path / "in" / "two.pdf"), "--format", "json")
+    assert pdf["result"] == json.loads(plain.stdout) and pdf["error"] is None
+    note, shopping = ((REPO / "samples" / f"{n}.gt.txt").read_text().strip() for n in ("note", "list"))
+    assert pdf["text"] == f"{note}\n\f{shopping}"
+    assert [p["page"] for p in pdf["result"]["pages"]] == [1, 2]
+
+
+def test_a_record_takes_reads_page_selection_and_confidence_floor():
+    """What `read --ray --pages --min-confidence` hands each worker, here without Ray."""
+    from hcr_ocr.distributed.records import read_record
+
+    pdf = make_pdf([load_image(REPO / "samples" / f"{name}.png") for name in ("note", "list")])
+    second = read_record(pdf, "/in/two.pdf", pages="2")
+    assert [p["page"] for p in second["result"]["pages"]] == [2]
+    assert second["text"] == (REPO / "samples" / "list.gt.txt").read_text().strip()
+    words = [w for line in second["result"]["pages"][0]["lines"] for w in line["words"]]
+    middle = sorted({w["confidence"] for w in words})[len(words) // 2 - 1 : len(words) // 2 + 1]
+    floor = sum(middle) / 2  # between two words' (rounded) confidences
+    sure = read_record(pdf, "/in/two.pdf", pages="2", min_confidence=floor)
+    kept = [w["text"] for line in sure["result"]["pages"][0]["lines"] for w in line["words"]]
+    assert kept == [w["text"] for w in words if w["confidence"] > floor] and 0 < len(kept) < len(words)
+    assert read_record(pdf, "/in/two.pdf", pages="3")["error"] == (
+        "/in/two.pdf: --pages 3 asks for page 3, it has 2 pages"
+    )

@@ -168,3 +168,15 @@ def test_an_unwritable_cache_is_no_error(tmp_path, monkeypatch):
     source = tmp_path / "names.txt"
     source.write_text("smith\nnguyen\n", encoding="utf-8")
     assert sorted(Lexicon.load(source).prior) == ["nguyen", "smith"]
+
+
+def test_a_compiled_list_keeps_the_lists_order_and_decodes_a_length_when_asked(tmp_path, monkeypatch):
+    monkeypatch.setenv("HCR_OCR_CACHE", str(tmp_path / "cache"))
+    source = tmp_path / "words.txt"
+    source.write_text("zebra\t9\nan\t9\nwhale\t9\nox\t1\n", encoding="utf-8")
+    Lexicon.load(source)  # compiles
+    lexicon = Lexicon.load(source)
+    assert lexicon.lengths == [2, 5]
+    assert "whale" in lexicon and "whales" not in lexicon and "ox" in lexicon
+    assert lexicon.log_prior("ox") == pytest.approx(np.log(1 / 9))
+    assert list(lexicon.prior) == ["zebra", "an", "whale", "ox"]  # ties in the list's order, not by length
