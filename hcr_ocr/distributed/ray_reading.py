@@ -159,8 +159,15 @@ def read_with_ray(
         parts = []
         if readable:
             blocks = min(len(readable), max(BLOCKS_PER_WORKER * pool, -(-len(readable) // ROWS_PER_BLOCK)))
+            from pyarrow import fs
+
             images = ray.data.read_binary_files(
-                readable, include_paths=True, override_num_blocks=blocks, num_cpus=0, concurrency=movers
+                readable,
+                filesystem=fs.LocalFileSystem(),
+                include_paths=True,
+                override_num_blocks=blocks,
+                num_cpus=0,
+                concurrency=movers,
             )
             parts.append(
                 images.map_batches(
