@@ -9,8 +9,10 @@ install: $(STAMP)
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || python3 -m venv $(VENV)
+	# compat: the editable install is a path in a .pth file, cheaper at each start than the default import hook
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[train,serve,distributed,dev]' --config-settings editable_mode=compat
-	$(PY) -m compileall -q hcr_ocr  # bytecode now, so that no start pays for compiling (PYTHONDONTWRITEBYTECODE)
+	# bytecode now: where PYTHONDONTWRITEBYTECODE is set, every start would compile the package again
+	$(PY) -m compileall -q hcr_ocr
 	touch $(STAMP)
 
 demo: $(STAMP)

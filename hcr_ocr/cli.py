@@ -833,7 +833,8 @@ def serve(
 
 def _app_for(args: list[str]) -> typer.Typer:
     """The app with only the command that `args` run, where they name one: Typer builds the options of every
-    registered command at each start, a tenth of a one-image `read`'s time."""
+    registered command at each start, a tenth of a one-image `read`'s time. The copy keeps the app's
+    callback, so it stays a group (`hcr-ocr read x`), not a one-command app that would take `read` for x."""
     name = args[0] if args else None
     chosen = [c for c in app.registered_commands if (c.name or c.callback.__name__) == name]
     if not chosen:

@@ -27,6 +27,7 @@ from pathlib import Path
 from hcr_ocr.distributed.records import RECORD_FORMATS, PageReader, error_record, json_line
 from hcr_ocr.errors import HcrError
 from hcr_ocr.reading.batch import expand_inputs
+from hcr_ocr.reading.documents import DEFAULT_DPI, check_dpi, parse_pages
 from hcr_ocr.reading.lexicon import lexicon_from
 from hcr_ocr.reading.loading import read_source
 
@@ -125,17 +126,22 @@ def read_with_ray(
     model: str | Path | None = None,
     lexicon: str = "shipped",
     workers: int | None = None,
-    **options,
+    pages: str | None = None,
+    dpi: float = DEFAULT_DPI,
+    min_confidence: float = 0.0,
 ) -> RaySummary:
     """Read every image and document the inputs name (files, folders, globs) on Ray and write the records
-    into `out_dir` as JSON Lines; `workers`: reader processes (default: every CPU Ray has); `options`:
-    `pages`, `dpi` and `min_confidence` as `read` takes them. Raises HcrError for a missing Ray, a bad
-    model or word list, inputs that name nothing, or an `out_dir` with results in it."""
+    into `out_dir` as JSON Lines; `workers`: reader processes (default: every CPU Ray has); `pages`, `dpi`
+    and `min_confidence` as `read` takes them. Raises HcrError for a missing Ray, a bad model, word list,
+    page list or dpi, inputs that name nothing, or an `out_dir` with results in it."""
     start = time.perf_counter()
     if fmt not in RECORD_FORMATS:
         raise HcrError(f"unknown format {fmt!r} for Ray records: choose json, text or hocr")
     if workers is not None and workers < 1:
         raise HcrError(f"workers must be at least 1, not {workers}")
+    check_dpi(dpi)
+    if pages is not None:
+        parse_pages(pages)
     ray = import_ray()
     out_dir = Path(out_dir).resolve()
     _check_out_dir(out_dir)
@@ -172,7 +178,14 @@ def read_with_ray(
             parts.append(
                 images.map_batches(
                     PageReader,
-                    fn_constructor_kwargs={"model": model, "lexicon": lexicon, "fmt": fmt, **options},
+                    fn_constructor_kwargs={
+                        "model": model,
+                        "lexicon": lexicon,
+                        "fmt": fmt,
+                        "pages": pages,
+                        "dpi": dpi,
+                        "min_confidence": min_confidence,
+                    },
                     batch_size=BATCH_SIZE,
                     compute=ray.data.ActorPoolStrategy(size=pool),
                     num_cpus=1,

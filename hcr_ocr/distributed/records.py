@@ -45,23 +45,25 @@ def read_record(
     "hocr" with fmt hocr). `text` and `result` are what `read` and `read --format json` give for the file:
     a PDF's or multi-page TIFF's pages joined by form feeds, and `{"file", "pages": [...]}` (result null
     with fmt text). `pages`, `dpi` and `min_confidence` as `read` takes them."""
+    pages_read = []
     try:
-        read = list(read_document(data, dpi, pages, name=path, model=model, lexicon=lexicon))
+        for page in read_document(
+            data, dpi, pages, name=path, min_confidence=min_confidence, model=model, lexicon=lexicon
+        ):
+            page.image = None  # a long PDF keeps only what was read
+            pages_read.append(page)
     except HcrError as err:
-        message = str(err)  # the loader names bytes "<bytes>": name the file instead, as plain read does
-        return error_record(path, message.replace("<bytes>", path, 1))
+        return error_record(path, str(err))
     except Exception as err:  # a reader failure on one image must not fail the job: record it
         return error_record(path, f"{path}: the reader failed ({type(err).__name__}: {err})")
-    for page in read if min_confidence > 0 else []:
-        page.drop_unsure(min_confidence)
     record = {
         "path": path,
-        "text": document_text(read),
-        "result": document_dict(read) if fmt != "text" else None,
+        "text": document_text(pages_read),
+        "result": document_dict(pages_read) if fmt != "text" else None,
         "error": None,
     }
     if fmt == "hocr":
-        record["hocr"] = render_document(read, "hocr")
+        record["hocr"] = render_document(pages_read, "hocr")
     return record
 
 
@@ -70,16 +72,26 @@ def json_line(record: dict) -> str:
 
 
 class PageReader:
-    """The callable that Ray Data's `map_batches` runs in each worker: the models and the word list are
-    loaded once, when the worker starts, and every batch of images is read with them."""
+    """The callable that Ray Data's `map_batches` runs in each worker: the main model and the word list
+    are loaded once, when the worker starts (the other models on first use), and every batch of files is
+    read with them, with `read`'s `pages`, `dpi` and `min_confidence`."""
 
-    def __init__(self, model: str | None = None, lexicon: str = "shipped", fmt: str = "json", **options):
+    def __init__(
+        self,
+        model: str | None = None,
+        lexicon: str = "shipped",
+        fmt: str = "json",
+        pages: str | None = None,
+        dpi: float = DEFAULT_DPI,
+        min_confidence: float = 0.0,
+    ):
         import cv2
 
         from hcr_ocr.reading.pipeline import get_classifier
 
         cv2.setNumThreads(1)  # Ray gives each worker one CPU: one OpenCV and one onnxruntime thread
-        self.model, self.fmt, self.options = model, fmt, options  # options: pages, dpi, min_confidence
+        self.model, self.fmt = model, fmt
+        self.options = {"pages": pages, "dpi": dpi, "min_confidence": min_confidence}
         get_classifier(model, threads=1)
         self.lexicon = lexicon_from(lexicon)
 

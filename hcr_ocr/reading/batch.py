@@ -128,10 +128,8 @@ def _start_worker(job: BatchJob, threads: int) -> None:
 def _read_pages(task: _Task, job: BatchJob, name: str) -> list[Page]:
     """Every selected page of the input, read, each overlay drawn; the pages' images then let go."""
     pages = []
-    options = {"model": job.model, "lexicon": _lexicon(job.lexicon)}
+    options = {"model": job.model, "lexicon": _lexicon(job.lexicon), "min_confidence": job.min_confidence}
     for page in read_document(task.source, job.dpi, job.pages, name=name, **options):
-        if job.min_confidence > 0:
-            page.drop_unsure(job.min_confidence)
         if task.overlay is not None:
             overlay = task.overlay if page.number is None else page_file(task.overlay, page.number)
             overlay.parent.mkdir(parents=True, exist_ok=True)

@@ -106,8 +106,7 @@ def pages_of(
     """The pages of a file (or bytes, or `-` for stdin), selected by `pages`, one at a time: a PDF's pages
     rendered at `dpi`, a multi-page TIFF's frames, any other image as page 1. Errors are one-line
     ImageErrors, raised as the pages are taken: one of the whole file at the first."""
-    if not 0 < dpi <= MAX_DPI:
-        raise HcrError(f"--dpi {dpi:g}: expected more than 0 and at most {MAX_DPI}")
+    check_dpi(dpi)
     selection = parse_pages(pages) if isinstance(pages, str) else pages
     data, label = read_source(source)
     label = name or label
@@ -138,17 +137,27 @@ def read_document(
     pages: str | PageSelection | None = None,
     max_pixels: int = MAX_PIXELS,
     name: str | None = None,
+    min_confidence: float = 0.0,
     **read_options,
 ) -> Iterator[Page]:
     """Read each selected page of a file (see pages_of) with hcr_ocr.reading.pipeline.read(**read_options):
     one Page at a time, named like its DocumentPage, with `number` set for pages of a PDF or multi-page TIFF.
-    Each keeps its image (for an overlay): drop it (`page.image = None`) once done, for long documents."""
+    Each keeps its image (for an overlay): drop it (`page.image = None`) once done, for long documents.
+    Words read less surely than `min_confidence` are left out (`read --min-confidence`)."""
     from hcr_ocr.reading.pipeline import read
 
     for doc_page in pages_of(source, dpi, pages, max_pixels, name):
         page = read(doc_page.image, max_pixels=max_pixels, name=doc_page.name, **read_options)
         page.number = doc_page.number if doc_page.paged else None
+        if min_confidence > 0:
+            page.drop_unsure(min_confidence)
         yield page
+
+
+def check_dpi(dpi: float) -> None:
+    """A one-line error for a rendering resolution out of range."""
+    if not 0 < dpi <= MAX_DPI:
+        raise HcrError(f"--dpi {dpi:g}: expected more than 0 and at most {MAX_DPI}")
 
 
 # ---- PDF ------------------------------------------------------------------------------------------------------

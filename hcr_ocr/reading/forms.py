@@ -63,15 +63,29 @@ def drop_printed_labels(
     text_lines: list[TextLine], labels: np.ndarray, *, settings: Settings = DEFAULT
 ) -> list[TextLine]:
     """On a filled-in form, drop the printed labels (bold, tightly set runs) beside or above the
-    handwriting, before words are split, so that the type's tight spacing doesn't set the word gaps.
-    A page with nothing but print keeps everything. Uses the form, glyph and line settings."""
+    handwriting, before words are split, so that the type's tight spacing doesn't set the word gaps, and
+    what stands left of a label (on its line, or within `label_left_reach` label heights of its start, in
+    its text block: the remains of the form's other fields). A page with nothing but print keeps everything. Uses the
+    form, glyph and line settings."""
     printed: set[int] = set()
+    starts: list[tuple[TextLine, int, int, int]] = []  # each label's line, left end, top and bottom
     for tl in text_lines:
         glyphs = find_glyphs(tl.blobs, labels, tl, settings=settings.glyphs)
         for run in printed_runs(glyphs, settings=settings.forms):
             printed.update(label for g in run for label in g.blobs)
             label_end = run[-1].bbox[2]  # what stands left of a label is form, not handwriting
             printed.update(b.label for b in tl.blobs if b.x1 <= label_end)
+            starts.append((tl, run[0].bbox[0], min(g.bbox[1] for g in run), max(g.bbox[3] for g in run)))
+    reach = settings.forms.label_left_reach
+    for line, x0, top, bottom in starts:  # ... and so is what stands just left of it, a little above or below
+        near = reach * (bottom - top)
+        printed.update(
+            b.label
+            for tl in text_lines
+            if tl.block == line.block
+            for b in tl.blobs
+            if x0 - near <= b.x1 <= x0 and top - near <= (b.y0 + b.y1) / 2 <= bottom + near
+        )
     if not printed or all(b.label in printed for tl in text_lines for b in tl.blobs):
         return text_lines
     kept = []

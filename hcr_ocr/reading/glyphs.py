@@ -216,14 +216,18 @@ def drop_leading_stops(glyphs: list[Glyph]) -> list[Glyph]:
 def printed_runs(glyphs: list[Glyph], *, settings: FormSettings = DEFAULT.forms) -> list[list[Glyph]]:
     """Runs of bold, tightly set type in a line of glyphs, as in a form's printed labels (NOM :, Name:):
     letters with strokes over a sixth of their height and gaps under a quarter of it, three or more of
-    them, or two closed by a colon. Handwriting is thinner or looser than that."""
+    them, or two closed by a colon; or a whole line of two or more of them that makes three letters when
+    a glyph as wide as two letters counts as two (a label alone on its line, in small type whose letters
+    touch). Handwriting is thinner or looser than that."""
     s = settings
-    if len(glyphs) < min(s.label_min_letters, s.label_min_letters_closed + 1):
+    alone = _touching_letters(glyphs, s)
+    if len(glyphs) < min(s.label_min_letters, s.label_min_letters_closed + 1) and alone < s.label_min_letters:
         return []
-    # letter height of the line, without the form's rules and frame lines (tall thin strokes)
-    tallest = max((g.h for g in glyphs if g.w >= s.rule_max_width * g.h), default=max(g.h for g in glyphs))
+    # letter height of the line, without the form's rules and frame lines (tall thin strokes); the median,
+    # so that one tall blot at the crop's edge does not make the letters look like marks
+    letter = float(np.median([g.h for g in glyphs if g.w >= s.rule_max_width * g.h] or [g.h for g in glyphs]))
     bold = [
-        g.h >= s.bold_min_height * tallest and stroke_width(g.mask) >= s.bold_min_stroke * g.h for g in glyphs
+        g.h >= s.bold_min_height * letter and stroke_width(g.mask) >= s.bold_min_stroke * g.h for g in glyphs
     ]
     runs: list[list[Glyph]] = []
     current: list[Glyph] = []
@@ -237,9 +241,17 @@ def printed_runs(glyphs: list[Glyph], *, settings: FormSettings = DEFAULT.forms)
         elif len(current) >= s.label_min_letters:
             runs.append(current)
         current = [g] if is_bold else []
-    if len(current) >= s.label_min_letters:
+    whole_line = len(current) == len(glyphs)
+    if len(current) >= s.label_min_letters or (whole_line and alone >= s.label_min_letters):
         runs.append(current)
     return [run for run in runs if _stands_as_label(run, glyphs, s)]
+
+
+def _touching_letters(glyphs: list[Glyph], s: FormSettings) -> int:
+    """The letters in two or more printed glyphs, a glyph as wide as two letters counting as two; 0 where
+    there is one glyph only, or one wider than two letters (a word written joined up, a rule)."""
+    letters = [max(1, int(g.w / (s.label_letter_width * g.h) + 0.5)) for g in glyphs]
+    return sum(letters) if len(letters) >= 2 and max(letters) <= 2 else 0
 
 
 def _closes(g: Glyph, last: Glyph, s: FormSettings) -> bool:

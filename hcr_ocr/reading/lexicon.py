@@ -90,19 +90,34 @@ class Lexicon:
         for w, c in zip(words, counts, strict=True):
             prior[w] = max(prior.get(w, -np.inf), float(np.log(c / best)))
         self._groups: dict[int, dict[str, float]] = {}
-        self._ranks: dict[int, np.ndarray] = {}  # length → its words' places in the whole list
         self._packed: dict[int, tuple[memoryview, np.ndarray]] = {}  # length → (its words, their priors)
+        ranks: dict[int, list[int]] = {}
         for rank, (w, p) in enumerate(prior.items()):
             self._groups.setdefault(len(w), {})[w] = p
-            self._ranks.setdefault(len(w), []).append(rank)
-        self._ranks = {n: np.array(r, np.int32) for n, r in self._ranks.items()}
+            ranks.setdefault(len(w), []).append(rank)
+        self._ranks = {n: np.array(r, np.int32) for n, r in ranks.items()}  # length → places in the list
+        self._words: dict[int, list[str]] = {}
 
     def group(self, length: int) -> dict[str, float]:
         """The listed words of this length and their log priors, in the list's order."""
         if length in self._packed:
-            words, priors = self._packed.pop(length)
-            self._groups[length] = dict(zip(str(words, "utf-8").split("\n"), priors.tolist(), strict=True))
+            words, priors = self._packed[length]
+            try:
+                self._groups[length] = dict(
+                    zip(str(words, "ascii").split("\n"), priors.tolist(), strict=True)
+                )
+            except ValueError as err:
+                raise HcrError(
+                    f"a compiled word list in {cache_dir('word-lists')} is damaged: delete the folder"
+                ) from err
+            del self._packed[length]
         return self._groups.get(length, {})
+
+    def words(self, length: int) -> list[str]:
+        """The listed words of this length, in the list's order."""
+        if length not in self._words:
+            self._words[length] = list(self.group(length))
+        return self._words[length]
 
     def __contains__(self, word: str) -> bool:
         return word in self.group(len(word))
@@ -113,10 +128,6 @@ class Lexicon:
     @property
     def lengths(self) -> list[int]:
         return sorted(self._ranks)
-
-    @property
-    def by_length(self) -> dict[int, list[str]]:
-        return {n: list(self.group(n)) for n in self.lengths}
 
     @property
     def prior(self) -> dict[str, float]:
@@ -140,8 +151,13 @@ class Lexicon:
         ranks_at = priors_at + 8 * total
         if ranks_at + 4 * total != len(data):
             raise ValueError("a compiled word list of the wrong size")
+        if (
+            data.count(b"\n", words_at, priors_at) != total - len(groups)
+            or not data[words_at:priors_at].isascii()
+        ):
+            raise ValueError("a compiled word list whose words are damaged")
         lexicon = cls.__new__(cls)
-        lexicon._groups, lexicon._packed, lexicon._ranks = {}, {}, {}
+        lexicon._groups, lexicon._packed, lexicon._ranks, lexicon._words = {}, {}, {}, {}
         for length, count, size in groups:
             priors = np.frombuffer(data, np.float64, count, priors_at)
             lexicon._packed[length] = (view[words_at : words_at + size], priors)
@@ -237,7 +253,7 @@ class Lexicon:
     def _nearest(self, query: str, length: int, s: LexiconSettings) -> list[str]:
         """The `s.candidates` listed words of this length closest to `query` in edit distance, within a
         share of its length."""
-        words = list(self.group(length))
+        words = self.words(length)
         if not words:
             return []
         from rapidfuzz import process  # imported here: a page of surely read words needs none of it

@@ -62,7 +62,8 @@ class OnnxClassifier:
 
     @cached_property
     def session(self) -> onnxruntime.InferenceSession:
-        """The onnxruntime session, made when the model is first used (a page may never need it)."""
+        """The onnxruntime session, made when the model is first used (a page may never need it). Made
+        without a lock: a classifier shared by threads is first used under the caller's lock (`serve`)."""
         options = onnxruntime.SessionOptions()
         # Worker threads that spin between runs would take the CPU from the rest of the reader.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
@@ -74,10 +75,12 @@ class OnnxClassifier:
 
     @cached_property
     def meta(self) -> dict:
+        """The hcr-ocr metadata stored in the model (classes, architecture, normalisation)."""
         return onnx_metadata(self.session, self.path)
 
     @property
     def classes(self) -> str:
+        """The model's classes, in the order of its outputs."""
         return self.meta["classes"]
 
     @cached_property

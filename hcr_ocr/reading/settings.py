@@ -142,7 +142,7 @@ class FormSettings:
     frame_min_height: float = 1.6  # typical blob heights: a frame line is taller
     label_line_min_rest: float = 0.2  # share of a line's ink left beside its label for the line to be kept
     rule_max_width: float = 0.15  # share of its own height: a narrower glyph is a rule, not a label letter
-    bold_min_height: float = 0.3  # share of the line's tallest letter a bold (printed) letter reaches
+    bold_min_height: float = 0.3  # share of the line's letter height a bold (printed) letter reaches
     bold_min_stroke: float = 0.17  # share of its own height a printed letter's stroke width reaches
     tight_max_gap: float = 0.25  # heights of the previous letter: printed letters stand closer
     closing_max_gap: float = 1.2  # heights of the last letter: a closing colon stands closer
@@ -150,8 +150,10 @@ class FormSettings:
     closing_max_width: float = 0.5  # heights of the last letter: a closing colon or stop is narrower
     label_min_letters: int = 3  # printed letters a label needs ...
     label_min_letters_closed: int = 2  # ... or this many and a closing colon or stop
+    label_letter_width: float = 0.9  # own heights: the width of a printed letter, for counting touching ones
     label_max_leading: int = 2  # glyphs that may stand before a label on its line
     label_min_gap_after: float = 0.8  # label heights: what follows a label stands at least this far off
+    label_left_reach: float = 2.0  # label heights above, below and left of a label within which ink is form
 
 
 @dataclass(frozen=True)

@@ -82,8 +82,8 @@ def document_text(pages: list[Page]) -> str:
 
 
 def document_dict(pages: list[Page]) -> dict:
-    """The JSON of one input: a plain image's page as it is; the pages of a document as
-    `{"file", "pages": [{"page": N, ...}]}`."""
+    """The JSON of one input (at least one page): a plain image's page as it is; the pages of a document
+    as `{"file", "pages": [{"page": N, ...}]}`."""
     if len(pages) == 1 and pages[0].number is None:
         return pages[0].to_dict()
     listed = [{"page": n, **page.to_dict()} for n, page in zip(_numbers(pages), pages, strict=True)]

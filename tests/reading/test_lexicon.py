@@ -147,10 +147,9 @@ def test_a_word_list_is_compiled_once_into_the_cache(tmp_path, monkeypatch):
     again = Lexicon.load(source)  # reads the compiled form
     for lexicon in (first, again):
         assert lexicon.prior == parsed.prior
-        assert {n: lexicon.by_length[n] for n in sorted(lexicon.by_length)} == {
-            n: parsed.by_length[n] for n in sorted(parsed.by_length)
-        }
-    assert again.by_length[5] == ["smith", "costa"]  # the list's order within a length
+        assert lexicon.lengths == parsed.lengths
+        assert all(lexicon.words(n) == parsed.words(n) for n in parsed.lengths)
+    assert again.words(5) == ["smith", "costa"]  # the list's order within a length
     # a damaged cache file is parsed again and rewritten, not an error
     compiled.write_bytes(COMPILED_MAGIC + b"{garbage")
     assert Lexicon.load(source).prior == parsed.prior
@@ -180,3 +179,10 @@ def test_a_compiled_list_keeps_the_lists_order_and_decodes_a_length_when_asked(t
     assert "whale" in lexicon and "whales" not in lexicon and "ox" in lexicon
     assert lexicon.log_prior("ox") == pytest.approx(np.log(1 / 9))
     assert list(lexicon.prior) == ["zebra", "an", "whale", "ox"]  # ties in the list's order, not by length
+    # a damaged compiled file is found on loading and the list parsed again
+    (compiled,) = (tmp_path / "cache").iterdir()
+    data = compiled.read_bytes()
+    compiled.write_bytes(data.replace(b"zebra", b"ze\nra"))
+    assert list(Lexicon.load(source).prior) == ["zebra", "an", "whale", "ox"]
+    compiled.write_bytes(data.replace(b"zebra", b"z\xe9bra"))
+    assert Lexicon.load(source).log_prior("zebra") == 0.0

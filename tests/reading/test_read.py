@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import hcr_ocr
-from tests.conftest import REPO, assert_one_line_error, run_cli, shipped
+from tests.conftest import REPO, SHARED_DATA, assert_one_line_error, run_cli, shipped
 
 SAMPLES = REPO / "samples"
 
@@ -239,3 +239,16 @@ def test_a_big_page_of_big_writing_is_read_at_a_working_size_with_boxes_on_the_p
     for word, reference in zip(page.lines[0].words, expected, strict=True):
         for ch, ref in zip(word.chars, reference.chars, strict=True):
             assert np.abs(np.array(ch.bbox) - 7 * np.array(ref.bbox)).max() <= 7 * 3, (ch, ref)
+
+
+def test_printed_labels_and_the_form_left_of_them_are_left_out():
+    """Real form crops read as the handwritten name alone: with the field's printed label (NOM, in small
+    type whose N and O touch: two glyphs) on a line of its own above the name; and with the remains of the
+    next field (digits set sideways) left of the label PRENOM, just below its line, or touching the label
+    and so tall that the label's letters looked like marks beside it."""
+    crops = SHARED_DATA / "real-dev" / "form-names-tune"
+    if not crops.is_dir():
+        pytest.skip("no real-dev data")
+    expected = {"0684": "BOUVET", "0926": "FRANCO", "0839": "LISA", "0824": "SOLENE", "0468": "ALICIA"}
+    for number, text in expected.items():
+        assert hcr_ocr.read(str(crops / f"VALIDATION_{number}.jpg")).text == text, number

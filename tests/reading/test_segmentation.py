@@ -185,3 +185,19 @@ def test_a_ruled_line_a_degree_askew_is_removed():
     cv2.line(page, (0, 60), (width - 1, 60 + int(width * np.tan(np.radians(1.0)))), 120, 2)
     ink = binarize(page)
     assert not ink[52:78].any()
+
+
+def test_a_label_alone_on_its_line_may_have_touching_letters_but_one_wide_stroke_is_no_label():
+    """A whole line of bold, tight glyphs is a printed label when it makes three letters, a glyph as wide as
+    two letters counting as two ("NO" touching, then "M"); one wide glyph alone (a word written joined up
+    with a marker, a rule) is not, nor are the two touching letters when other writing follows them."""
+    from hcr_ocr.reading.glyphs import Glyph, printed_runs
+
+    def solid(x0: int, w: int, h: int = 10) -> Glyph:
+        return Glyph((x0, 0, x0 + w, h), np.full((h, w), 255, np.uint8))
+
+    label = [solid(0, 18), solid(19, 9)]
+    assert [[g.bbox for g in run] for run in printed_runs(label)] == [[(0, 0, 18, 10), (19, 0, 28, 10)]]
+    assert printed_runs([solid(0, 90, h=22)]) == []
+    assert printed_runs([solid(0, 400, h=3), solid(401, 300, h=3)]) == []
+    assert printed_runs([*label, solid(60, 10)]) == []
