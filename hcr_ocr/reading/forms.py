@@ -64,8 +64,9 @@ def drop_printed_labels(
 ) -> list[TextLine]:
     """On a filled-in form, drop the printed labels (bold, tightly set runs) beside or above the
     handwriting, before words are split, so that the type's tight spacing doesn't set the word gaps, and
-    what stands left of a label (on its line, or within `label_left_reach` label heights of its start, in
-    its text block: the remains of the form's other fields). A page with nothing but print keeps everything. Uses the
+    what stands left of a label: on its line, and a line of the label's text block that ends within
+    `label_left_reach` label heights left of the label's start, a little above or below it (the remains
+    of the form's other fields). A page with nothing but print keeps everything. Uses the
     form, glyph and line settings."""
     printed: set[int] = set()
     starts: list[tuple[TextLine, int, int, int]] = []  # each label's line, left end, top and bottom
@@ -77,14 +78,21 @@ def drop_printed_labels(
             printed.update(b.label for b in tl.blobs if b.x1 <= label_end)
             starts.append((tl, run[0].bbox[0], min(g.bbox[1] for g in run), max(g.bbox[3] for g in run)))
     reach = settings.forms.label_left_reach
-    for line, x0, top, bottom in starts:  # ... and so is what stands just left of it, a little above or below
+    for (
+        line,
+        x0,
+        top,
+        bottom,
+    ) in starts:  # ... and so is a short line just left of it, a little above or below
         near = reach * (bottom - top)
         printed.update(
             b.label
             for tl in text_lines
-            if tl.block == line.block
+            if tl is not line
+            and tl.block == line.block
+            and x0 - near <= max(b.x1 for b in tl.blobs) <= x0
+            and top - near <= (tl.top + tl.bottom) / 2 <= bottom + near
             for b in tl.blobs
-            if x0 - near <= b.x1 <= x0 and top - near <= (b.y0 + b.y1) / 2 <= bottom + near
         )
     if not printed or all(b.label in printed for tl in text_lines for b in tl.blobs):
         return text_lines

@@ -153,7 +153,7 @@ class FormSettings:
     label_letter_width: float = 0.9  # own heights: the width of a printed letter, for counting touching ones
     label_max_leading: int = 2  # glyphs that may stand before a label on its line
     label_min_gap_after: float = 0.8  # label heights: what follows a label stands at least this far off
-    label_left_reach: float = 2.0  # label heights above, below and left of a label within which ink is form
+    label_left_reach: float = 2.0  # label heights: a line that ends this close left of a label is form
 
 
 @dataclass(frozen=True)
