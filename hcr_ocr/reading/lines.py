@@ -8,7 +8,9 @@
 The horizontal projection of the blobs (each drawn as its box, thinned to its middle half so that ascenders
 and descenders don't bridge lines) is smoothed and cut into bands; a band far taller than the others is split
 at its weakest row. Each blob joins the band that holds its vertical centre. Bands made only of text cut off
-by the image edge, or of a few specks, are dropped. The numbers are in `settings.LineSettings`.
+by the image edge (a neighbouring field's), or of a few specks, are dropped; but a crop's only line is kept
+even where it touches the edge (a crop cut tight around the writing). The numbers are in
+`settings.LineSettings`.
 """
 
 from __future__ import annotations
@@ -171,7 +173,7 @@ def find_lines(
         groups[i].append(blob)
     groups = _attach_marks(groups, typical_h, s)
     page_ink = np.sum([b.area for b in blobs])
-    lines = []
+    kept, cut_lines = [], []
     for group in groups:
         if not group:
             continue
@@ -180,9 +182,13 @@ def find_lines(
             cut = sum(b.area for b in group if b.y0 == 0 or b.y1 == height)
         else:
             cut = sum(b.area for b in group if b.label in cut_off)
-        edge_cut = cut >= s.cut_off_share * ink_area
-        if edge_cut or ink_area < max(s.min_line_ink, s.min_line_ink_share * page_ink):
+        if ink_area < max(s.min_line_ink, s.min_line_ink_share * page_ink):
             continue
+        (cut_lines if cut >= s.cut_off_share * ink_area else kept).append((ink_area, group))
+    if not kept and len(cut_lines) == 1 and cut_lines[0][0] >= s.tight_crop_ink_share * page_ink:
+        kept = cut_lines  # a crop so tight that its one line of writing touches the edge
+    lines = []
+    for _, group in kept:
         group.sort(key=lambda b: b.x0)
         line = TextLine(group, min(b.y0 for b in group), max(b.y1 for b in group))
         measure_line(line, settings=s)

@@ -122,7 +122,8 @@ class LineSettings:
     tall_band: float = 1.8  # typical heights: a taller band is two lines and is split
     tall_band_min: int = 6  # px, a band no taller is never split
     split_margin: float = 0.3  # typical heights kept clear of a band's ends when choosing where to split it
-    cut_off_share: float = 0.5  # a line whose ink is at least this share cut off by the edge is dropped
+    cut_off_share: float = 0.5  # a line whose ink is at least this share cut off by the edge is dropped ...
+    tight_crop_ink_share: float = 0.5  # ... unless it is the only line and holds this share of the ink
     min_line_ink: int = 10  # px of ink under which a line is dropped
     min_line_ink_share: float = 0.02  # share of the page's ink under which a line is dropped
     fragment_ink_share: float = 0.15  # share of the inkiest line's ink a line needs, unless tall enough

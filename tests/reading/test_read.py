@@ -252,3 +252,13 @@ def test_printed_labels_and_the_form_left_of_them_are_left_out():
     expected = {"0684": "BOUVET", "0926": "FRANCO", "0839": "LISA", "0468": "ALICIA"}
     for number, text in expected.items():
         assert hcr_ocr.read(str(crops / f"VALIDATION_{number}.jpg")).text == text, number
+
+
+def test_a_name_whose_letters_touch_the_crops_edge_is_read():
+    """Real form crops cut so tight that the name's letters touch the top or bottom edge: the name is the
+    only line, so it is read rather than left out as a neighbouring field's."""
+    crops = SHARED_DATA / "real-dev" / "form-names-tune"
+    if not crops.is_dir():
+        pytest.skip("no real-dev data")
+    for number, text in {"0463": "ALEXANDRE", "0861": "BASTIEN"}.items():
+        assert hcr_ocr.read(str(crops / f"VALIDATION_{number}.jpg")).text == text, number

@@ -201,3 +201,15 @@ def test_a_label_alone_on_its_line_may_have_touching_letters_but_one_wide_stroke
     assert printed_runs([solid(0, 90, h=22)]) == []
     assert printed_runs([solid(0, 400, h=3), solid(401, 300, h=3)]) == []
     assert printed_runs([*label, solid(60, 10)]) == []
+
+
+def test_a_crop_so_tight_that_its_one_line_touches_the_edge_keeps_it():
+    """A line cut by the top or bottom edge is a neighbouring field's, and is left out; but where it is the
+    crop's only line, the crop was cut tight around the writing, and the line is read."""
+    page = page_with_words([3, 2])
+    top = 40 + LETTER_H // 3  # the letters' upper third cut off
+    lines, _ = segment(page[top:])
+    assert len(lines) == 1 and len(lines[0].blobs) == 5
+    two = page_with_words([3, 2], lines=2)
+    cut_both = two[top : 40 + 70 + LETTER_H - LETTER_H // 3]  # the first line's top and the second's bottom
+    assert segment(cut_both)[0] == []  # two cut lines: neither is known to be the writing
