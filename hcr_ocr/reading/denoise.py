@@ -6,7 +6,8 @@ with no more noise than a clean scan has.
     gray = denoise(gray)         # speckle and grain smoothed in proportion to how much there is
 
 Light writing on a dark board is recognised by which grey is the minority: ink covers a small share of a
-page, so when the bright side of the page's Otsu split is the small one, the page is inverted. Impulse noise
+page, so when the bright side of the page's Otsu split is the small one, the page is inverted, unless that
+side is one solid region (a sheet of paper photographed on a darker desk). Impulse noise
 (salt and pepper, dust) is the share of pixels far darker or brighter than all their neighbours; it is
 removed with median filters.
 Sensor grain is measured as the standard deviation of a Laplacian-like residual (Immerkaer's estimate, with a
@@ -43,7 +44,15 @@ def is_inverted(gray: np.ndarray, *, settings: DenoiseSettings = DEFAULT.denoise
     if not 0 < share < s.inverted_max_share:
         return False
     contrast = float(small[bright].mean()) - float(small[~bright].mean())
-    return contrast >= s.inverted_min_contrast
+    return contrast >= s.inverted_min_contrast and not _is_sheet(bright, s)
+
+
+def _is_sheet(bright: np.ndarray, s: DenoiseSettings) -> bool:
+    """Whether the bright side is a sheet of paper on a darker desk (a photo), not light writing: one solid
+    region, filling most of its box and holding most of the bright pixels; writing comes in strokes."""
+    _, _, stats, _ = cv2.connectedComponentsWithStats(bright.astype(np.uint8), connectivity=8)
+    x, y, w, h, area = stats[1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))]
+    return area >= s.sheet_min_share * bright.sum() and area >= s.sheet_min_fill * w * h
 
 
 def noise_sigma(gray: np.ndarray) -> float:

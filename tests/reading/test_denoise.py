@@ -53,6 +53,17 @@ def test_light_writing_on_a_dark_board_reads_as_the_dark_on_light_page():
     assert hcr_ocr.read(board).text == PARAGRAPH
 
 
+def test_a_sheet_photographed_on_a_darker_desk_is_not_a_board():
+    """The paper takes a ninth of the frame, so the bright side is the minority, as on a board: but it is
+    one solid region, a sheet of paper, and the page is read as it is."""
+    page = sample("paragraph")
+    h, w = page.shape
+    desk = np.full((3 * h, 3 * w), 90, np.uint8)
+    desk[h : 2 * h, w : 2 * w] = page
+    assert not is_inverted(desk)
+    assert hcr_ocr.read(desk).text == PARAGRAPH
+
+
 def test_a_page_of_pure_noise_is_neither_inverted_nor_read_as_a_board():
     noise = with_grain(np.full((300, 400), 128.0), 40)
     assert not is_inverted(noise)
