@@ -686,7 +686,7 @@ def _conditions_bench(names, paths, synthetic, seed, model, data_dir, lexicon, a
     """`bench --conditions`: the pages of each set and `synthetic` pages, degraded; a table or JSON."""
     from hcr_ocr.data.degradations import parse_conditions
     from hcr_ocr.evaluate.bench import load_bench_set
-    from hcr_ocr.evaluate.conditions import conditions_bench
+    from hcr_ocr.evaluate.conditions import conditions_bench, print_conditions_report
 
     chosen = parse_conditions(names)
     samples = Path(__file__).resolve().parent.parent / "samples"
@@ -704,56 +704,7 @@ def _conditions_bench(names, paths, synthetic, seed, model, data_dir, lexicon, a
     if as_json:
         typer.echo(json.dumps(result))
         return
-    _print_conditions(result, Console())
-
-
-def _print_conditions(result: dict, console) -> None:
-    """The conditions table: pooled and per-set CER per condition, then the mean, its ratio to clean, the
-    worst condition, and each internal error on a line."""
-    from rich.table import Table
-
-    sources = list(result["sources"])
-    table = Table(title=f"hcr-ocr bench --conditions (seed {result['seed']})", show_edge=False)
-    table.add_column("condition", no_wrap=True, min_width=max(map(len, result["conditions"])))
-    for col in ("CER", "caseless", "WER", *(f"CER {s}" for s in sources), "s/page", "max s", "failed"):
-        table.add_column(col, justify="right")
-    table.add_column("internal errors", justify="right")
-    for name, r in result["conditions"].items():
-        p = r["pooled"]
-        per_source = (f"{r['sources'][s]['cer']:.3f}" for s in sources)
-        table.add_row(
-            name,
-            f"{p['cer']:.3f}",
-            f"{p['cer_caseless']:.3f}",
-            f"{p['wer']:.3f}",
-            *per_source,
-            f"{p['seconds_per_page']:.3f}",
-            f"{p['seconds_max']:.2f}",
-            str(p["failures"]),
-            str(p["internal_errors"]),
-        )
-    from rich.measure import Measurement
-
-    wide = Measurement.get(console, console.options.update_width(1000), table).maximum
-    console.width = max(console.width, wide)  # the whole table, not "…"
-    console.print(table)
-    summary = result["summary"]
-    if summary["mean_cer"] is not None:
-        n = len(result["conditions"]) - 1
-        ratio = f"{summary['ratio_to_clean']:.1f}x" if summary["ratio_to_clean"] is not None else "n/a"
-        console.print(
-            f"mean CER over {n} condition(s): {summary['mean_cer']:.3f}; clean {summary['clean_cer']:.3f}; "
-            f"ratio to clean {ratio}; worst: {summary['worst']['condition']} ({summary['worst']['cer']:.3f})",
-            highlight=False,
-            soft_wrap=True,
-        )
-    console.print(f"internal errors: {summary['internal_errors']}", highlight=False)
-    for e in result["internal_errors"]:
-        console.print(
-            f"internal error: {e['condition']} {e['page']}: {e['error']} at {e['where']}",
-            highlight=False,
-            soft_wrap=True,
-        )
+    print_conditions_report(result, Console())
     for r in result["conditions"].values():
         for s in r["sources"].values():
             for failure in s["failures"]:

@@ -168,3 +168,12 @@ def bench_items(items: list, engines: list[str], model: str | Path | None = None
         scores["failures"] = run.failures
         out[engine] = scores
     return out
+
+
+def print_whole_table(table, console) -> None:
+    """Print a rich table as wide as it needs, not cut to the terminal with "…"."""
+    from rich.measure import Measurement
+
+    wide = Measurement.get(console, console.options.update_width(1000), table).maximum
+    console.width = max(console.width, wide)
+    console.print(table)

@@ -25,7 +25,7 @@ import numpy as np
 
 from hcr_ocr.data.degradations import degrade
 from hcr_ocr.errors import HcrError
-from hcr_ocr.evaluate.bench import score_texts
+from hcr_ocr.evaluate.bench import print_whole_table, score_texts
 
 
 def error_place(err: BaseException) -> str:
@@ -158,3 +158,48 @@ def summarise(by_condition: dict) -> dict:
         "internal_errors": sum(r["pooled"]["internal_errors"] for r in by_condition.values()),
         "failures": sum(r["pooled"]["failures"] for r in by_condition.values()),
     }
+
+
+def print_conditions_report(result: dict, console) -> None:
+    """The conditions table: pooled and per-set CER per condition, then the mean, its ratio to clean, the
+    worst condition, and each internal error on a line."""
+    from rich.table import Table
+
+    sources = list(result["sources"])
+    table = Table(title=f"hcr-ocr bench --conditions (seed {result['seed']})", show_edge=False)
+    table.add_column("condition", no_wrap=True, min_width=max(map(len, result["conditions"])))
+    for col in ("CER", "caseless", "WER", *(f"CER {s}" for s in sources), "s/page", "max s", "failed"):
+        table.add_column(col, justify="right")
+    table.add_column("internal errors", justify="right")
+    for name, r in result["conditions"].items():
+        p = r["pooled"]
+        per_source = (f"{r['sources'][s]['cer']:.3f}" for s in sources)
+        table.add_row(
+            name,
+            f"{p['cer']:.3f}",
+            f"{p['cer_caseless']:.3f}",
+            f"{p['wer']:.3f}",
+            *per_source,
+            f"{p['seconds_per_page']:.3f}",
+            f"{p['seconds_max']:.2f}",
+            str(p["failures"]),
+            str(p["internal_errors"]),
+        )
+    print_whole_table(table, console)
+    summary = result["summary"]
+    if summary["mean_cer"] is not None:
+        n = len(result["conditions"]) - 1
+        ratio = f"{summary['ratio_to_clean']:.1f}x" if summary["ratio_to_clean"] is not None else "n/a"
+        console.print(
+            f"mean CER over {n} condition(s): {summary['mean_cer']:.3f}; clean {summary['clean_cer']:.3f}; "
+            f"ratio to clean {ratio}; worst: {summary['worst']['condition']} ({summary['worst']['cer']:.3f})",
+            highlight=False,
+            soft_wrap=True,
+        )
+    console.print(f"internal errors: {summary['internal_errors']}", highlight=False)
+    for e in result["internal_errors"]:
+        console.print(
+            f"internal error: {e['condition']} {e['page']}: {e['error']} at {e['where']}",
+            highlight=False,
+            soft_wrap=True,
+        )

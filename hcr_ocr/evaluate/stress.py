@@ -227,6 +227,8 @@ def print_stress_report(result: dict, console) -> None:
     """The stress cases as a table, then how time grows with pixels and the cases over the limit."""
     from rich.table import Table
 
+    from hcr_ocr.evaluate.bench import print_whole_table
+
     table = Table(title="hcr-ocr bench --stress", show_edge=False)
     table.add_column("image", no_wrap=True)
     for col in ("MP", "size", "seconds", "s/MP", "lines", "chars"):
@@ -249,11 +251,7 @@ def print_stress_report(result: dict, console) -> None:
             str(c["chars"] if c["chars"] is not None else "-"),
             note,
         )
-    from rich.measure import Measurement
-
-    wide = Measurement.get(console, console.options.update_width(1000), table).maximum
-    console.width = max(console.width, wide)  # the whole table, not "…"
-    console.print(table)
+    print_whole_table(table, console)
     growth = ", ".join(f"{k} {g:.2f}" for k, g in result["growth"].items())
     console.print(
         f"time grows as pixels to the power (1: linear): {growth or 'n/a'}", highlight=False, soft_wrap=True

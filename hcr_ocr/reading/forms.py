@@ -66,8 +66,8 @@ def drop_printed_labels(
     handwriting, before words are split, so that the type's tight spacing doesn't set the word gaps, and
     what stands left of a label: on its line, and a line of the label's text block that ends within
     `label_left_reach` label heights left of the label's start, a little above or below it (the remains
-    of the form's other fields). A page with nothing but print keeps everything. Uses the
-    form, glyph and line settings."""
+    of the form's other fields). A page with nothing but print keeps everything. Uses the form, glyph and
+    line settings."""
     printed: set[int] = set()
     starts: list[tuple[TextLine, int, int, int]] = []  # each label's line, left end, top and bottom
     for tl in text_lines:
@@ -77,14 +77,9 @@ def drop_printed_labels(
             label_end = run[-1].bbox[2]  # what stands left of a label is form, not handwriting
             printed.update(b.label for b in tl.blobs if b.x1 <= label_end)
             starts.append((tl, run[0].bbox[0], min(g.bbox[1] for g in run), max(g.bbox[3] for g in run)))
-    reach = settings.forms.label_left_reach
-    for (
-        line,
-        x0,
-        top,
-        bottom,
-    ) in starts:  # ... and so is a short line just left of it, a little above or below
-        near = reach * (bottom - top)
+    # ... and so is a short line of the label's block just left of it, a little above or below
+    for line, x0, top, bottom in starts:
+        near = settings.forms.label_left_reach * (bottom - top)
         printed.update(
             b.label
             for tl in text_lines

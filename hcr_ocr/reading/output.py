@@ -44,16 +44,11 @@ def output_paths(inputs: list[str], out_dir: Path, suffix: str) -> dict[str, Pat
 
 
 def render(page, fmt: str) -> str:
-    """The page as text, JSON, hOCR, ALTO or PAGE-XML (the pages of a PDF: xml_formats.render_document)."""
-    import json
+    """One page as text, JSON, hOCR, ALTO or PAGE-XML (any other format: its text); the pages of a PDF:
+    xml_formats.render_document."""
+    from hcr_ocr.reading.xml_formats import render_document
 
-    if fmt == "json":
-        return json.dumps(page.to_dict(), ensure_ascii=False)
-    if fmt in ("hocr", "alto", "pagexml"):
-        from hcr_ocr.reading.xml_formats import render_document
-
-        return render_document([page], fmt)
-    return page.text
+    return render_document([page], fmt if fmt in FORMATS else "text")
 
 
 def page_hocr(page) -> str:
