@@ -18,7 +18,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
-import typer
+# numpy's OpenBLAS starts a thread per core at import, a tenth of a one-image `read`'s start on 2 cores; the
+# commands' matrix products are small (the networks run in onnxruntime or torch, with their own threads).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import typer  # noqa: E402
 
 from hcr_ocr.errors import HcrError
 

@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from hcr_ocr.reading.settings import DEFAULT, BinarizationSettings
+from hcr_ocr.reading.stats import median, percentile
 
 
 def flatten_background(
@@ -57,7 +58,7 @@ def keep_touching(weak: np.ndarray, strong: np.ndarray) -> np.ndarray:
     """The components of `weak | strong` that contain at least one pixel of `strong`."""
     n, labels = cv2.connectedComponents(weak | strong, connectivity=8)
     keep = np.zeros(n, dtype=bool)
-    keep[np.unique(labels[strong > 0])] = True
+    keep[labels[strong > 0]] = True
     keep[0] = False
     return np.where(keep[labels], 255, 0).astype(np.uint8)
 
@@ -77,11 +78,11 @@ def text_height(ink: np.ndarray, *, settings: BinarizationSettings = DEFAULT.bin
     if len(stats) == 0:
         return 0.0
     areas = stats[:, cv2.CC_STAT_AREA]
-    least = max(s.sizeable_min_area, np.percentile(areas, s.sizeable_area_percentile) * s.sizeable_area_share)
+    least = max(s.sizeable_min_area, percentile(areas, s.sizeable_area_percentile) * s.sizeable_area_share)
     sizeable = stats[areas >= least]
     if len(sizeable) == 0:  # nothing but specks (of under sizeable_min_area px)
         return 0.0
-    return float(np.median(sizeable[:, cv2.CC_STAT_HEIGHT]))
+    return median(sizeable[:, cv2.CC_STAT_HEIGHT])
 
 
 def remove_ruled_lines(
@@ -130,7 +131,7 @@ def binarize(gray: np.ndarray, *, settings: BinarizationSettings = DEFAULT.binar
     """Ink mask (255 = ink) of a grayscale page, or None when the page holds no ink."""
     s = settings
     flat = flatten_background(gray, settings=s)
-    hi = float(np.percentile(flat, s.paper_percentile))
+    hi = percentile(flat, s.paper_percentile)
     lo = float(cv2.medianBlur(flat, s.ink_median_kernel).min())  # the darkest ink, salt noise filtered out
     if hi - lo < s.min_contrast:
         return None

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hcr_ocr.reading.settings import DEFAULT, DecodingSettings
+from hcr_ocr.reading.stats import median, percentile
 
 MERGED = set("CIJKLMOPSUVWXYZ")
 SHORT_WHEN_SMALL = set("CJMOPSUVWXYZ")  # small forms start at the x-height line (p, y, j hang below)
@@ -66,8 +67,8 @@ def line_metrics(
     s = settings
     tall = [b[3] - b[1] for c, b in zip(labels, boxes, strict=True) if c in TALL]
     short = [b[3] - b[1] for c, b in zip(labels, boxes, strict=True) if c in X_HEIGHT_SMALL]
-    cap = float(np.median(tall)) if tall else None
-    xh = float(np.median(short)) if short else None
+    cap = median(tall) if tall else None
+    xh = median(short) if short else None
     if cap is None:
         cap = max(body, (xh or 0) * s.cap_per_x_height)
     if xh is not None and xh > s.x_height_max * cap:
@@ -77,7 +78,7 @@ def line_metrics(
         seated_heights = [b[3] - b[1] for c, b in zip(labels, boxes, strict=True) if c not in DESCENDERS]
         low = [h for h in seated_heights if h < s.low_glyph_max * cap]
         if len(low) >= max(s.low_glyphs_min, s.low_glyphs_min_share * len(seated_heights)):
-            xh = float(np.median(low))
+            xh = median(low)
     seated = [((b[0] + b[2]) / 2, b[3]) for c, b in zip(labels, boxes, strict=True) if c not in DESCENDERS]
     slope, intercept = _fit_baseline(seated, cap, baseline, s)
     return LineMetrics(cap, xh, float(intercept), float(slope))
@@ -95,13 +96,13 @@ def _fit_baseline(
         if xs.max() - xs.min() > s.baseline_min_span * cap:
             slope, intercept = np.polyfit(xs, ys, 1)
             resid = np.abs(ys - (slope * xs + intercept))
-            keep = resid <= max(s.outlier_min, np.percentile(resid, s.outlier_percentile) * s.outlier_factor)
+            keep = resid <= max(s.outlier_min, percentile(resid, s.outlier_percentile) * s.outlier_factor)
             if keep.sum() >= s.baseline_min_glyphs:
                 slope, intercept = np.polyfit(xs[keep], ys[keep], 1)
             if abs(slope) > s.max_slope:  # steeper than ~9°: not a baseline
-                slope, intercept = 0.0, float(np.median(ys))
+                slope, intercept = 0.0, median(ys)
         else:
-            intercept = float(np.median(ys))
+            intercept = median(ys)
     return slope, intercept
 
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from hcr_ocr.reading.scale import resize_by
 from hcr_ocr.reading.settings import DEFAULT, DenoiseSettings
+from hcr_ocr.reading.stats import median
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ def noise_sigma(gray: np.ndarray) -> float:
     if min(gray.shape) < 3:
         return 0.0
     residual = cv2.filter2D(gray.astype(np.float32), -1, _NOISE_KERNEL)[1:-1, 1:-1]
-    return float(np.median(np.abs(residual)) / (_MAD_TO_SIGMA * _NOISE_GAIN))
+    return float(median(np.abs(residual)) / (_MAD_TO_SIGMA * _NOISE_GAIN))
 
 
 def impulse_share(gray: np.ndarray, *, settings: DenoiseSettings = DEFAULT.denoise) -> float:

@@ -21,8 +21,8 @@ def _profile_sharpness(mask: np.ndarray, angle: float) -> float:
     h, w = mask.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
     rotated = cv2.warpAffine(mask, m, (w, h), flags=cv2.INTER_NEAREST, borderValue=0)
-    profile = rotated.sum(axis=1, dtype=np.float64)
-    return float(np.square(profile).sum())
+    profile = cv2.reduce(rotated, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel().astype(np.float64)
+    return float(profile @ profile)
 
 
 def estimate_skew(

@@ -15,6 +15,7 @@ import numpy as np
 from hcr_ocr.reading.glyphs import find_glyphs, printed_runs
 from hcr_ocr.reading.lines import Blob, TextLine, measure_line, typical_height
 from hcr_ocr.reading.settings import DEFAULT, FormSettings, LineSettings, Settings
+from hcr_ocr.reading.stats import median
 
 
 def drop_cut_off(
@@ -46,7 +47,7 @@ def drop_frame_lines(blobs: list[Blob], height: int, *, settings: FormSettings =
     if len(blobs) < 2:
         return blobs
     s = settings
-    typical = float(np.median([b.h for b in blobs]))
+    typical = median([b.h for b in blobs])
 
     def frame(b: Blob) -> bool:
         return (

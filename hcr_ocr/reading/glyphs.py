@@ -22,6 +22,7 @@ import numpy as np
 from hcr_ocr.reading.binarization import stroke_width
 from hcr_ocr.reading.lines import Blob, TextLine
 from hcr_ocr.reading.settings import DEFAULT, FormSettings, GlyphSettings
+from hcr_ocr.reading.stats import median
 
 
 @dataclass(eq=False)  # compared and hashed by identity: the reader keys its tables by glyph
@@ -225,7 +226,7 @@ def printed_runs(glyphs: list[Glyph], *, settings: FormSettings = DEFAULT.forms)
         return []
     # letter height of the line, without the form's rules and frame lines (tall thin strokes); the median,
     # so that one tall blot at the crop's edge does not make the letters look like marks
-    letter = float(np.median([g.h for g in glyphs if g.w >= s.rule_max_width * g.h] or [g.h for g in glyphs]))
+    letter = median([g.h for g in glyphs if g.w >= s.rule_max_width * g.h] or [g.h for g in glyphs])
     bold = [
         g.h >= s.bold_min_height * letter and stroke_width(g.mask) >= s.bold_min_stroke * g.h for g in glyphs
     ]
@@ -331,7 +332,7 @@ def join_candidates(
     gaps = [glyphs[j].bbox[0] - glyphs[i].bbox[2] for i, j in pairs]
     if len(gaps) < s.join_min_gaps:
         return {}
-    close = s.join_max_gap * float(np.median(gaps))
+    close = s.join_max_gap * median(gaps)
     joined = {}
     for (i, j), gap in zip(pairs, gaps, strict=True):
         a, b = glyphs[i], glyphs[j]

@@ -26,9 +26,9 @@ looked up.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import os
+import zlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -189,7 +189,9 @@ class Lexicon:
             source = path.read_bytes()
         except OSError as err:
             raise HcrError(f"{path}: not a readable word list ({err.strerror})") from err
-        cached = cache_dir("word-lists") / f"{hashlib.sha256(source).hexdigest()[:32]}.words"
+        # named by the source's CRC-32 and size: an edited list gets a new compiled file (hashlib's OpenSSL
+        # would add a hundredth of a second to each start)
+        cached = cache_dir("word-lists") / f"{zlib.crc32(source):08x}-{len(source)}.words"
         try:
             data = cached.read_bytes()
             if data.startswith(COMPILED_MAGIC):

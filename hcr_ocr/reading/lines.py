@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 
 from hcr_ocr.reading.settings import DEFAULT, LineSettings
+from hcr_ocr.reading.stats import median, percentile
 
 
 @dataclass
@@ -119,15 +120,15 @@ def edge_blobs(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def labels_touching(labels: np.ndarray, mask: np.ndarray) -> set[int]:
-    return {int(v) for v in np.unique(labels[(mask > 0) & (labels > 0)])}
+    return {int(v) for v in np.flatnonzero(np.bincount(labels[(mask > 0) & (labels > 0)]))}
 
 
 def typical_height(blobs: list[Blob], s: LineSettings) -> float:
     """Median height of the blobs that are not specks: the typical letter height."""
     heights = np.array([b.h for b in blobs])
     areas = np.array([b.area for b in blobs])
-    big = areas >= max(s.big_blob_min_area, np.percentile(areas, s.big_blob_percentile) * s.big_blob_share)
-    return float(np.median(heights[big])) if big.any() else float(np.median(heights))
+    big = areas >= max(s.big_blob_min_area, percentile(areas, s.big_blob_percentile) * s.big_blob_share)
+    return median(heights[big]) if big.any() else median(heights)
 
 
 def _line_bands(blobs: list[Blob], height: int, typical_h: float, s: LineSettings) -> list[tuple[int, int]]:
@@ -144,7 +145,7 @@ def _line_bands(blobs: list[Blob], height: int, typical_h: float, s: LineSetting
     bands = _bands(smooth, smooth.max() * s.band_threshold)
     if not bands:
         return []
-    typical_band = float(np.median([b - a for a, b in bands]))
+    typical_band = median([b - a for a, b in bands])
     return _split_tall(smooth, bands, max(typical_band, typical_h), s)
 
 
@@ -238,5 +239,5 @@ def measure_line(line: TextLine, *, settings: LineSettings = DEFAULT.lines) -> N
     """Body height (median height of the line's substantial blobs) and baseline (median bottom)."""
     least = settings.body_min_area_share * max(bb.area for bb in line.blobs)
     sizable = [b for b in line.blobs if b.area >= least]
-    line.body_height = float(np.median([b.h for b in sizable]))
-    line.baseline = float(np.median([b.y1 for b in sizable]))
+    line.body_height = median([b.h for b in sizable])
+    line.baseline = median([b.y1 for b in sizable])

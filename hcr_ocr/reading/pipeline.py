@@ -44,6 +44,7 @@ from hcr_ocr.reading.recognition import GlyphClassifier, OnnxClassifier
 from hcr_ocr.reading.regions import find_blocks
 from hcr_ocr.reading.scale import working_scale
 from hcr_ocr.reading.settings import DEFAULT, Settings, TranscriptionSettings
+from hcr_ocr.reading.stats import median
 from hcr_ocr.reading.transcription import (
     Cuts,
     Evidence,
@@ -202,7 +203,7 @@ def segment_page(gray: np.ndarray, settings: Settings = DEFAULT) -> PageLayout |
             " (small writing)" if line.small else "",
         )
     letters = [g for line in lines for w in line.words for g in w if not g.punct]
-    letter_width = float(np.median([g.w for g in letters])) if letters else 0.0
+    letter_width = median([g.w for g in letters]) if letters else 0.0
     return PageLayout(lines, angle, ToPage(gray.shape, angle, factor, page_shape), letter_width)
 
 

@@ -1,7 +1,6 @@
 """Every tunable number of the read path, named and explained, one frozen dataclass per stage.
 
-    from dataclasses import replace
-    from hcr_ocr.reading.settings import Settings
+    from hcr_ocr.reading.settings import Settings, replace
     settings = replace(Settings(), glyphs=replace(Settings().glyphs, dot_max_width=0.5))
     hcr_ocr.read("note.png", settings=settings)
 
@@ -14,11 +13,52 @@ a share of the quantity named in the comment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import Any, TypeVar, dataclass_transform
+
+_S = TypeVar("_S", bound="_Frozen")
 
 
-@dataclass(frozen=True)
-class ScaleSettings:
+@dataclass_transform(kw_only_default=True)
+class _Frozen:
+    """A frozen record of named numbers whose class attributes are the defaults. It behaves like a frozen
+    dataclass built with keywords, without the code a dataclass compiles for each class (a twentieth of a
+    one-image `read`'s start over this module's 15 classes)."""
+
+    _fields: tuple[str, ...] = ()
+
+    def __init_subclass__(cls) -> None:
+        cls._fields = tuple(name for name in cls.__annotations__ if not name.startswith("_"))
+
+    def __init__(self, **values: Any) -> None:
+        unknown = sorted(set(values) - set(self._fields))
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no setting {', '.join(unknown)}")
+        self.__dict__.update(values)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is frozen: make a changed copy with replace()")
+
+    __delattr__ = __setattr__
+
+    def _values(self) -> tuple:
+        return tuple(getattr(self, name) for name in self._fields)
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other._values() == self._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{n}={getattr(self, n)!r}' for n in self._fields)})"
+
+
+def replace(settings: _S, **changes: Any) -> _S:
+    """A copy of `settings` with the named values changed."""
+    return type(settings)(**{**settings.__dict__, **changes})
+
+
+class ScaleSettings(_Frozen):
     """Stage 1b, a big page with big writing → the page at a working size."""
 
     measure_above: int = 2_000_000  # px: pages with more pixels have their letter height measured
@@ -27,8 +67,7 @@ class ScaleSettings:
     target_letter: float = 40.0  # px: ... so that its letters are this tall
 
 
-@dataclass(frozen=True)
-class DenoiseSettings:
+class DenoiseSettings(_Frozen):
     """Stage 1c, the page's polarity and noise → dark ink on light paper, noise smoothed."""
 
     preview_side: int = 800  # px, long side of the copy on which the polarity is judged
@@ -49,8 +88,7 @@ class DenoiseSettings:
     max_blur: float = 2.0  # px, the widest smoothing of either kind
 
 
-@dataclass(frozen=True)
-class BinarizationSettings:
+class BinarizationSettings(_Frozen):
     """Stage 2, grayscale page → ink mask."""
 
     paper_kernel_divisor: int = 20  # paper estimate: closing kernel = the page's short side // this (px)
@@ -82,8 +120,7 @@ class BinarizationSettings:
     speck_area_per_stroke: float = 0.8  # smallest blob kept, in squared stroke widths
 
 
-@dataclass(frozen=True)
-class DeskewSettings:
+class DeskewSettings(_Frozen):
     """Stage 3, the text angle."""
 
     max_angle: float = 15.0  # degrees, the largest skew searched
@@ -97,8 +134,7 @@ class DeskewSettings:
     min_gain: float = 1.03  # ratio of sharpness over the level page's an angle must reach to be used
 
 
-@dataclass(frozen=True)
-class RegionSettings:
+class RegionSettings(_Frozen):
     """Stage 3b, blobs → text blocks (columns, paragraphs)."""
 
     min_lines: float = 5.0  # letter heights a region must be tall to be cut at all ...
@@ -110,8 +146,7 @@ class RegionSettings:
     max_depth: int = 8  # cuts within cuts, at most
 
 
-@dataclass(frozen=True)
-class LineSettings:
+class LineSettings(_Frozen):
     """Stage 4, blobs → text lines."""
 
     big_blob_min_area: int = 4  # px, smallest blob counted for the typical letter height
@@ -135,8 +170,7 @@ class LineSettings:
     body_min_area_share: float = 0.15  # share of the line's largest blob a blob needs to count for its body
 
 
-@dataclass(frozen=True)
-class FormSettings:
+class FormSettings(_Frozen):
     """Form clean-up: cut-off letters, field frames, printed labels."""
 
     edge_blob_max_letters: float = 4.0  # letter heights: ink at the sides taller than this is no writing
@@ -159,8 +193,7 @@ class FormSettings:
     label_left_reach: float = 2.0  # label heights: a line that ends this close left of a label is form
 
 
-@dataclass(frozen=True)
-class WordSettings:
+class WordSettings(_Frozen):
     """Stage 5, a line's blobs → words."""
 
     min_gaps_for_median: int = 3  # gaps a line needs for its median to be the typical gap (else the smallest)
@@ -178,8 +211,7 @@ class WordSettings:
     break_min_letter_gaps: int = 4  # letter gaps under the split needed (and no fewer than the word gaps)
 
 
-@dataclass(frozen=True)
-class GlyphSettings:
+class GlyphSettings(_Frozen):
     """Stage 6, a word's blobs → glyphs; cuts and joins offered to the classifier."""
 
     mark_max_height: float = 0.45  # body: a lower blob ...
@@ -220,8 +252,7 @@ class GlyphSettings:
     profile_smoothing: tuple[float, ...] = (0.25, 0.5, 0.25)  # kernel the column profile is smoothed with
 
 
-@dataclass(frozen=True)
-class NormalizationSettings:
+class NormalizationSettings(_Frozen):
     """Stage 7, a glyph's mask → the classifier's 28x28 input, made the way EMNIST's images were."""
 
     ink_span: int = 24  # output px the ink's long side spans before the blur
@@ -237,16 +268,14 @@ class NormalizationSettings:
     tta_scales: tuple[float, ...] = (0.9, 1.1)  # zooms of the extra views the classifier averages over
 
 
-@dataclass(frozen=True)
-class RecognitionSettings:
+class RecognitionSettings(_Frozen):
     """The classifier: which model reads a glyph, which glyphs are looked at again."""
 
     sure: float = 0.8  # top-class probability under which a glyph is looked at again (zoomed, second model)
     small_writing: float = 17  # px of body height under which a line is read by the small-writing model
 
 
-@dataclass(frozen=True)
-class DecodingSettings:
+class DecodingSettings(_Frozen):
     """Stage 9, probabilities → characters: line metrics, case, digits or letters."""
 
     cap_per_x_height: float = 1.45  # capital height guessed from the x-height when no tall glyph is read
@@ -269,8 +298,7 @@ class DecodingSettings:
     sized_case_votes: int = 1  # votes of a letter whose case is judged from its size
 
 
-@dataclass(frozen=True)
-class LexiconSettings:
+class LexiconSettings(_Frozen):
     """Stage 8, the word list: which listed words are tried and when one replaces the raw reading."""
 
     max_loss: float = 6.0  # nats a listed word may lose against the raw reading and still replace it
@@ -283,8 +311,7 @@ class LexiconSettings:
     probability_floor: float = 1e-6  # smallest letter probability, so that its log stays finite
 
 
-@dataclass(frozen=True)
-class TranscriptionSettings:
+class TranscriptionSettings(_Frozen):
     """Stage 10, glyphs and their probabilities → words: which cuts and joins are kept, which words searched."""
 
     split_margin: float = 0.15  # nats the pieces' mean log-certainty must beat the whole glyph's by
@@ -295,24 +322,23 @@ class TranscriptionSettings:
     junk_mark_confidence: float = 0.25  # ... read with a mean confidence under this
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(_Frozen):
     """All the read path's settings, one field per stage."""
 
-    scale: ScaleSettings = field(default_factory=ScaleSettings)
-    denoise: DenoiseSettings = field(default_factory=DenoiseSettings)
-    binarization: BinarizationSettings = field(default_factory=BinarizationSettings)
-    deskew: DeskewSettings = field(default_factory=DeskewSettings)
-    regions: RegionSettings = field(default_factory=RegionSettings)
-    lines: LineSettings = field(default_factory=LineSettings)
-    forms: FormSettings = field(default_factory=FormSettings)
-    words: WordSettings = field(default_factory=WordSettings)
-    glyphs: GlyphSettings = field(default_factory=GlyphSettings)
-    normalization: NormalizationSettings = field(default_factory=NormalizationSettings)
-    recognition: RecognitionSettings = field(default_factory=RecognitionSettings)
-    decoding: DecodingSettings = field(default_factory=DecodingSettings)
-    lexicon: LexiconSettings = field(default_factory=LexiconSettings)
-    transcription: TranscriptionSettings = field(default_factory=TranscriptionSettings)
+    scale: ScaleSettings = ScaleSettings()
+    denoise: DenoiseSettings = DenoiseSettings()
+    binarization: BinarizationSettings = BinarizationSettings()
+    deskew: DeskewSettings = DeskewSettings()
+    regions: RegionSettings = RegionSettings()
+    lines: LineSettings = LineSettings()
+    forms: FormSettings = FormSettings()
+    words: WordSettings = WordSettings()
+    glyphs: GlyphSettings = GlyphSettings()
+    normalization: NormalizationSettings = NormalizationSettings()
+    recognition: RecognitionSettings = RecognitionSettings()
+    decoding: DecodingSettings = DecodingSettings()
+    lexicon: LexiconSettings = LexiconSettings()
+    transcription: TranscriptionSettings = TranscriptionSettings()
 
 
 DEFAULT = Settings()

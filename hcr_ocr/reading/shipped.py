@@ -1,6 +1,6 @@
-"""Where the shipped models are: the folder named by $HCR_OCR_MODELS, else the package `hcr_ocr.models`
-(`models/` at the top of the checkout, installed into the package by `pip install .` and found through
-importlib.resources), else `models/` beside the package in a checkout.
+"""Where the shipped models are: the folder named by $HCR_OCR_MODELS, else the package's `hcr_ocr/models`
+(`models/` at the top of the checkout, installed into the package by `pip install .`), else `models/`
+beside the package in a checkout.
 
     shipped_model("emnist", ".onnx")   # → .../models/emnist47.int8.onnx (the float model where no int8 twin)
 """
@@ -8,7 +8,6 @@ importlib.resources), else `models/` beside the package in a checkout.
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 from hcr_ocr.errors import CheckpointError
@@ -21,10 +20,11 @@ INT8_SUFFIX = ".int8.onnx"  # the quantized twin of NAME.onnx, three times faste
 def models_dir() -> Path:
     if os.environ.get(MODELS_ENV):
         return Path(os.environ[MODELS_ENV])
-    installed = Path(str(resources.files("hcr_ocr") / "models"))  # where `pip install .` puts them
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "models"  # where `pip install .` puts them
     if installed.is_dir():
         return installed
-    return Path(__file__).resolve().parents[2] / "models"  # a checkout installed editable
+    return package.parent / "models"  # a checkout installed editable
 
 
 def shipped_small_model(dataset: str = "emnist") -> Path | None:

@@ -17,6 +17,7 @@ import numpy as np
 
 from hcr_ocr.reading.lines import Blob, TextLine
 from hcr_ocr.reading.settings import DEFAULT, WordSettings
+from hcr_ocr.reading.stats import median
 
 
 def columns(blobs: list[Blob]) -> list[list[Blob]]:
@@ -41,7 +42,7 @@ def word_gap_threshold(
     s = settings
     if len(gaps) == 0:
         return float("inf")
-    typical = float(np.median(gaps)) if len(gaps) >= s.min_gaps_for_median else float(np.min(gaps))
+    typical = median(gaps) if len(gaps) >= s.min_gaps_for_median else float(np.min(gaps))
     return max(
         s.min_word_gap * body_height,
         s.word_gap_per_typical * max(typical, 0.0) + s.word_gap_extra * body_height,
@@ -63,7 +64,7 @@ def natural_break(
     below, above = ordered[i], ordered[i + 1]
     letter_gaps, word_gaps = i + 1, len(ordered) - i - 1
     floor = s.break_floor * body_height
-    typical = float(np.median(ordered[: i + 1]))
+    typical = median(ordered[: i + 1])
     lone = word_gaps == 1  # one wide gap alone must stand out much further to count
     if (
         above < s.break_min_gap * body_height

@@ -199,7 +199,8 @@ def test_bad_format_and_models(tmp_path):
 
 
 def test_read_path_never_imports_torch_nor_what_a_plain_read_does_not_use():
-    """A one-image read to text loads no torch, no XML writer, no worker pool, no plots."""
+    """A one-image read to text loads no torch, no XML writer, no worker pool, no plots; a plain PNG needs no
+    Pillow, and no numpy.ma (numpy's median, percentile and unique import it)."""
     cmd = [sys.executable, "-X", "importtime", "-m", "hcr_ocr", "read", str(SAMPLES / "word-hello.png")]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -207,17 +208,18 @@ def test_read_path_never_imports_torch_nor_what_a_plain_read_does_not_use():
         line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")
     ]
     assert "cv2" in imported and "hcr_ocr.reading.pipeline" in imported
-    unused = ("torch", "lxml", "multiprocessing", "concurrent", "matplotlib", "rich")
-    assert not [m for m in imported if m.split(".")[0] in unused or m.startswith("hcr_ocr.train")]
+    unused = ("torch", "lxml", "multiprocessing", "concurrent", "matplotlib", "rich", "PIL")
+    assert not [
+        m for m in imported if m.split(".")[0] in unused or m.startswith(("hcr_ocr.train", "numpy.ma."))
+    ]
+    assert "numpy.ma" not in imported
 
 
 def test_settings_reach_the_stages():
     """A number changed in the settings changes what is read: with word gaps required to be five letter
     heights wide (also where a line's gaps fall in two groups), the two words of word-caps.png are one."""
-    from dataclasses import replace
-
     import hcr_ocr
-    from hcr_ocr.reading.settings import Settings
+    from hcr_ocr.reading.settings import Settings, replace
 
     base = Settings()
     image = str(SAMPLES / "word-caps.png")
@@ -225,6 +227,22 @@ def test_settings_reach_the_stages():
     wide_gaps = replace(base, words=replace(base.words, min_word_gap=5.0, break_min_gap=5.0))
     assert hcr_ocr.read(image, lexicon=None, settings=wide_gaps).text == "SHOPPINGLIST"
     assert hcr_ocr.read(image, lexicon=None).text == "SHOPPING LIST"  # the defaults are untouched
+
+
+def test_settings_are_frozen_values():
+    """Settings compare and hash by value, refuse assignment and unknown names, and copy with replace."""
+    from hcr_ocr.reading.settings import DEFAULT, GlyphSettings, Settings, replace
+
+    assert Settings() == DEFAULT and hash(Settings()) == hash(DEFAULT)
+    changed = replace(DEFAULT.glyphs, dot_max_width=0.5)
+    assert changed.dot_max_width == 0.5 and DEFAULT.glyphs.dot_max_width != 0.5
+    assert changed != DEFAULT.glyphs and changed == GlyphSettings(dot_max_width=0.5)
+    assert replace(changed, dot_max_width=DEFAULT.glyphs.dot_max_width) == DEFAULT.glyphs
+    assert "dot_max_width=0.5" in repr(changed)
+    with pytest.raises(AttributeError, match="frozen"):
+        changed.dot_max_width = 1.0
+    with pytest.raises(TypeError, match="no setting dot_max"):
+        GlyphSettings(dot_max=1.0)
 
 
 def test_a_big_page_of_big_writing_is_read_at_a_working_size_with_boxes_on_the_page():
