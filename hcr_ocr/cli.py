@@ -14,16 +14,12 @@ import copy
 import json
 import os
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
-# numpy's OpenBLAS starts a thread per core at import, a tenth of a one-image `read`'s start on 2 cores; the
-# commands' matrix products are small (the networks run in onnxruntime or torch, with their own threads).
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+import typer
 
-import typer  # noqa: E402
-
+from hcr_ocr.console import Console, counting, read_command, report_error, say
 from hcr_ocr.errors import HcrError
 
 app = typer.Typer(
@@ -35,25 +31,6 @@ app = typer.Typer(
     "Example: hcr-ocr read samples/paragraph.png --format json --overlay overlay.png",
 )
 
-
-def Console(**options):  # noqa: N802 - rich's Console, imported on first use: `read` mostly needs none
-    from rich.console import Console as RichConsole
-
-    return RichConsole(**options)
-
-
-class _ErrorConsole:
-    """A rich Console on stderr, made when something is first printed there."""
-
-    _console = None
-
-    def __getattr__(self, name: str):
-        if self._console is None:
-            type(self)._console = Console(stderr=True)
-        return getattr(self._console, name)
-
-
-err_console = _ErrorConsole()
 
 DatasetOpt = Annotated[
     str, typer.Option("--dataset", "-d", help="emnist (47 classes), mnist or emnist-byclass.")
@@ -232,11 +209,9 @@ def train(
     test = f", test accuracy {result.test_acc:.4f}" if result.test_acc is not None else ""
     console.print(f"best validation (balanced) accuracy {result.best_val_acc:.4f}{test}")
     if result.near_chance:
-        err_console.print(
+        say(
             f"[yellow]warning:[/yellow] the best validation accuracy {result.best_val_acc:.4f} is near chance "
-            f"({result.chance:.4f}): the network learned next to nothing; train longer or on more images",
-            highlight=False,
-            soft_wrap=True,
+            f"({result.chance:.4f}): the network learned next to nothing; train longer or on more images"
         )
     console.print(
         f"wrote {result.best_path}, {result.last_path}, {result.onnx_path} and plots in {result.out}"
@@ -305,7 +280,7 @@ def evaluate(
     from hcr_ocr.reading.shipped import shipped_model
 
     model_path = model or shipped_model(dataset, ".pt")
-    with _counting("classifying") as on_progress:
+    with counting("classifying") as on_progress:
         report = evaluate_model(
             model_path,
             dataset,
@@ -440,51 +415,15 @@ def read(
 
     Example: hcr-ocr read samples/paragraph.png --format json --overlay paragraph-overlay.png
     """
-    import time
-
-    from hcr_ocr.reading.batch import BatchJob, expand_inputs, read_all
-    from hcr_ocr.reading.documents import parse_pages
-    from hcr_ocr.reading.lexicon import lexicon_from
-    from hcr_ocr.reading.output import FORMATS
-    from hcr_ocr.reading.pipeline import get_classifier
-
-    start = time.perf_counter()
-    if fmt not in FORMATS:
-        raise HcrError(f"unknown --format {fmt!r}: choose text, json, hocr, alto or pagexml")
-    if model is not None and model.suffix == ".pt":
-        model = model.with_suffix(".onnx")  # the reader runs the ONNX export that sits beside a checkpoint
-    if verbose:
-        _log_to_stderr()
-    if pages is not None:
-        parse_pages(pages)  # a bad page list fails before any file is read
     if ray is not None:
         options = {"pages": pages, "dpi": dpi, "min_confidence": min_confidence}
         _read_on_ray(images, out, ray, ray_workers, fmt, model, lexicon, overlay, options)
         return
-    sources = expand_inputs(images)
-    # A bad model or word list fails once, before any image. One file may use every core for its
-    # network; many files are read one core each (--jobs sets how many at once).
-    get_classifier(model, threads=1 if len(sources) > 1 else 0)
-    lexicon_from(lexicon)
-    job = BatchJob(
-        fmt, out, overlay, str(model) if model else None, lexicon, force, dpi, pages, min_confidence
+    code = read_command(
+        images, fmt, overlay, model, out, lexicon, jobs, force, dpi, pages, min_confidence, verbose
     )
-    several = len(sources) > 1
-    counts = {"read": 0, "skipped": 0, "failed": 0}
-    with _progress(len(sources)) as advance:
-        for result in read_all(sources, job, jobs):
-            advance()
-            _report(result, fmt, several, counts)
-    if several:
-        seconds = time.perf_counter() - start
-        skipped = f", {counts['skipped']} up to date" if counts["skipped"] else ""
-        err_console.print(
-            f"{counts['read']} read, {counts['failed']} failed{skipped}, {seconds:.1f} s",
-            highlight=False,
-            soft_wrap=True,
-        )
-    if counts["failed"]:
-        raise typer.Exit(2 if counts["failed"] == len(sources) else 1)
+    if code:
+        raise typer.Exit(code)
 
 
 def _read_on_ray(images, out, address, workers, fmt, model, lexicon, overlay, options) -> None:
@@ -494,7 +433,12 @@ def _read_on_ray(images, out, address, workers, fmt, model, lexicon, overlay, op
     if overlay is not None or fmt not in ("text", "json", "hocr"):
         raise HcrError("--ray writes JSON Lines records (text, json or hocr): no --overlay, alto or pagexml")
     from hcr_ocr.distributed.ray_reading import read_with_ray
+    from hcr_ocr.reading.documents import parse_pages
 
+    if options["pages"] is not None:
+        parse_pages(options["pages"])  # a bad page list fails before Ray starts
+    if model is not None and model.suffix == ".pt":
+        model = model.with_suffix(".onnx")  # the ONNX export beside the checkpoint
     summary = read_with_ray(
         images,
         out,
@@ -505,80 +449,12 @@ def _read_on_ray(images, out, address, workers, fmt, model, lexicon, overlay, op
         workers=workers,
         **options,
     )
-    err_console.print(
+    say(
         f"{summary.read} read, {summary.failed} failed on {summary.workers} Ray workers, "
-        f"{summary.seconds:.1f} s: {len(summary.files)} files in {out}",
-        highlight=False,
-        soft_wrap=True,
+        f"{summary.seconds:.1f} s: {len(summary.files)} files in {out}"
     )
     if summary.failed:
         raise typer.Exit(2 if summary.failed == summary.rows else 1)
-
-
-def _report(result, fmt: str, several: bool, counts: dict[str, int]) -> None:
-    """Print one input's result (or its error) and count it."""
-    name = "stdin" if result.source == "-" else result.source
-    if result.skipped:
-        counts["skipped"] += 1
-        return
-    if result.error:
-        counts["failed"] += 1
-        err_console.print(f"[red]error:[/red] {result.error}", highlight=False, soft_wrap=True)
-        return
-    counts["read"] += 1
-    if result.blank:
-        err_console.print(
-            f"[yellow]warning:[/yellow] {name}: no handwriting found (blank page)",
-            highlight=False,
-            soft_wrap=True,
-        )
-    if result.rendered is None:
-        return
-    if several and fmt != "json":
-        typer.echo(f"==> {name} <==")
-    typer.echo(result.rendered)
-
-
-@contextmanager
-def _progress(total: int):
-    """A progress bar on stderr for many files, when stderr is a terminal; yields the step function."""
-    if total < 2 or not sys.stderr.isatty():
-        yield lambda: None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    with Progress(BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err_console) as bar:
-        task = bar.add_task("read", total=total)
-        yield lambda: bar.advance(task)
-
-
-@contextmanager
-def _counting(label: str):
-    """A transient progress bar on stderr (when it is a terminal); yields its `on_progress(done, total)`."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    bar = Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-        disable=not err_console.is_terminal,
-    )
-    with bar:
-        task = bar.add_task(label, total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
-
-
-def _log_to_stderr() -> None:
-    import logging
-
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
-    logger = logging.getLogger("hcr_ocr")
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
 
 
 @app.command("bench")
@@ -681,9 +557,7 @@ def bench_cmd(
     for by_engine in results.values():
         for name, r in by_engine.items():
             for failure in r["failures"]:
-                err_console.print(
-                    f"[yellow]warning:[/yellow] {name}: {failure}", highlight=False, soft_wrap=True
-                )
+                say(f"[yellow]warning:[/yellow] {name}: {failure}")
 
 
 def _conditions_bench(names, paths, synthetic, seed, model, data_dir, lexicon, as_json) -> None:
@@ -703,7 +577,7 @@ def _conditions_bench(names, paths, synthetic, seed, model, data_dir, lexicon, a
         sources[f"synthetic {synthetic}"] = list(synthetic_pages(synthetic, seed, data_dir))
     if not sources:
         raise HcrError("give at least one folder to score, or --synthetic N")
-    with _counting("reading degraded pages") as on_progress:
+    with counting("reading degraded pages") as on_progress:
         result = conditions_bench(sources, chosen, seed, model, lexicon, on_progress)
     if as_json:
         typer.echo(json.dumps(result))
@@ -712,7 +586,7 @@ def _conditions_bench(names, paths, synthetic, seed, model, data_dir, lexicon, a
     for r in result["conditions"].values():
         for s in r["sources"].values():
             for failure in s["failures"]:
-                err_console.print(f"[yellow]warning:[/yellow] {failure}", highlight=False, soft_wrap=True)
+                say(f"[yellow]warning:[/yellow] {failure}")
 
 
 def _speed_bench(runs: int, compare: bool, data_dir: Path | None, as_json: bool) -> None:
@@ -781,7 +655,7 @@ def serve(
         raise HcrError(f"cannot listen on {host}:{port}: {getattr(err, 'strerror', None) or err}") from err
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{sock.getsockname()[1]}/"
-    err_console.print(f"hcr-ocr serve: {url} (Ctrl+C stops it)", highlight=False, soft_wrap=True)
+    say(f"hcr-ocr serve: {url} (Ctrl+C stops it)")
     config = uvicorn.Config(web_app, log_level="warning", access_log=False)
     uvicorn.Server(config).run(sockets=[sock])
 
@@ -800,37 +674,20 @@ def _app_for(args: list[str]) -> typer.Typer:
 
 
 def main() -> None:
-    """Console-script entry point: run the app, turning our errors into one line and exit code 2."""
+    """Run the Typer app, turning our errors into one line and their exit code (see hcr_ocr.console)."""
     try:
         code = _app_for(sys.argv[1:])(
             standalone_mode=False, prog_name="hcr-ocr"
         )  # click returns the code of typer.Exit instead of exiting
         if isinstance(code, int) and code:
             sys.exit(code)
-    except HcrError as err:
-        err_console.print(f"[red]error:[/red] {err}", highlight=False, soft_wrap=True)
-        sys.exit(err.exit_code)
     except typer.Abort:
-        err_console.print("aborted")
-        sys.exit(130)
-    except KeyboardInterrupt:
-        err_console.print("interrupted")
+        say("aborted")
         sys.exit(130)
     except typer.Exit as done:
         sys.exit(done.exit_code)
-    except Exception as err:
-        if hasattr(err, "format_message") and hasattr(err, "exit_code"):  # click's usage errors
-            err_console.print(f"[red]error:[/red] {err.format_message()}", highlight=False, soft_wrap=True)
-            sys.exit(err.exit_code)
-        if os.environ.get("HCR_OCR_DEBUG"):
-            raise
-        first = str(err).strip().splitlines()[0] if str(err).strip() else ""
-        err_console.print(
-            f"[red]internal error:[/red] {type(err).__name__}: {first} (set HCR_OCR_DEBUG=1 for the traceback)",
-            highlight=False,
-            soft_wrap=True,
-        )
-        sys.exit(3)
+    except (Exception, KeyboardInterrupt) as err:
+        sys.exit(report_error(err))
 
 
 if __name__ == "__main__":

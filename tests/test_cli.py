@@ -27,6 +27,21 @@ def test_version_and_short_help():
     assert "<bool>" not in short.stdout and "<bool>" not in run_cli("eval", "-h").stdout
 
 
+def test_a_plain_read_and_the_typer_command_say_the_same(tmp_path):
+    """`read FILE...` with no option skips Typer (hcr_ocr.__main__); given an option, the Typer command runs
+    the same read: the same results, errors, summary and exit code."""
+    missing = str(tmp_path / "missing.png")
+    inputs = [str(SAMPLES / "word-caps.png"), missing, str(SAMPLES / "note.png")]
+    plain, typer = run_cli("read", *inputs), run_cli("read", *inputs, "--format", "text", "-j", "2")
+    assert plain.returncode == typer.returncode == 1
+    assert plain.stdout == typer.stdout
+    assert plain.stdout.startswith(f"==> {inputs[0]} <==\nSHOPPING LIST\n==> {inputs[2]} <==\n")
+    assert plain.stderr.splitlines()[0] == typer.stderr.splitlines()[0] == f"error: {missing}: no such file"
+    assert plain.stderr.splitlines()[1].startswith("2 read, 1 failed, ")
+    one = run_cli("read", missing)
+    assert (one.returncode, one.stderr) == (2, f"error: {missing}: no such file\n")
+
+
 def test_verbose_shows_the_stage_decisions():
     proc = run_cli("read", "-v", str(SAMPLES / "word-caps.png"))
     assert proc.returncode == 0, proc.stderr
