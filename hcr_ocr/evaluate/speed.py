@@ -3,7 +3,7 @@
     from hcr_ocr.evaluate.speed import speed_bench
     figures = speed_bench(runs=5, compare=True)     # {"cold start": {"hcr": s, "tesseract": s, "ratio": x}, ...}
 
-Each figure is the median of `runs` runs:
+Each figure is the median of `runs` runs (ours and Tesseract's taken in turn):
 - cold start: `hcr-ocr read` on a one-line image, the whole process, as a shell script calls it;
 - seconds per image, whole process: a name crop, a page of samples, a 4000x3000 photo of a page;
 - glyphs per second inside one process: the network alone, and the page reader's letters read per second;
@@ -46,6 +46,19 @@ def median_seconds(run: Callable[[], object], runs: int) -> float:
         run()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def paired_medians(ours: Callable[[], object], theirs: Callable[[], object] | None, runs: int):
+    """The median seconds of each of two commands run in turn, ours then theirs, `runs` times: a machine
+    that slows down for a while slows both alike. Theirs is None when there is no `theirs`."""
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(runs):
+        for run, kept in ((ours, times[0]), (theirs, times[1])):
+            if run is not None:
+                start = time.perf_counter()
+                run()
+                kept.append(time.perf_counter() - start)
+    return statistics.median(times[0]), statistics.median(times[1]) if theirs else None
 
 
 def hcr_command(*args: str) -> Callable[[], None]:
@@ -130,9 +143,8 @@ def speed_bench(runs: int = 5, compare: bool = True, data_dir: Path | None = Non
         }
         figures = {}
         for name, image in images.items():
-            ours = median_seconds(hcr_command(str(image)), runs)
-            theirs = median_seconds(tesseract_command(image), runs) if compare else None
-            figures[f"{name} (s)"] = _figure(ours, theirs)
+            tesseract = tesseract_command(image) if compare else None
+            figures[f"{name} (s)"] = _figure(*paired_medians(hcr_command(str(image)), tesseract, runs))
         tesseract_rate = None
         if compare:
             per_file = median_seconds(lambda: [tesseract_command(c)() for c in crops[:TESSERACT_CROPS]], 1)
