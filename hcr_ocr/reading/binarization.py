@@ -70,6 +70,23 @@ def remove_specks(ink: np.ndarray, min_area: int) -> np.ndarray:
     return np.where(keep[labels], 255, 0).astype(np.uint8)
 
 
+def drop_grain(
+    ink: np.ndarray, flat: np.ndarray, paper: float, darkest: float, stroke: float, s: BinarizationSettings
+) -> np.ndarray:
+    """On a grainy page (mostly small blobs), the small blobs that are not clearly darker than the paper:
+    clumps of grain that crossed the threshold. The dots of a pen (i, j, full stops) are as dark as its
+    strokes and stay."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    areas = stats[:, cv2.CC_STAT_AREA]
+    small = areas < s.grain_blob_area * stroke * stroke
+    small[0] = False
+    if small.sum() < s.grain_min_blobs * (n - 1 - small.sum()):
+        return ink
+    depth = paper - np.bincount(labels.ravel(), weights=flat.ravel(), minlength=n) / np.maximum(areas, 1)
+    grain = small & (depth < s.grain_max_depth * (paper - darkest))
+    return np.where(grain[labels] | (labels == 0), 0, 255).astype(np.uint8)
+
+
 def text_height(ink: np.ndarray, *, settings: BinarizationSettings = DEFAULT.binarization) -> float:
     """Median height of the sizeable connected components: a first guess at the letter size."""
     s = settings
@@ -148,6 +165,7 @@ def binarize(gray: np.ndarray, *, settings: BinarizationSettings = DEFAULT.binar
     weak = ((flat <= threshold + s.hysteresis * (hi - threshold)) & (flat < local)).astype(np.uint8) * 255
     ink = keep_touching(weak, strong)
     stroke = stroke_width(ink)
+    ink = drop_grain(ink, flat, hi, lo, stroke, s)
     ink = remove_ruled_lines(ink, stroke, settings=s)
     ink = remove_specks(ink, min_area=max(s.speck_min_area, int(stroke * stroke * s.speck_area_per_stroke)))
     return ink if ink.any() else None

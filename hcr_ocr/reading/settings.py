@@ -118,6 +118,12 @@ class BinarizationSettings(_Frozen):
     rule_tilt_min_side: int = 150  # ... on a page whose short side is at least this long (px)
     speck_min_area: int = 4  # px, smallest blob kept at all
     speck_area_per_stroke: float = 0.8  # smallest blob kept, in squared stroke widths
+    grain_blob_area: float = (
+        3.0  # squared stroke widths: a smaller blob may be grain that crossed the threshold
+    )
+    grain_min_blobs: float = 2.0  # a page with this many small blobs per larger one is grainy, where ...
+    grain_max_depth: float = 0.55  # ... a small blob whose mean lies less than this share of the page's
+    # contrast (paper to darkest ink) under the paper is grain, not ink
 
 
 class DeskewSettings(_Frozen):
