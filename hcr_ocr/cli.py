@@ -19,7 +19,7 @@ from typing import Annotated
 
 import typer
 
-from hcr_ocr.console import Console, counting, read_command, report_error, say
+from hcr_ocr.console import Console, counting, prepare_read, read_command, report_error, say
 from hcr_ocr.errors import HcrError
 
 app = typer.Typer(
@@ -210,8 +210,9 @@ def train(
     console.print(f"best validation (balanced) accuracy {result.best_val_acc:.4f}{test}")
     if result.near_chance:
         say(
-            f"[yellow]warning:[/yellow] the best validation accuracy {result.best_val_acc:.4f} is near chance "
-            f"({result.chance:.4f}): the network learned next to nothing; train longer or on more images"
+            f"the best validation accuracy {result.best_val_acc:.4f} is near chance ({result.chance:.4f}): "
+            "the network learned next to nothing; train longer or on more images",
+            "warning",
         )
     console.print(
         f"wrote {result.best_path}, {result.last_path}, {result.onnx_path} and plots in {result.out}"
@@ -416,11 +417,23 @@ def read(
     Example: hcr-ocr read samples/paragraph.png --format json --overlay paragraph-overlay.png
     """
     if ray is not None:
+        model = prepare_read(model, pages, verbose)
         options = {"pages": pages, "dpi": dpi, "min_confidence": min_confidence}
         _read_on_ray(images, out, ray, ray_workers, fmt, model, lexicon, overlay, options)
         return
     code = read_command(
-        images, fmt, overlay, model, out, lexicon, jobs, force, dpi, pages, min_confidence, verbose
+        images,
+        fmt=fmt,
+        overlay=overlay,
+        model=model,
+        out=out,
+        lexicon=lexicon,
+        jobs=jobs,
+        force=force,
+        dpi=dpi,
+        pages=pages,
+        min_confidence=min_confidence,
+        verbose=verbose,
     )
     if code:
         raise typer.Exit(code)
@@ -433,12 +446,7 @@ def _read_on_ray(images, out, address, workers, fmt, model, lexicon, overlay, op
     if overlay is not None or fmt not in ("text", "json", "hocr"):
         raise HcrError("--ray writes JSON Lines records (text, json or hocr): no --overlay, alto or pagexml")
     from hcr_ocr.distributed.ray_reading import read_with_ray
-    from hcr_ocr.reading.documents import parse_pages
 
-    if options["pages"] is not None:
-        parse_pages(options["pages"])  # a bad page list fails before Ray starts
-    if model is not None and model.suffix == ".pt":
-        model = model.with_suffix(".onnx")  # the ONNX export beside the checkpoint
     summary = read_with_ray(
         images,
         out,
@@ -557,7 +565,7 @@ def bench_cmd(
     for by_engine in results.values():
         for name, r in by_engine.items():
             for failure in r["failures"]:
-                say(f"[yellow]warning:[/yellow] {name}: {failure}")
+                say(f"{name}: {failure}", "warning")
 
 
 def _conditions_bench(names, paths, synthetic, seed, model, data_dir, lexicon, as_json) -> None:
@@ -586,7 +594,7 @@ def _conditions_bench(names, paths, synthetic, seed, model, data_dir, lexicon, a
     for r in result["conditions"].values():
         for s in r["sources"].values():
             for failure in s["failures"]:
-                say(f"[yellow]warning:[/yellow] {failure}")
+                say(failure, "warning")
 
 
 def _speed_bench(runs: int, compare: bool, data_dir: Path | None, as_json: bool) -> None:

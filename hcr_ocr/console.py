@@ -40,31 +40,56 @@ class _ErrorConsole:
 err_console = _ErrorConsole()
 
 
-def say(markup: str) -> None:
-    """One line on stderr (rich markup: [red]error:[/red] ...), never wrapped."""
-    err_console.print(markup, highlight=False, soft_wrap=True)
+_LABELS = {"error": "red", "internal error": "red", "warning": "yellow"}
+
+
+def say(text: str, label: str = "") -> None:
+    """One line on stderr, never wrapped, after a coloured `label:` (error, internal error, warning) if one
+    is given. The text is printed as it is: a file name like `a[b].png` is no markup."""
+    from rich.markup import escape
+
+    head = f"[{_LABELS[label]}]{label}:[/{_LABELS[label]}] " if label else ""
+    err_console.print(head + escape(text), highlight=False, soft_wrap=True)
 
 
 def report_error(err: BaseException) -> int:
-    """Say what went wrong in one line; the exit code for it."""
+    """Say what went wrong in one line; the exit code for it. An interrupt ends quietly with 130 and a
+    closed output pipe (`| head`) with 1, as Typer ends them."""
     if isinstance(err, HcrError):
-        say(f"[red]error:[/red] {err}")
+        say(str(err), "error")
         return err.exit_code
     if isinstance(err, KeyboardInterrupt):
-        say("interrupted")
         return 130
+    if isinstance(err, BrokenPipeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush there
+        return 1
     if hasattr(err, "format_message") and hasattr(err, "exit_code"):  # click's usage errors
-        say(f"[red]error:[/red] {err.format_message()}")
+        say(err.format_message(), "error")
         return err.exit_code
     if os.environ.get("HCR_OCR_DEBUG"):
         raise err
     first = str(err).strip().splitlines()[0] if str(err).strip() else ""
-    say(f"[red]internal error:[/red] {type(err).__name__}: {first} (set HCR_OCR_DEBUG=1 for the traceback)")
+    say(f"{type(err).__name__}: {first} (set HCR_OCR_DEBUG=1 for the traceback)", "internal error")
     return 3
+
+
+def prepare_read(model: Path | None, pages: str | None, verbose: bool) -> Path | None:
+    """What `read` does before any file, on Ray or not: -v's log on stderr, the page list checked, and the
+    model to run (the ONNX export beside a .pt checkpoint)."""
+    if verbose:
+        _log_to_stderr()
+    if pages is not None:
+        from hcr_ocr.reading.documents import parse_pages
+
+        parse_pages(pages)  # a bad page list fails before any file is read
+    if model is not None and model.suffix == ".pt":
+        return model.with_suffix(".onnx")
+    return model
 
 
 def read_command(
     images: list[str],
+    *,
     fmt: str = "text",
     overlay: Path | None = None,
     model: Path | None = None,
@@ -80,7 +105,6 @@ def read_command(
     """`hcr-ocr read`: every input read and its result printed (or written into `out`); the exit code. The
     options are the command's (see `hcr-ocr read --help`); `jobs` defaults to the cores."""
     from hcr_ocr.reading.batch import BatchJob, expand_inputs, read_all
-    from hcr_ocr.reading.documents import parse_pages
     from hcr_ocr.reading.lexicon import lexicon_from
     from hcr_ocr.reading.output import FORMATS
     from hcr_ocr.reading.pipeline import get_classifier
@@ -88,12 +112,7 @@ def read_command(
     start = time.perf_counter()
     if fmt not in FORMATS:
         raise HcrError(f"unknown --format {fmt!r}: choose text, json, hocr, alto or pagexml")
-    if model is not None and model.suffix == ".pt":
-        model = model.with_suffix(".onnx")  # the reader runs the ONNX export that sits beside a checkpoint
-    if verbose:
-        _log_to_stderr()
-    if pages is not None:
-        parse_pages(pages)  # a bad page list fails before any file is read
+    model = prepare_read(model, pages, verbose)
     sources = expand_inputs(images)
     # A bad model or word list fails once, before any image. One file may use every core for its
     # network; many files are read one core each (--jobs sets how many at once).
@@ -124,11 +143,11 @@ def _report(result, fmt: str, several: bool, counts: dict[str, int]) -> None:
         return
     if result.error:
         counts["failed"] += 1
-        say(f"[red]error:[/red] {result.error}")
+        say(result.error, "error")
         return
     counts["read"] += 1
     if result.blank:
-        say(f"[yellow]warning:[/yellow] {name}: no handwriting found (blank page)")
+        say(f"{name}: no handwriting found (blank page)", "warning")
     if result.rendered is None:
         return
     if several and fmt != "json":

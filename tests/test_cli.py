@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 
 from hcr_ocr import __version__
 from tests.conftest import REPO, assert_one_line_error, run_cli
@@ -40,6 +42,13 @@ def test_a_plain_read_and_the_typer_command_say_the_same(tmp_path):
     assert plain.stderr.splitlines()[1].startswith("2 read, 1 failed, ")
     one = run_cli("read", missing)
     assert (one.returncode, one.stderr) == (2, f"error: {missing}: no such file\n")
+    for option in ([], ["-f", "text"]):  # output into a pipe already closed (`| head -0`): quiet, exit 1
+        cmd = [sys.executable, "-m", "hcr_ocr", "read", inputs[0], inputs[2], *option]
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=REPO)
+        proc.stdout.close()
+        assert (proc.wait(timeout=120), proc.stderr.read()) == (1, b"")
+    odd = tmp_path / "a[b].png"  # a name that looks like markup is printed as it is
+    assert run_cli("read", str(odd)).stderr == f"error: {odd}: no files match\n"
 
 
 def test_verbose_shows_the_stage_decisions():

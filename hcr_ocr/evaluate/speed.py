@@ -48,7 +48,9 @@ def median_seconds(run: Callable[[], object], runs: int) -> float:
     return statistics.median(times)
 
 
-def paired_medians(ours: Callable[[], object], theirs: Callable[[], object] | None, runs: int):
+def paired_medians(
+    ours: Callable[[], object], theirs: Callable[[], object] | None, runs: int
+) -> tuple[float, float | None]:
     """The median seconds of each of two commands run in turn, ours then theirs, `runs` times: a machine
     that slows down for a while slows both alike. Theirs is None when there is no `theirs`."""
     times: tuple[list[float], list[float]] = ([], [])
@@ -58,7 +60,7 @@ def paired_medians(ours: Callable[[], object], theirs: Callable[[], object] | No
                 start = time.perf_counter()
                 run()
                 kept.append(time.perf_counter() - start)
-    return statistics.median(times[0]), statistics.median(times[1]) if theirs else None
+    return statistics.median(times[0]), statistics.median(times[1]) if theirs is not None else None
 
 
 def hcr_command(*args: str) -> Callable[[], None]:

@@ -21,6 +21,9 @@ from hcr_ocr.errors import ImageError
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff", ".bmp", ".webp")  # what a folder's images are
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_PLAIN_METHODS = (b"\x00\x00\x00", b"\x00\x00\x01")  # deflate, adaptive filters, plain or Adam7 interlaced
+_OPENCV_MAX_SIDE = 1 << 20  # px: OpenCV refuses a longer side, Pillow does not
+_ORIENTATION_TEXT = (b"XML:com.adobe.xmp\x00", b"Raw profile type exif\x00")  # text chunks Pillow may turn by
 MAX_PIXELS = 40_000_000  # 40 megapixels: a 300 dpi A3 scan fits, a decompression bomb does not
 
 
@@ -90,26 +93,30 @@ def _plain_png(data: bytes, name: str, max_pixels: int) -> np.ndarray | None:
     scan needs no Pillow (a tenth of a one-image start). The grey is Pillow's (ITU-R 601-2 luma, rounded the
     same way), so both decoders give the same page. None for any other file: Pillow decodes it, or says
     what is wrong with it (libpng would print its own complaint first)."""
-    if data[:8] != _PNG_SIGNATURE or data[12:16] != b"IHDR" or not _plain_chunks(memoryview(data)):
-        return None
-    bit_depth, colour_type = data[24], data[25]
-    if bit_depth != 8 or colour_type not in (0, 2):
+    if data[:16] != _PNG_SIGNATURE + b"\x00\x00\x00\x0dIHDR" or not _plain_chunks(memoryview(data)):
         return None
     width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    bit_depth, colour_type, methods = data[24], data[25], data[26:29]
+    if bit_depth != 8 or colour_type not in (0, 2) or methods not in _PLAIN_METHODS:
+        return None
+    if not (0 < width <= _OPENCV_MAX_SIDE and 0 < height <= _OPENCV_MAX_SIDE):
+        return None
     if width * height > max_pixels:
         raise too_large(name, width, height, max_pixels)
     import cv2
 
     buffer = np.frombuffer(data, np.uint8)
-    if colour_type == 0:
-        return cv2.imdecode(buffer, cv2.IMREAD_UNCHANGED)
-    bgr = cv2.imdecode(buffer, cv2.IMREAD_COLOR)
-    luma = bgr[:, :, 2] * np.uint32(19595) + bgr[:, :, 1] * np.uint32(38470) + bgr[:, :, 0] * np.uint32(7471)
+    decoded = cv2.imdecode(buffer, cv2.IMREAD_UNCHANGED if colour_type == 0 else cv2.IMREAD_COLOR)
+    if decoded is None or colour_type == 0:
+        return decoded
+    blue, green, red = (decoded[:, :, i] for i in range(3))
+    luma = red * np.uint32(19595) + green * np.uint32(38470) + blue * np.uint32(7471)
     return ((luma + 0x8000) >> 16).astype(np.uint8)
 
 
 def _plain_chunks(data: memoryview) -> bool:
-    """Whether every chunk up to IEND is whole with a matching CRC, none of them transparency or EXIF."""
+    """Whether every chunk up to IEND is whole with a matching CRC, none of them transparency or orientation
+    (EXIF, or XMP and raw EXIF in text chunks, which Pillow also reads)."""
     import zlib
 
     at = len(_PNG_SIGNATURE)
@@ -123,6 +130,10 @@ def _plain_chunks(data: memoryview) -> bool:
         if kind == b"IEND":
             return True
         if kind in (b"tRNS", b"eXIf"):
+            return False
+        if kind in (b"tEXt", b"zTXt", b"iTXt") and bytes(data[at + 8 : end - 4]).startswith(
+            _ORIENTATION_TEXT
+        ):
             return False
         at = end
     return False

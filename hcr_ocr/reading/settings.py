@@ -1,4 +1,4 @@
-"""Every tunable number of the read path, named and explained, one frozen dataclass per stage.
+"""Every tunable number of the read path, named and explained, one frozen record per stage.
 
     from hcr_ocr.reading.settings import Settings, replace
     settings = replace(Settings(), glyphs=replace(Settings().glyphs, dot_max_width=0.5))
@@ -18,7 +18,7 @@ from typing import Any, TypeVar, dataclass_transform
 _S = TypeVar("_S", bound="_Frozen")
 
 
-@dataclass_transform(kw_only_default=True)
+@dataclass_transform(kw_only_default=True, frozen_default=True)
 class _Frozen:
     """A frozen record of named numbers whose class attributes are the defaults. It behaves like a frozen
     dataclass built with keywords, without the code a dataclass compiles for each class (a twentieth of a
@@ -27,7 +27,8 @@ class _Frozen:
     _fields: tuple[str, ...] = ()
 
     def __init_subclass__(cls) -> None:
-        cls._fields = tuple(name for name in cls.__annotations__ if not name.startswith("_"))
+        names = (name for klass in reversed(cls.__mro__) for name in vars(klass).get("__annotations__", {}))
+        cls._fields = tuple(dict.fromkeys(name for name in names if not name.startswith("_")))
 
     def __init__(self, **values: Any) -> None:
         unknown = sorted(set(values) - set(self._fields))
@@ -121,7 +122,8 @@ class BinarizationSettings(_Frozen):
     grain_blob_area: float = (
         3.0  # squared stroke widths: a smaller blob may be grain that crossed the threshold
     )
-    grain_min_blobs: float = 2.0  # a page with this many small blobs per larger one is grainy, where ...
+    grain_min_blobs: float = 2.0  # a page with this many small blobs per larger one ...
+    grain_min_small: int = 10  # ... and at least this many small blobs is grainy, where ...
     grain_max_depth: float = 0.55  # ... a small blob whose mean lies less than this share of the page's
     # contrast (paper to darkest ink) under the paper is grain, not ink
 

@@ -12,12 +12,12 @@ of a one-image `read`'s start; these partition the values instead.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 import numpy as np
 
 
-def median(values: Iterable[float] | np.ndarray) -> float:
+def median(values: Sequence[float] | np.ndarray) -> float:
     """The median of the values (the mean of the middle two for an even count); nan when there are none."""
     flat = np.asarray(values, dtype=np.float64).ravel()
     n = flat.size
@@ -30,7 +30,7 @@ def median(values: Iterable[float] | np.ndarray) -> float:
     return float((low + high) / 2)
 
 
-def percentile(values: Iterable[float] | np.ndarray, q: float) -> float:
+def percentile(values: Sequence[float] | np.ndarray, q: float) -> float:
     """The q-th percentile (0 to 100) with linear interpolation between the closest ranks, numpy's default."""
     flat = np.asarray(values, dtype=np.float64).ravel()
     n = flat.size

@@ -123,3 +123,49 @@ def test_truncated_image_is_refused(tmp_path):
     path.write_bytes(whole[: len(whole) // 2])
     with pytest.raises(ImageError, match="truncated|cannot decode"):
         load_image(path)
+
+
+def png_bytes(array: np.ndarray, mode: str, **info) -> bytes:
+    buffer = io.BytesIO()
+    Image.fromarray(array, mode).save(buffer, "PNG", **info)
+    return buffer.getvalue()
+
+
+def with_chunk_data(data: bytes, kind: bytes, change) -> bytes:
+    """The PNG with the data of its first `kind` chunk changed, and that chunk's CRC made to match."""
+    import zlib
+
+    at = data.index(kind) - 4
+    length = int.from_bytes(data[at : at + 4], "big")
+    body = change(data[at + 8 : at + 8 + length])
+    chunk = len(body).to_bytes(4, "big") + kind + body
+    crc = zlib.crc32(chunk[4:]).to_bytes(4, "big")
+    return data[:at] + chunk + crc + data[at + 12 + length :]
+
+
+def test_plain_pngs_decode_as_pillow_decodes_them():
+    """Grey and RGB PNGs (decoded by OpenCV, without Pillow) give Pillow's grey to the last level; a PNG
+    whose XMP turns it is turned; a PNG damaged under a matching CRC is a one-line error."""
+    from hcr_ocr.reading.loading import pil_to_gray
+
+    rng = np.random.default_rng(0)
+    for array, mode in (
+        (rng.integers(0, 256, (31, 47), np.uint8), "L"),
+        (rng.integers(0, 256, (31, 47, 3), np.uint8), "RGB"),
+    ):
+        data = png_bytes(array, mode)
+        assert np.array_equal(load_image(data), pil_to_gray(Image.open(io.BytesIO(data))))
+    xmp = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+    xmp += b'<rdf:Description xmlns:tiff="http://ns.adobe.com/tiff/1.0/" tiff:Orientation="6"/></rdf:RDF></x:xmpmeta>'
+    from PIL import PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt("XML:com.adobe.xmp", xmp.decode())
+    assert load_image(png_bytes(pattern(), "L", pnginfo=info)).shape == (40, 30)
+    damaged = with_chunk_data(
+        png_bytes(rng.integers(0, 256, (31, 47, 3), np.uint8), "RGB"),
+        b"IDAT",
+        lambda b: b[:20] + bytes(len(b) - 20),
+    )
+    with pytest.raises(ImageError, match="cannot decode"):
+        load_image(damaged)

@@ -199,8 +199,8 @@ def test_bad_format_and_models(tmp_path):
 
 
 def test_read_path_never_imports_torch_nor_what_a_plain_read_does_not_use():
-    """A one-image read to text loads no torch, no XML writer, no worker pool, no plots; a plain PNG needs no
-    Pillow, and no numpy.ma (numpy's median, percentile and unique import it)."""
+    """A one-image read to text loads no torch, no XML writer, no worker pool, no plots, no Typer (no option
+    given); a plain PNG needs no Pillow, and no numpy.ma (numpy's median, percentile and unique import it)."""
     cmd = [sys.executable, "-X", "importtime", "-m", "hcr_ocr", "read", str(SAMPLES / "word-hello.png")]
     proc = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -208,7 +208,7 @@ def test_read_path_never_imports_torch_nor_what_a_plain_read_does_not_use():
         line.split("|")[-1].strip() for line in proc.stderr.splitlines() if line.startswith("import time:")
     ]
     assert "cv2" in imported and "hcr_ocr.reading.pipeline" in imported
-    unused = ("torch", "lxml", "multiprocessing", "concurrent", "matplotlib", "rich", "PIL")
+    unused = ("torch", "lxml", "multiprocessing", "concurrent", "matplotlib", "rich", "PIL", "typer")
     assert not [
         m for m in imported if m.split(".")[0] in unused or m.startswith(("hcr_ocr.train", "numpy.ma."))
     ]
