@@ -40,12 +40,8 @@ TESSERACT_CROPS = 50  # crops Tesseract reads, one process each, to measure its 
 
 
 def median_seconds(run: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    """The median seconds of `runs` runs of one command."""
+    return paired_medians(run, None, runs)[0]
 
 
 def paired_medians(
