@@ -24,7 +24,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from hcr_ocr.distributed.ray_reading import import_ray, read_with_ray  # noqa: E402
+from hcr_ocr.distributed.ray_reading import import_ray, read_with_ray, start_ray  # noqa: E402
 from hcr_ocr.evaluate.speed import make_crops  # noqa: E402
 
 
@@ -50,7 +50,7 @@ def main() -> None:
         plain = {str(p.resolve()): hcr_ocr.read(str(p)).text for p in crops}
         ray = import_ray()
         start = time.perf_counter()
-        ray.init(num_cpus=max(args.workers), include_dashboard=False, log_to_driver=False)
+        start_ray(cpus=max(args.workers))  # as `read --ray` starts a local Ray
         print(f"Ray started in {time.perf_counter() - start:.1f} s")
         medians = {}
         for workers in args.workers:

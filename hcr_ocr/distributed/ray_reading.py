@@ -1,5 +1,6 @@
 """Many images read on Ray: the inputs listed here, their bytes read by Ray Data, the torch-free reader run
-in `map_batches` by a pool of workers that each load the models once, one JSON Lines file written per block.
+in `map_batches` by a pool of workers that each load the models once and write one JSON Lines file per
+block (inputs that cannot even be opened are one more file, written here).
 
     from hcr_ocr.distributed.ray_reading import read_with_ray
     summary = read_with_ray(["scans/", "forms/*.jpg"], Path("results"))           # a local Ray, all cores
@@ -24,7 +25,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from hcr_ocr.distributed.records import RECORD_FORMATS, PageReader, error_record, json_line
+from hcr_ocr.distributed.records import RECORD_FORMATS, PageReader, error_record, write_part
 from hcr_ocr.errors import HcrError
 from hcr_ocr.reading.batch import expand_inputs
 from hcr_ocr.reading.documents import DEFAULT_DPI, check_dpi, parse_pages
@@ -35,9 +36,9 @@ RAY_MISSING = "reading on Ray needs Ray: pip install 'hcr-ocr[distributed]'"
 LOCAL = "local"  # the address that means: start a Ray on this machine for the call
 ROWS_PER_BLOCK = 64  # images per block of the read (and per output file), at most ...
 BLOCKS_PER_WORKER = 8  # ... and at least this many blocks per worker, so that the last ones share evenly
-BATCH_SIZE = 8  # images per map_batches call
-WORKERS_PER_MOVER = 16  # one task reading bytes (or writing files) per this many reading workers: a crop
-# takes ~15 ms to read and 0.3 ms to load, so one mover keeps many workers busy (CPU-free: num_cpus=0)
+WORKER_PRELOAD = ("ray.data", "hcr_ocr.distributed.records")  # what a local Ray's worker processes import
+# as they start, before a reader is given to one (Ray Data alone is ~0.55 s of import). On a cluster the
+# same is `RAY_preload_python_modules=ray.data,hcr_ocr.distributed.records` in each node's `ray start`.
 
 
 @dataclass(frozen=True)
@@ -90,18 +91,22 @@ def _split_readable(sources: list[str]) -> tuple[list[str], list[dict]]:
     return readable, errors
 
 
-def _start(ray, address: str | None, workers: int | None) -> bool:
-    """Start or join Ray unless it already runs in this process; True when this call started it."""
+def start_ray(address: str | None = None, cpus: int | None = None) -> bool:
+    """Start or join Ray unless it already runs in this process; True when this call started it. A local
+    Ray (`address` None or "local") gets `cpus` CPUs (default: all) and worker processes that import Ray
+    Data and the reader as they start, before any work is given to them."""
+    ray = import_ray()
     if ray.is_initialized():
         return False
     local = address in (None, LOCAL)
     ray.init(
         address=None if local else address,
-        num_cpus=(workers or os.cpu_count() or 1) if local else None,
+        num_cpus=(cpus or os.cpu_count() or 1) if local else None,
         include_dashboard=False if local else None,
         logging_level=logging.ERROR,
         log_to_driver=False,
         configure_logging=True,
+        _system_config={"preload_python_modules": list(WORKER_PRELOAD)} if local else None,
     )
     return True
 
@@ -116,6 +121,27 @@ def _quiet_ray_data():
     for name in ("ray.data", "ray.data._internal"):
         logging.getLogger(name).setLevel(logging.ERROR)
     return context
+
+
+def _read_blocks(ray, paths: list[str], out_dir: Path, pool: int, reader_options: dict):
+    """The dataset that reads `paths` in blocks and writes each block's records: one row per file written.
+    Reading the bytes and reading the images are one stage (Ray Data fuses a read into the actor stage
+    after it when that takes whole blocks), so each worker reads its blocks' bytes itself and no other
+    process starts to read or to write."""
+    from pyarrow import fs
+
+    blocks = min(len(paths), max(BLOCKS_PER_WORKER * pool, -(-len(paths) // ROWS_PER_BLOCK)))
+    images = ray.data.read_binary_files(
+        paths, filesystem=fs.LocalFileSystem(), include_paths=True, override_num_blocks=blocks
+    )
+    return images.map_batches(
+        PageReader,
+        fn_constructor_kwargs={"out_dir": out_dir, **reader_options},
+        batch_size=None,  # a whole block per call: one output file per block, and the read fused in
+        compute=ray.data.ActorPoolStrategy(size=pool),
+        num_cpus=1,
+        batch_format="numpy",
+    )
 
 
 def read_with_ray(
@@ -154,51 +180,33 @@ def read_with_ray(
         lexicon = str(Path(lexicon).resolve())  # a word list: the workers may start in other folders
     lexicon_from(lexicon)
     readable, errors = _split_readable(expand_inputs(inputs))
-    started = _start(ray, address, workers)
+    reader_options = {
+        "model": model,
+        "lexicon": lexicon,
+        "fmt": fmt,
+        "pages": pages,
+        "dpi": dpi,
+        "min_confidence": min_confidence,
+    }
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        parts = [write_part(out_dir, errors)] if errors else []
+    except OSError as err:
+        raise HcrError(f"{out_dir}: cannot write results there ({err.strerror or err})") from err
+    started = start_ray(address, workers)
+    rows, failed = len(errors), len(errors)
     try:
         _quiet_ray_data()
-        from hcr_ocr.distributed.ray_sink import JsonLinesSink
-
         cpus = int(ray.cluster_resources().get("CPU", 1))
         pool = max(1, min(workers or cpus, cpus, len(readable) or 1))
-        movers = max(1, pool // WORKERS_PER_MOVER)
-        parts = []
         if readable:
-            blocks = min(len(readable), max(BLOCKS_PER_WORKER * pool, -(-len(readable) // ROWS_PER_BLOCK)))
-            from pyarrow import fs
-
-            images = ray.data.read_binary_files(
-                readable,
-                filesystem=fs.LocalFileSystem(),
-                include_paths=True,
-                override_num_blocks=blocks,
-                num_cpus=0,
-                concurrency=movers,
-            )
-            parts.append(
-                images.map_batches(
-                    PageReader,
-                    fn_constructor_kwargs={
-                        "model": model,
-                        "lexicon": lexicon,
-                        "fmt": fmt,
-                        "pages": pages,
-                        "dpi": dpi,
-                        "min_confidence": min_confidence,
-                    },
-                    batch_size=BATCH_SIZE,
-                    compute=ray.data.ActorPoolStrategy(size=pool),
-                    num_cpus=1,
-                    batch_format="numpy",
-                )
-            )
-        if errors:
-            rows = [{"line": json_line(e), "failed": True} for e in errors]
-            parts.append(ray.data.from_items(rows))
-        dataset = parts[0].union(*parts[1:]) if len(parts) > 1 else parts[0]
-        sink = JsonLinesSink(out_dir)
-        dataset.write_datasink(sink, ray_remote_args={"num_cpus": 0}, concurrency=movers)
+            for written in (
+                _read_blocks(ray, readable, out_dir, pool, reader_options).materialize().iter_rows()
+            ):
+                parts.append(Path(written["file"]))
+                rows += int(written["rows"])
+                failed += int(written["failed"])
     finally:
         if started:
             ray.shutdown()
-    return RaySummary(sink.rows, sink.failed, sink.files, pool, time.perf_counter() - start)
+    return RaySummary(rows, failed, sorted(parts), pool, time.perf_counter() - start)

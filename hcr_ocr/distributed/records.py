@@ -3,8 +3,8 @@
     from hcr_ocr.distributed.records import PageReader, read_record
     record = read_record(Path("note.png").read_bytes(), "/scans/note.png")
     record["path"], record["text"], record["result"], record["error"]   # result: the JSON of `read --format json`
-    reader = PageReader(model=None, lexicon="shipped", fmt="json")        # loads the models and word list once
-    reader({"bytes": array_of_bytes, "path": array_of_paths})             # {"line": JSON Lines, "failed": bools}
+    reader = PageReader(Path("results"), model=None, lexicon="shipped")  # loads the models and word list once
+    reader({"bytes": array_of_bytes, "path": array_of_paths})  # writes results/part-ID.jsonl: {"file", "rows", "failed"}
 
 A bad input (empty, not an image, too large) becomes a record with an `error` (the one-line message plain
 `read` gives) and `text` and `result` null; so does an unexpected failure of the reader on one image, so
@@ -14,6 +14,7 @@ that one image never fails a whole job.
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -71,13 +72,22 @@ def json_line(record: dict) -> str:
     return json.dumps(record, ensure_ascii=False)
 
 
+def write_part(out_dir: Path, records: list[dict]) -> Path:
+    """One JSON Lines file of records in `out_dir`, under a name no other writer on any machine takes."""
+    path = Path(out_dir) / f"part-{uuid.uuid4().hex[:16]}.jsonl"
+    path.write_text("".join(json_line(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
 class PageReader:
     """The callable that Ray Data's `map_batches` runs in each worker: the main model and the word list
-    are loaded once, when the worker starts (the other models on first use), and every batch of files is
-    read with them, with `read`'s `pages`, `dpi` and `min_confidence`."""
+    are loaded once, when the worker starts (the other models on first use); each call reads one block of
+    files with them (with `read`'s `pages`, `dpi` and `min_confidence`), writes the block's records into
+    one JSON Lines file in `out_dir` and returns one row: the file, its records and how many failed."""
 
     def __init__(
         self,
+        out_dir: Path,
         model: str | None = None,
         lexicon: str = "shipped",
         fmt: str = "json",
@@ -90,7 +100,7 @@ class PageReader:
         from hcr_ocr.reading.pipeline import get_classifier
 
         cv2.setNumThreads(1)  # Ray gives each worker one CPU: one OpenCV and one onnxruntime thread
-        self.model, self.fmt = model, fmt
+        self.out_dir, self.model, self.fmt = Path(out_dir), model, fmt
         self.options = {"pages": pages, "dpi": dpi, "min_confidence": min_confidence}
         get_classifier(model, threads=1)
         self.lexicon = lexicon_from(lexicon)
@@ -100,7 +110,14 @@ class PageReader:
             read_record(bytes(data), str(path), self.model, self.lexicon, self.fmt, **self.options)
             for data, path in zip(batch["bytes"], batch["path"], strict=True)
         ]
+        if not records:
+            return {
+                "file": np.array([], dtype=object),
+                "rows": np.array([], dtype=np.int64),
+                "failed": np.array([], dtype=np.int64),
+            }
         return {
-            "line": np.array([json_line(r) for r in records], dtype=object),
-            "failed": np.array([r["error"] is not None for r in records], dtype=bool),
+            "file": np.array([str(write_part(self.out_dir, records))], dtype=object),
+            "rows": np.array([len(records)], dtype=np.int64),
+            "failed": np.array([sum(r["error"] is not None for r in records)], dtype=np.int64),
         }

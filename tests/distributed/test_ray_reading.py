@@ -94,6 +94,14 @@ def test_a_folder_with_results_is_refused_before_ray_starts(ray_run, inputs):
         read_with_ray([str(inputs)], out)
 
 
+def test_a_folder_that_cannot_be_made_is_one_line_before_ray_starts(tmp_path):
+    from hcr_ocr.distributed.ray_reading import read_with_ray
+
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(HcrError, match=r"a-file/out: cannot write results there \(Not a directory\)$"):
+        read_with_ray([str(SAMPLE)], tmp_path / "a-file" / "out")
+
+
 def test_without_ray_a_one_line_error_names_the_extra(monkeypatch, tmp_path):
     from hcr_ocr.distributed.ray_reading import read_with_ray
 
