@@ -11,11 +11,22 @@ light pens); remove long thin ruled lines; remove specks. A page with too little
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import cv2
 import numpy as np
 
 from hcr_ocr.reading.settings import DEFAULT, BinarizationSettings
 from hcr_ocr.reading.stats import median, percentile
+
+
+class PageLevels(NamedTuple):
+    """What binarisation knows of a page beyond its ink mask."""
+
+    flat: np.ndarray  # the grey page, uneven light flattened
+    paper: float  # the paper's grey level in `flat`
+    faint: np.ndarray  # everything darker than a global threshold (light printed rules included), 255
+    strong: np.ndarray  # the clearly dark ink, 255
 
 
 def flatten_background(
@@ -105,35 +116,83 @@ def text_height(ink: np.ndarray, *, settings: BinarizationSettings = DEFAULT.bin
 
 
 def remove_ruled_lines(
-    ink: np.ndarray, stroke: float, *, settings: BinarizationSettings = DEFAULT.binarization
+    ink: np.ndarray,
+    stroke: float,
+    *,
+    page: PageLevels | None = None,
+    settings: BinarizationSettings = DEFAULT.binarization,
 ) -> np.ndarray:
     """Erase long, thin horizontal and vertical runs (ruled paper, form boxes); strokes crossing them survive.
-    A run counts as a rule when it is over a few letters long, so that no stroke of a letter qualifies."""
+    A run counts as a rule when it is over a few letters long, so that no stroke of a letter qualifies.
+    `page`: the page's grey levels and masks, with which rules printed lighter than the writing are found
+    whole (in `ink`, a local threshold breaks them beside each letter) and lose only their own light
+    pixels, so that writing that crosses them or runs along them stays whole."""
     s = settings
     h, w = ink.shape
     out = ink.copy()
     letter = text_height(ink, settings=s)
+    found_in = ink if page is None else cv2.bitwise_or(page.faint, ink)
     for horizontal in (True, False):
         length = int(max(s.rule_min_length, s.rule_min_letters * letter))
         if length >= (w if horizontal else h):
             continue
         size = (length, 1) if horizontal else (1, length)
-        probe = ink
+        probe = found_in
         if min(h, w) >= s.rule_tilt_min_side:  # a page, not a field crop: rules may run a little askew
             across = (1, s.rule_tilt_tolerance) if horizontal else (s.rule_tilt_tolerance, 1)
-            probe = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, across))
+            probe = cv2.dilate(found_in, cv2.getStructuringElement(cv2.MORPH_RECT, across))
         lines = cv2.morphologyEx(probe, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
-        if probe is not ink:
-            lines = cv2.bitwise_and(lines, ink)
+        lines = cv2.bitwise_and(lines, found_in)
         if not lines.any():
             continue
         # only thin runs count as rules: a run thicker than ~2 strokes is ink
         thick = max(s.rule_thickness_min, int(round(stroke * s.rule_max_strokes)))
         probe = (1, thick) if horizontal else (thick, 1)
-        solid = cv2.morphologyEx(lines, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, probe))
+        solid = cv2.morphologyEx(
+            cv2.bitwise_and(lines, ink), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, probe)
+        )
         rules = cv2.subtract(lines, solid)
-        out = cv2.subtract(out, rules)
+        if page is not None:
+            light, lighter = _light_rules(rules, out, page, s)
+            out = cv2.subtract(out, cv2.bitwise_and(light, lighter))
+            rules = cv2.subtract(rules, light)
+        rules = cv2.bitwise_and(rules, out)
+        rest = cv2.subtract(out, rules)
+        out = cv2.bitwise_or(rest, _crossings(rules, rest, thick, horizontal))
     return out
+
+
+def _light_rules(
+    rules: np.ndarray, ink: np.ndarray, page: PageLevels, s: BinarizationSettings
+) -> tuple[np.ndarray, np.ndarray]:
+    """The rules (connected runs) printed clearly lighter than the writing, and the pixels no darker than
+    such a rule itself (the darker ones on it are writing)."""
+    n, labels = cv2.connectedComponents(rules, connectivity=8)
+    none = np.zeros_like(rules)
+    writing = (ink > 0) & (labels == 0)
+    if n <= 1 or not writing.any():
+        return none, none
+    flat = labels.ravel()
+    grey = np.bincount(flat, weights=page.flat.ravel(), minlength=n) / np.maximum(np.bincount(flat), 1)
+    pen = median(page.flat[writing])
+    light = grey > pen + s.rule_light_contrast * max(page.paper - pen, 1.0)
+    light[0] = False
+    if not light.any():
+        return none, none
+    mask = light[labels]
+    level = median(page.flat[mask])
+    lighter = page.flat >= level - s.rule_writing_depth * max(page.paper - level, 1.0)
+    return mask.astype(np.uint8) * 255, lighter.astype(np.uint8) * 255
+
+
+def _crossings(rules: np.ndarray, rest: np.ndarray, reach: int, horizontal: bool) -> np.ndarray:
+    """The pixels of `rules` with ink of `rest` within `reach` px on both sides across the rule: where a
+    stroke crosses it, so that the stroke stays whole."""
+    span = (1, reach + 1) if horizontal else (reach + 1, 1)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, span)
+    before = cv2.dilate(rest, kernel, anchor=(0, reach) if horizontal else (reach, 0))
+    after = cv2.dilate(rest, kernel, anchor=(0, 0))
+    return cv2.bitwise_and(rules, cv2.bitwise_and(before, after))
 
 
 def stroke_width(ink: np.ndarray) -> float:
@@ -164,10 +223,11 @@ def binarize(gray: np.ndarray, *, settings: BinarizationSettings = DEFAULT.binar
         return None
     # Hysteresis: fainter pixels count as ink where they continue a stroke that is clearly ink,
     # which mends pencil and light-pen strokes broken by the threshold.
-    weak = ((flat <= threshold + s.hysteresis * (hi - threshold)) & (flat < local)).astype(np.uint8) * 255
+    faint = (flat <= threshold + s.hysteresis * (hi - threshold)).astype(np.uint8) * 255
+    weak = faint & (flat < local).astype(np.uint8) * 255
     ink = keep_touching(weak, strong)
     stroke = stroke_width(ink)
     ink = drop_grain(ink, flat, hi, lo, stroke, s)
-    ink = remove_ruled_lines(ink, stroke, settings=s)
+    ink = remove_ruled_lines(ink, stroke, page=PageLevels(flat, hi, faint, strong), settings=s)
     ink = remove_specks(ink, min_area=max(s.speck_min_area, int(stroke * stroke * s.speck_area_per_stroke)))
     return ink if ink.any() else None

@@ -3,7 +3,8 @@ with no more noise than a clean scan has.
 
     from hcr_ocr.reading.denoise import dark_on_light, denoise
     gray = dark_on_light(gray)   # a light-on-dark page inverted (before anything measures its letters)
-    gray = denoise(gray)         # speckle and grain smoothed in proportion to how much there is
+    clean = denoise(gray)        # speckle and grain smoothed in proportion to how much there is ...
+    clean = sharpen(gray) if clean is gray else clean   # ... or, where there was none, blur sharpened
 
 Light writing on a dark board is recognised by which grey is the minority: ink covers a small share of a
 page, so when the bright side of the page's Otsu split is the small one, the page is inverted, unless that
@@ -12,6 +13,8 @@ side is one solid region (a sheet of paper photographed on a darker desk). Impul
 removed with median filters.
 Sensor grain is measured as the standard deviation of a Laplacian-like residual (Immerkaer's estimate, with a
 median so that the strokes' edges do not count); it is smoothed by a Gaussian whose width grows with it.
+A page without noise to smooth is measured for blur (the steepness of its edges against its contrast) and,
+when blurred, sharpened by an unsharp mask as wide as the blur.
 """
 
 from __future__ import annotations
@@ -21,9 +24,9 @@ import logging
 import cv2
 import numpy as np
 
-from hcr_ocr.reading.scale import resize_by
-from hcr_ocr.reading.settings import DEFAULT, DenoiseSettings
-from hcr_ocr.reading.stats import median
+from hcr_ocr.reading.scale import letter_height, resize_by
+from hcr_ocr.reading.settings import DEFAULT, DenoiseSettings, Settings
+from hcr_ocr.reading.stats import median, percentile
 
 log = logging.getLogger(__name__)
 
@@ -104,8 +107,49 @@ def denoise(gray: np.ndarray, *, settings: DenoiseSettings = DEFAULT.denoise) ->
         log.debug(
             "grain of sigma %.1f (%.1f coarse) grey levels: gaussian blur of %.2f px", sigma, coarse, blur
         )
-        gray = cv2.GaussianBlur(gray, (0, 0), blur)
+        return cv2.GaussianBlur(gray, (0, 0), blur)
     return gray
+
+
+def edge_blur(gray: np.ndarray, *, settings: DenoiseSettings = DEFAULT.denoise) -> float:
+    """How blurred the page's edges are: the sigma (px) of the gaussian that, applied to a sharp edge of the
+    page's contrast, gives its typical steepest slope (contrast / (sigma sqrt(2 pi))). 0 on a page too
+    flat or with too few edges to tell."""
+    s = settings
+    page = gray.astype(np.float32)
+    paper, ink = percentile(page, s.blur_paper_percentile), percentile(page, s.blur_ink_percentile)
+    contrast = paper - ink
+    if contrast < s.blur_min_contrast:
+        return 0.0
+    dx = cv2.Sobel(page, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
+    dy = cv2.Sobel(page, cv2.CV_32F, 0, 1, ksize=3, scale=0.125)
+    slope = cv2.magnitude(dx, dy)
+    edges = slope[slope > s.blur_edge_slope * contrast]
+    if edges.size < s.blur_min_edge_px:
+        return 0.0
+    steepest = percentile(edges, s.blur_slope_percentile)
+    return float(contrast / (np.sqrt(2 * np.pi) * steepest))
+
+
+def sharpen(gray: np.ndarray, settings: Settings = DEFAULT) -> np.ndarray:
+    """A blurred page (out of focus, a soft scan) with an unsharp mask as wide as its blur, which brings
+    back the thin strokes and the gaps between letters that the blur filled in. A page is blurred when its
+    edges are soft both in pixels and for the size of its letters (big writing enlarged is soft in pixels
+    only) and carry no clumped grain (which the mask would amplify); any other page is returned as it is.
+    For a page that `denoise` left as it was: sharpening a smoothed page would undo the smoothing."""
+    s = settings.denoise
+    blur = edge_blur(gray, settings=s)
+    if blur < s.sharpen_min_blur:
+        return gray
+    if coarse_noise_sigma(gray, s.coarse_factor) > s.sharpen_max_noise:  # grain the mask would amplify
+        return gray
+    letters = letter_height(gray, settings)
+    if blur < s.sharpen_min_blur_per_letter * letters:
+        return gray
+    log.debug("edges blurred by a gaussian of ~%.1f px, letters %.0f px tall: unsharp mask", blur, letters)
+    page = gray.astype(np.float32)
+    soft = cv2.GaussianBlur(page, (0, 0), s.sharpen_width * blur)
+    return np.clip(page + s.sharpen_amount * (page - soft), 0, 255).astype(np.uint8)
 
 
 def coarse_noise_sigma(gray: np.ndarray, factor: int) -> float:

@@ -26,7 +26,7 @@ import numpy as np
 from hcr_ocr.page import Line, Page, Word, union_bbox
 from hcr_ocr.reading.binarization import binarize
 from hcr_ocr.reading.decoding import line_metrics
-from hcr_ocr.reading.denoise import dark_on_light, denoise
+from hcr_ocr.reading.denoise import dark_on_light, denoise, sharpen
 from hcr_ocr.reading.deskew import estimate_skew, rotate, rotation
 from hcr_ocr.reading.forms import drop_cut_off, drop_frame_lines, drop_printed_labels
 from hcr_ocr.reading.glyphs import (
@@ -178,7 +178,8 @@ def segment_page(gray: np.ndarray, settings: Settings = DEFAULT) -> PageLayout |
     page_shape = gray.shape
     gray = dark_on_light(gray, settings=settings.denoise)
     gray, factor = working_scale(gray, settings)
-    gray = denoise(gray, settings=settings.denoise)
+    cleaned = denoise(gray, settings=settings.denoise)
+    gray = sharpen(gray, settings) if cleaned is gray else cleaned  # no noise: sharpen a blurred page
     ink = binarize(gray, settings=settings.binarization)
     if ink is None:
         log.debug("no ink: a blank page")

@@ -87,6 +87,23 @@ class DenoiseSettings(_Frozen):
     coarse_min_sigma: float = 9.0  # ... where over this many grey levels of noise ...
     coarse_blur_per_sigma: float = 0.15  # ... it is smoothed by a gaussian of this many px per grey level
     max_blur: float = 2.0  # px, the widest smoothing of either kind
+    blur_paper_percentile: float = 90  # edge blur: the page's paper grey is this percentile ...
+    blur_ink_percentile: float = 1  # ... and its ink grey this one ...
+    blur_min_contrast: float = 40.0  # ... (at least this many grey levels apart, else no measure);
+    blur_edge_slope: float = (
+        0.05  # pixels whose slope (grey levels/px) is over this share of the contrast are
+    )
+    # edges ...
+    blur_min_edge_px: int = 200  # ... (at least this many, else no measure) ...
+    blur_slope_percentile: float = 90  # ... and this percentile of their slopes is the steepest
+    sharpen_min_blur: float = 1.9  # px: a page whose edges are blurred by more (a clean scan measures ~1.2,
+    # the bench's blur of sigma 2.5 ~2.4) ...
+    sharpen_min_blur_per_letter: float = 0.065  # ... and by more than this share of its letter height is
+    # sharpened (clean pages measure ~0.04, writing enlarged 2-4 times ~0.035, blurred by 2.5 px 0.07-0.10) ...
+    sharpen_max_noise: float = 4.0  # ... unless its coarse noise (grey levels) is over this (a blurred page
+    # measures under 1, a clean one ~2, film grain ~12) ...
+    sharpen_width: float = 1.5  # ... by an unsharp mask this many times as wide as the blur ...
+    sharpen_amount: float = 1.5  # ... adding this many times the detail it finds
 
 
 class BinarizationSettings(_Frozen):
@@ -115,6 +132,10 @@ class BinarizationSettings(_Frozen):
     rule_min_letters: int = 4  # letter heights a run must be longer than to be a ruled line
     rule_max_strokes: float = 2.5  # stroke widths: a run thicker than this is ink, not a rule
     rule_thickness_min: int = 3  # px, the thinnest "thicker than a rule" probe
+    # A rule lighter than the writing's grey by this share of the writing's depth is printed on the paper
+    # (not drawn with the pen); its pixels darker than it by this share of its own depth are writing.
+    rule_light_contrast: float = 0.25
+    rule_writing_depth: float = 1.0
     rule_tilt_tolerance: int = 3  # px a rule may wander across its length (a page a degree or two askew) ...
     rule_tilt_min_side: int = 150  # ... on a page whose short side is at least this long (px)
     speck_min_area: int = 4  # px, smallest blob kept at all

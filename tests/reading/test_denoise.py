@@ -1,5 +1,5 @@
 """Polarity and noise: light writing on a dark ground, salt and pepper, sensor grain, all read like the clean
-page; noise measured in grey levels; a page of pure noise read in bounded time."""
+page; noise measured in grey levels; a page of pure noise read in bounded time; a blurred page sharpened."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 import hcr_ocr
 from hcr_ocr.page import Page
-from hcr_ocr.reading.denoise import impulse_share, is_inverted, noise_sigma
+from hcr_ocr.reading.denoise import edge_blur, impulse_share, is_inverted, noise_sigma, sharpen
 from tests.conftest import REPO
 
 SAMPLES = REPO / "samples"
@@ -139,3 +139,30 @@ def test_grain_blobs_go_and_dark_dots_stay():
     few[8:11, 86:] = 0  # the strokes and two of the faint blobs: too few small blobs for a grainy page
     few[104:108, 300:304] = 255
     assert np.array_equal(drop_grain(few, flat, 230.0, 40.0, 4.0, DEFAULT.binarization), few)
+
+
+def test_edge_blur_is_the_sigma_of_the_blur_a_page_went_through():
+    bars = np.full((200, 300), 230, np.uint8)
+    for x in range(20, 280, 30):
+        cv2.rectangle(bars, (x, 40), (x + 12, 160), 30, -1)
+    assert edge_blur(bars) < 1.0
+    assert 2.3 < edge_blur(cv2.GaussianBlur(bars, (0, 0), 2.5)) < 2.9
+    assert 3.3 < edge_blur(cv2.GaussianBlur(bars, (0, 0), 4.0)) < 4.3
+    assert edge_blur(np.full((200, 300), 230, np.uint8)) == 0.0  # nothing to measure
+
+
+@pytest.mark.parametrize(
+    ("name", "text"), [("paragraph", PARAGRAPH), ("keys", (SAMPLES / "keys.gt.txt").read_text().strip())]
+)
+def test_a_page_out_of_focus_is_sharpened_and_read_like_the_sharp_one(name, text):
+    blurred = cv2.GaussianBlur(sample(name), (0, 0), 2.5)
+    assert hcr_ocr.read(blurred).text == text
+
+
+def test_big_writing_enlarged_is_soft_in_pixels_only_and_left_as_it_is():
+    """Enlarged three times, the note's edges are ~3 px wide, but its letters are 3 times as tall: sharp for
+    their size, so not sharpened (an unsharp mask that wide would thicken and join its strokes)."""
+    big = cv2.resize(sample("note"), None, fx=3, fy=3, interpolation=cv2.INTER_CUBIC)
+    assert edge_blur(big) > 1.9
+    assert sharpen(big) is big
+    assert sharpen(cv2.GaussianBlur(sample("note"), (0, 0), 2.5)) is not None

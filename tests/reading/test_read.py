@@ -78,6 +78,29 @@ def test_a_letter_broken_in_two_is_read_whole(name, letter, text, tmp_path):
     assert abs(inside[0]["bbox"][0] - box[0]) <= 2 and abs(inside[0]["bbox"][2] - box[2]) <= 2
 
 
+def printed_paper(page: np.ndarray, grid: bool) -> np.ndarray:
+    """`page` on ruled (a rule every 41 px and a margin) or squared paper (a 26 px grid): lines lighter
+    than the writing, crossing it, under it and along its strokes, as printed paper is."""
+    paper = page.copy()
+    pitch = 26 if grid else 41
+    for y in range(7, paper.shape[0], pitch):
+        paper[y : y + 2, :] = np.minimum(paper[y : y + 2, :], 175)
+    for x in range(11, paper.shape[1], pitch) if grid else [60]:
+        paper[:, x : x + 2] = np.minimum(paper[:, x : x + 2], 175)
+    return paper
+
+
+@pytest.mark.parametrize(
+    "name, grid",
+    [("note", False), ("paragraph", False), ("list", False), ("sentence", False)]
+    + [("paragraph", True), ("list", True), ("sentence", True)],
+)
+def test_writing_on_ruled_and_squared_paper_reads_as_on_plain_paper(name, grid):
+    page = cv2.imread(str(SAMPLES / f"{name}.png"), cv2.IMREAD_GRAYSCALE)
+    text = hcr_ocr.read(printed_paper(page, grid)).text
+    assert text == (SAMPLES / f"{name}.gt.txt").read_text().strip()
+
+
 def test_json_structure():
     page = read_json(str(SAMPLES / "list.png"))
     assert page["file"].endswith("list.png")
