@@ -8,7 +8,7 @@ ray_reading   read_with_ray(): list the inputs, read their bytes with Ray Data i
 records       one image → one record {"path", "text", "result", "error"}; the workers' callable that
               reads a block and writes its file (no Ray)
 
-Ray is imported only inside read_with_ray, so this package costs nothing until it is used;
+Ray is imported only inside the functions of ray_reading, so this package costs nothing until it is used;
 without Ray, read_with_ray is a one-line HcrError that names the extra. Training on several processes or
 machines is `hcr-ocr train --distributed` under torchrun (hcr_ocr.train.distributed).
 """

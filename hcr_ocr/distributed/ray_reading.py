@@ -100,7 +100,7 @@ def start_ray(address: str | None = None, cpus: int | None = None) -> bool:
         return False
     local = address in (None, LOCAL)
     ray.init(
-        address=None if local else address,
+        address=LOCAL if local else address,  # "local": a new Ray, even where RAY_ADDRESS names another
         num_cpus=(cpus or os.cpu_count() or 1) if local else None,
         include_dashboard=False if local else None,
         logging_level=logging.ERROR,
@@ -142,6 +142,24 @@ def _read_blocks(ray, paths: list[str], out_dir: Path, pool: int, reader_options
         num_cpus=1,
         batch_format="numpy",
     )
+
+
+def _run(dataset, out_dir: Path) -> list[dict]:
+    """The rows of the dataset, run to the end; a failure of the job is one line (a worker that cannot write
+    into `out_dir` says so)."""
+    try:
+        return list(dataset.materialize().iter_rows())
+    except Exception as err:  # Ray wraps what failed in a worker: find it
+        cause = err
+        while getattr(cause, "cause", None) is not None or cause.__cause__ is not None:
+            cause = getattr(cause, "cause", None) or cause.__cause__
+        if isinstance(cause, OSError):
+            raise HcrError(
+                f"{out_dir}: a Ray worker cannot write results there ({cause.strerror or cause}); on a "
+                "cluster, --out must be a folder every node sees"
+            ) from err
+        first = str(cause).strip().splitlines()[0] if str(cause).strip() else ""
+        raise HcrError(f"reading on Ray failed: {type(cause).__name__}: {first}") from err
 
 
 def read_with_ray(
@@ -190,23 +208,24 @@ def read_with_ray(
     }
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        parts = [write_part(out_dir, errors)] if errors else []
     except OSError as err:
         raise HcrError(f"{out_dir}: cannot write results there ({err.strerror or err})") from err
-    started = start_ray(address, workers)
-    rows, failed = len(errors), len(errors)
-    try:
-        _quiet_ray_data()
-        cpus = int(ray.cluster_resources().get("CPU", 1))
-        pool = max(1, min(workers or cpus, cpus, len(readable) or 1))
-        if readable:
-            for written in (
-                _read_blocks(ray, readable, out_dir, pool, reader_options).materialize().iter_rows()
-            ):
+    parts, rows, failed, pool = [], 0, 0, 0
+    if readable:
+        started = start_ray(address, workers)
+        try:
+            _quiet_ray_data()
+            cpus = int(ray.cluster_resources().get("CPU", 1))
+            pool = max(1, min(workers or cpus, cpus, len(readable)))
+            blocks = _read_blocks(ray, readable, out_dir, pool, reader_options)
+            for written in _run(blocks, out_dir):
                 parts.append(Path(written["file"]))
                 rows += int(written["rows"])
                 failed += int(written["failed"])
-    finally:
-        if started:
-            ray.shutdown()
+        finally:
+            if started:
+                ray.shutdown()
+    if errors:
+        parts.append(write_part(out_dir, errors))
+        rows, failed = rows + len(errors), failed + len(errors)
     return RaySummary(rows, failed, sorted(parts), pool, time.perf_counter() - start)

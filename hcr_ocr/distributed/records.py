@@ -13,8 +13,9 @@ that one image never fails a whole job.
 
 from __future__ import annotations
 
+import hashlib
 import json
-import uuid
+import os
 from pathlib import Path
 
 import numpy as np
@@ -69,13 +70,25 @@ def read_record(
 
 
 def json_line(record: dict) -> str:
-    return json.dumps(record, ensure_ascii=False)
+    """One record as one line of JSON, UTF-8 where it can be (a path of undecodable bytes is escaped)."""
+    line = json.dumps(record, ensure_ascii=False)
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        return json.dumps(record)
+    return line
 
 
 def write_part(out_dir: Path, records: list[dict]) -> Path:
-    """One JSON Lines file of records in `out_dir`, under a name no other writer on any machine takes."""
-    path = Path(out_dir) / f"part-{uuid.uuid4().hex[:16]}.jsonl"
-    path.write_text("".join(json_line(r) + "\n" for r in records), encoding="utf-8")
+    """One JSON Lines file of records in `out_dir`, named after the inputs it holds (a block read again, as
+    Ray may after a lost worker, rewrites its own file), and written whole or not at all."""
+    digest = hashlib.blake2b(
+        "\n".join(r["path"] for r in records).encode("utf-8", "surrogateescape"), digest_size=8
+    )
+    path = Path(out_dir) / f"part-{digest.hexdigest()}.jsonl"
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text("".join(json_line(r) + "\n" for r in records), encoding="utf-8")
+    os.replace(partial, path)
     return path
 
 

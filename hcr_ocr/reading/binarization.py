@@ -26,7 +26,6 @@ class PageLevels(NamedTuple):
     flat: np.ndarray  # the grey page, uneven light flattened
     paper: float  # the paper's grey level in `flat`
     faint: np.ndarray  # everything darker than a global threshold (light printed rules included), 255
-    strong: np.ndarray  # the clearly dark ink, 255
 
 
 def flatten_background(
@@ -166,7 +165,7 @@ def _light_rules(
     rules: np.ndarray, ink: np.ndarray, page: PageLevels, s: BinarizationSettings
 ) -> tuple[np.ndarray, np.ndarray]:
     """The rules (connected runs) printed clearly lighter than the writing, and the pixels no darker than
-    such a rule itself (the darker ones on it are writing)."""
+    such a rule itself, give or take its own depth (the darker ones on a rule are writing)."""
     n, labels = cv2.connectedComponents(rules, connectivity=8)
     none = np.zeros_like(rules)
     writing = (ink > 0) & (labels == 0)
@@ -228,6 +227,6 @@ def binarize(gray: np.ndarray, *, settings: BinarizationSettings = DEFAULT.binar
     ink = keep_touching(weak, strong)
     stroke = stroke_width(ink)
     ink = drop_grain(ink, flat, hi, lo, stroke, s)
-    ink = remove_ruled_lines(ink, stroke, page=PageLevels(flat, hi, faint, strong), settings=s)
+    ink = remove_ruled_lines(ink, stroke, page=PageLevels(flat, hi, faint), settings=s)
     ink = remove_specks(ink, min_area=max(s.speck_min_area, int(stroke * stroke * s.speck_area_per_stroke)))
     return ink if ink.any() else None

@@ -14,7 +14,7 @@ removed with median filters.
 Sensor grain is measured as the standard deviation of a Laplacian-like residual (Immerkaer's estimate, with a
 median so that the strokes' edges do not count); it is smoothed by a Gaussian whose width grows with it.
 A page without noise to smooth is measured for blur (the steepness of its edges against its contrast) and,
-when blurred, sharpened by an unsharp mask as wide as the blur.
+when blurred, sharpened by an unsharp mask in proportion to the blur.
 """
 
 from __future__ import annotations
@@ -87,9 +87,9 @@ def dark_on_light(gray: np.ndarray, *, settings: DenoiseSettings = DEFAULT.denoi
 
 
 def denoise(gray: np.ndarray, *, settings: DenoiseSettings = DEFAULT.denoise) -> np.ndarray:
-    """The page with its impulse noise filtered out and its grain smoothed in proportion to its strength.
-    The grain is measured before the median filter, which hides it from the measure but not from the
-    binarisation."""
+    """The page with its impulse noise filtered out and its grain smoothed in proportion to its strength;
+    `gray` itself (the same array) when it has neither. The grain is measured before the median filter,
+    which hides it from the measure but not from the binarisation."""
     s = settings
     sigma = noise_sigma(gray)
     for _ in range(s.median_passes):
@@ -132,7 +132,7 @@ def edge_blur(gray: np.ndarray, *, settings: DenoiseSettings = DEFAULT.denoise) 
 
 
 def sharpen(gray: np.ndarray, settings: Settings = DEFAULT) -> np.ndarray:
-    """A blurred page (out of focus, a soft scan) with an unsharp mask as wide as its blur, which brings
+    """A blurred page (out of focus, a soft scan) with an unsharp mask in proportion to its blur, which brings
     back the thin strokes and the gaps between letters that the blur filled in. A page is blurred when its
     edges are soft both in pixels and for the size of its letters (big writing enlarged is soft in pixels
     only) and carry no clumped grain (which the mask would amplify); any other page is returned as it is.
@@ -144,7 +144,7 @@ def sharpen(gray: np.ndarray, settings: Settings = DEFAULT) -> np.ndarray:
     if coarse_noise_sigma(gray, s.coarse_factor) > s.sharpen_max_noise:  # grain the mask would amplify
         return gray
     letters = letter_height(gray, settings)
-    if blur < s.sharpen_min_blur_per_letter * letters:
+    if letters <= 0 or blur < s.sharpen_min_blur_per_letter * letters:
         return gray
     log.debug("edges blurred by a gaussian of ~%.1f px, letters %.0f px tall: unsharp mask", blur, letters)
     page = gray.astype(np.float32)

@@ -102,6 +102,45 @@ def test_a_folder_that_cannot_be_made_is_one_line_before_ray_starts(tmp_path):
         read_with_ray([str(SAMPLE)], tmp_path / "a-file" / "out")
 
 
+def test_inputs_that_cannot_be_opened_are_recorded_without_starting_ray(tmp_path):
+    pytest.importorskip("ray.data", reason="Ray is the [distributed] extra")
+    import ray
+
+    from hcr_ocr.distributed.ray_reading import read_with_ray
+
+    summary = read_with_ray([str(tmp_path / "missing.png")], tmp_path / "out", address="ray://nowhere:1")
+    assert not ray.is_initialized()  # no cluster was needed, not even the unreachable one named
+    assert (summary.rows, summary.failed, summary.workers, len(summary.files)) == (1, 1, 0, 1)
+    record = json.loads(summary.files[0].read_text())
+    assert record["error"].endswith("missing.png: no such file") and record["text"] is None
+
+
+def test_a_block_written_again_replaces_its_own_file(tmp_path):
+    """A block that Ray reads a second time (after a lost worker) rewrites the same file, whole."""
+    from hcr_ocr.distributed.records import error_record, write_part
+
+    block = [error_record("/in/a.png", "a"), error_record("/in/b\udcff.png", "b")]  # a path of bad bytes
+    first, again = write_part(tmp_path, block), write_part(tmp_path, block)
+    assert first == again and sorted(tmp_path.iterdir()) == [first]
+    assert [json.loads(line)["path"] for line in first.read_text().splitlines()] == [r["path"] for r in block]
+    assert write_part(tmp_path, block[:1]) != first
+
+
+def test_the_bytes_are_read_in_the_reading_workers(ray_run, inputs, tmp_path):
+    """Ray Data fuses the read into the pool of readers: one stage, no other process to start or feed."""
+    import ray
+
+    from hcr_ocr.distributed.ray_reading import _read_blocks, start_ray
+
+    assert start_ray(cpus=2)
+    try:
+        blocks = _read_blocks(ray, [str(p) for p in sorted(inputs.glob("*.jpg"))[:4]], tmp_path, 1, {})
+        stats = blocks.materialize().stats()
+    finally:
+        ray.shutdown()
+    assert "ReadBinary->MapBatches(PageReader)" in stats
+
+
 def test_without_ray_a_one_line_error_names_the_extra(monkeypatch, tmp_path):
     from hcr_ocr.distributed.ray_reading import read_with_ray
 
