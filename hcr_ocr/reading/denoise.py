@@ -24,6 +24,7 @@ import logging
 import cv2
 import numpy as np
 
+from hcr_ocr.reading.binarization import flatten_background
 from hcr_ocr.reading.scale import letter_height, resize_by
 from hcr_ocr.reading.settings import DEFAULT, DenoiseSettings, Settings
 from hcr_ocr.reading.stats import median, percentile
@@ -111,12 +112,13 @@ def denoise(gray: np.ndarray, *, settings: DenoiseSettings = DEFAULT.denoise) ->
     return gray
 
 
-def edge_blur(gray: np.ndarray, *, settings: DenoiseSettings = DEFAULT.denoise) -> float:
-    """How blurred the page's edges are: the sigma (px) of the gaussian that, applied to a sharp edge of the
-    page's contrast, gives its typical steepest slope (contrast / (sigma sqrt(2 pi))). 0 on a page too
-    flat or with too few edges to tell."""
-    s = settings
-    page = gray.astype(np.float32)
+def edge_blur(gray: np.ndarray, settings: Settings = DEFAULT) -> float:
+    """How blurred the page's edges are, in px: about the sigma of the gaussian that, applied to a sharp edge
+    of the page's contrast, gives its typical steepest slope (contrast / (sigma sqrt(2 pi))). Measured with the
+    paper's uneven light flattened (the soft edge of a shadow is no blur). 0 on a page too flat or with
+    too few edges to tell."""
+    s = settings.denoise
+    page = flatten_background(gray, settings=settings.binarization).astype(np.float32)
     paper, ink = percentile(page, s.blur_paper_percentile), percentile(page, s.blur_ink_percentile)
     contrast = paper - ink
     if contrast < s.blur_min_contrast:
@@ -138,7 +140,7 @@ def sharpen(gray: np.ndarray, settings: Settings = DEFAULT) -> np.ndarray:
     only) and carry no clumped grain (which the mask would amplify); any other page is returned as it is.
     For a page that `denoise` left as it was: sharpening a smoothed page would undo the smoothing."""
     s = settings.denoise
-    blur = edge_blur(gray, settings=s)
+    blur = edge_blur(gray, settings)
     if blur < s.sharpen_min_blur:
         return gray
     if coarse_noise_sigma(gray, s.coarse_factor) > s.sharpen_max_noise:  # grain the mask would amplify
