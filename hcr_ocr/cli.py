@@ -390,7 +390,8 @@ def read(
         typer.Option(
             "--ray",
             metavar="ADDRESS",
-            help="Read on Ray: 'local' starts one here for the call, 'auto' joins this machine's cluster, "
+            help="Read on Ray: alone or 'local' starts one here for the call, 'auto' joins this machine's "
+            "cluster, "
             "HOST:PORT or ray://HOST:10001 that one. Needs --out: JSON Lines, one file per block "
             "(pip install 'hcr-ocr[distributed]').",
         ),
@@ -681,11 +682,26 @@ def _app_for(args: list[str]) -> typer.Typer:
     return one
 
 
+def with_ray_address(args: list[str]) -> list[str]:
+    """`read --ray` with no address means a Ray started here for the call ("local"). Typer has no option
+    whose value may be left out, so "local" is put in after a `--ray` followed by no address: by nothing,
+    by another option, or by a file or folder that exists (an input)."""
+    if "--ray" not in args:
+        return args
+    at = args.index("--ray") + 1
+    word = args[at] if at < len(args) else None
+    is_address = word is not None and (
+        word in ("local", "auto") or ("://" in word or ":" in word) and not Path(word).exists()
+    )
+    return args if is_address else [*args[:at], "local", *args[at:]]
+
+
 def main() -> None:
     """Run the Typer app, turning our errors into one line and their exit code (see hcr_ocr.console)."""
     try:
-        code = _app_for(sys.argv[1:])(
-            standalone_mode=False, prog_name="hcr-ocr"
+        args = with_ray_address(sys.argv[1:])
+        code = _app_for(args)(
+            args=args, standalone_mode=False, prog_name="hcr-ocr"
         )  # click returns the code of typer.Exit instead of exiting
         if isinstance(code, int) and code:
             sys.exit(code)

@@ -94,3 +94,21 @@ def test_out_naming_a_file_is_a_one_line_error(tmp_path):
     proc = run_cli("read", str(SAMPLES / "word-hello.png"), "--out", str(taken))
     assert_one_line_error(proc, "results", "not a folder")
     assert taken.read_text() == "not a folder"
+
+
+def test_ray_without_an_address_means_a_local_ray():
+    """`read --ray` alone (before another option, an input or nothing) is `--ray local`; an address is kept."""
+    from hcr_ocr.cli import with_ray_address
+
+    sample = str(REPO / "samples" / "note.png")
+    cases = {
+        ("read", "in/", "--ray", "--out", "o"): ("read", "in/", "--ray", "local", "--out", "o"),
+        ("read", "--ray", sample, "--out", "o"): ("read", "--ray", "local", sample, "--out", "o"),
+        ("read", "in/", "--out", "o", "--ray"): ("read", "in/", "--out", "o", "--ray", "local"),
+        ("read", "in/", "--ray", "auto"): ("read", "in/", "--ray", "auto"),
+        ("read", "in/", "--ray", "head:6379"): ("read", "in/", "--ray", "head:6379"),
+        ("read", "in/", "--ray", "ray://head:10001"): ("read", "in/", "--ray", "ray://head:10001"),
+        ("read", "in/", "--out", "o"): ("read", "in/", "--out", "o"),
+    }
+    for given, meant in cases.items():
+        assert tuple(with_ray_address(list(given))) == meant, given

@@ -179,8 +179,7 @@ def test_read_ray_from_the_command_line(tmp_path):
     proc = run_cli(
         "read",
         str(tmp_path / "in"),
-        "--ray",
-        "local",
+        "--ray",  # no address: a Ray started for the call, as `--ray local`
         "--ray-workers",
         "2",
         "--format",
