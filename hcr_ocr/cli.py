@@ -389,7 +389,7 @@ def read(
         str | None,
         typer.Option(
             "--ray",
-            metavar="ADDRESS",
+            metavar="[ADDRESS]",
             help="Read on Ray: alone or 'local' starts one here for the call, 'auto' joins this machine's "
             "cluster, "
             "HOST:PORT or ray://HOST:10001 that one. Needs --out: JSON Lines, one file per block "
