@@ -1,6 +1,7 @@
 """Form clean-up, between lines and words: leave out what is form rather than handwriting.
 
-    from hcr_ocr.reading.forms import drop_cut_off, drop_frame_lines, drop_printed_labels
+    from hcr_ocr.reading.forms import drop_cut_off, drop_edge_remnants, drop_frame_lines, drop_printed_labels
+    blobs = drop_edge_remnants(blobs, touching_top_bottom)
     blobs = drop_frame_lines(drop_cut_off(blobs, touching_sides), height)
     text_lines = drop_printed_labels(text_lines, labels)
 
@@ -41,6 +42,22 @@ def drop_cut_off(
     return [b for b in blobs if b.label not in edge]
 
 
+def drop_edge_remnants(
+    blobs: list[Blob],
+    at_top_bottom: set[int],
+    *,
+    settings: FormSettings = DEFAULT.forms,
+    line_settings: LineSettings = DEFAULT.lines,
+) -> list[Blob]:
+    """Leave out the remnants of writing outside the crop: blobs cut by the top or bottom edge that are
+    much lower than a letter (the feet of the line above). A letter of the crop's own writing that touches
+    the edge keeps most of its height."""
+    if not at_top_bottom:
+        return blobs
+    lowest = settings.edge_remnant_max_height * typical_height(blobs, line_settings)
+    return [b for b in blobs if b.label not in at_top_bottom or b.h > lowest]
+
+
 def drop_frame_lines(blobs: list[Blob], height: int, *, settings: FormSettings = DEFAULT.forms) -> list[Blob]:
     """Leave out thin strokes that run from the top edge to the bottom edge and stand well above the other
     ink: the frame of a form field cropped tight (too short to be found as a ruled line)."""
@@ -70,23 +87,27 @@ def drop_printed_labels(
     of the form's other fields). A page with nothing but print keeps everything. Uses the form, glyph and
     line settings."""
     printed: set[int] = set()
-    starts: list[tuple[TextLine, int, int, int]] = []  # each label's line, left end, top and bottom
+    starts: list[
+        tuple[TextLine, int, int, int, int]
+    ] = []  # each label's line, left and right ends, top, bottom
     for tl in text_lines:
         glyphs = find_glyphs(tl.blobs, labels, tl, settings=settings.glyphs)
         for run in printed_runs(glyphs, settings=settings.forms):
             printed.update(label for g in run for label in g.blobs)
             label_end = run[-1].bbox[2]  # what stands left of a label is form, not handwriting
             printed.update(b.label for b in tl.blobs if b.x1 <= label_end)
-            starts.append((tl, run[0].bbox[0], min(g.bbox[1] for g in run), max(g.bbox[3] for g in run)))
-    # ... and so is a short line of the label's block just left of it, a little above or below
-    for line, x0, top, bottom in starts:
+            top, bottom = min(g.bbox[1] for g in run), max(g.bbox[3] for g in run)
+            starts.append((tl, run[0].bbox[0], label_end, top, bottom))
+    # ... and so is a short line of the label's block that ends just left of it or under it, a little above
+    # or below
+    for line, x0, x1, top, bottom in starts:
         near = settings.forms.label_left_reach * (bottom - top)
         printed.update(
             b.label
             for tl in text_lines
             if tl is not line
             and tl.block == line.block
-            and x0 - near <= max(b.x1 for b in tl.blobs) <= x0
+            and x0 - near <= max(b.x1 for b in tl.blobs) <= x1
             and top - near <= (tl.top + tl.bottom) / 2 <= bottom + near
             for b in tl.blobs
         )

@@ -179,17 +179,21 @@ def find_lines(
         if not group:
             continue
         ink_area = sum(b.area for b in group)
-        if cut_off is None:
-            cut = sum(b.area for b in group if b.y0 == 0 or b.y1 == height)
-        else:
-            cut = sum(b.area for b in group if b.label in cut_off)
+        at_edge = [
+            b for b in group if (b.y0 == 0 or b.y1 == height if cut_off is None else b.label in cut_off)
+        ]
         if ink_area < max(s.min_line_ink, s.min_line_ink_share * page_ink):
             continue
-        (cut_lines if cut >= s.cut_off_share * ink_area else kept).append((ink_area, group))
+        if sum(b.area for b in at_edge) >= s.cut_off_share * ink_area:
+            cut_lines.append((ink_area, group, len(at_edge) / len(group)))
+        else:
+            kept.append((ink_area, group))
     if not kept and len(cut_lines) == 1 and cut_lines[0][0] >= s.tight_crop_ink_share * page_ink:
         kept = cut_lines  # a crop so tight that its one line of writing touches the edge
+    elif not kept:  # every line touches an edge: keep those that only graze it
+        kept = [line for line in cut_lines if line[2] <= s.grazing_blob_share]
     lines = []
-    for _, group in kept:
+    for _, group, *_ in kept:
         group.sort(key=lambda b: b.x0)
         line = TextLine(group, min(b.y0 for b in group), max(b.y1 for b in group))
         measure_line(line, settings=s)

@@ -28,7 +28,7 @@ from hcr_ocr.reading.binarization import binarize
 from hcr_ocr.reading.decoding import line_metrics
 from hcr_ocr.reading.denoise import dark_on_light, denoise, sharpen
 from hcr_ocr.reading.deskew import estimate_skew, rotate, rotation
-from hcr_ocr.reading.forms import drop_cut_off, drop_frame_lines, drop_printed_labels
+from hcr_ocr.reading.forms import drop_cut_off, drop_edge_remnants, drop_frame_lines, drop_printed_labels
 from hcr_ocr.reading.glyphs import (
     Glyph,
     drop_leading_stops,
@@ -152,7 +152,8 @@ def find_text_lines(
     """The page's text lines (form clean-up done) and the label image of the deskewed ink."""
     blobs, labels = find_blobs(rotate(ink, angle))
     top_bottom, sides = _edge_labels(ink, angle, blobs, labels)
-    kept = drop_cut_off(blobs, sides, settings=settings.forms, line_settings=settings.lines)
+    kept = drop_edge_remnants(blobs, top_bottom, settings=settings.forms, line_settings=settings.lines)
+    kept = drop_cut_off(kept, sides, settings=settings.forms, line_settings=settings.lines)
     kept = drop_frame_lines(kept, labels.shape[0], settings=settings.forms)
     if len(kept) < len(blobs):
         log.debug("left out %d blob(s) cut off at the sides or framing the field", len(blobs) - len(kept))

@@ -189,6 +189,8 @@ class LineSettings(_Frozen):
     split_margin: float = 0.3  # typical heights kept clear of a band's ends when choosing where to split it
     cut_off_share: float = 0.5  # a line whose ink is at least this share cut off by the edge is dropped ...
     tight_crop_ink_share: float = 0.5  # ... unless it is the only line and holds this share of the ink
+    grazing_blob_share: float = 0.7  # where every line is cut: one with at most this share of its blobs at
+    # the edge only grazes it (the field's own writing, cut tight) and is kept; a cut line has nearly all
     min_line_ink: int = 10  # px of ink under which a line is dropped
     min_line_ink_share: float = 0.02  # share of the page's ink under which a line is dropped
     fragment_ink_share: float = 0.15  # share of the inkiest line's ink a line needs, unless tall enough
@@ -203,6 +205,8 @@ class FormSettings(_Frozen):
 
     edge_blob_max_letters: float = 4.0  # letter heights: ink at the sides taller than this is no writing
     cut_off_max_share: float = 0.35  # share of the ink: blobs at the sides are dropped when they hold less
+    edge_remnant_max_height: float = 0.5  # letter heights: a blob cut by the top or bottom edge and no
+    # taller is the remnant of writing outside the crop
     frame_max_width: float = 0.2  # share of its own height: a frame line is narrower
     frame_min_height: float = 1.6  # typical blob heights: a frame line is taller
     label_line_min_rest: float = 0.2  # share of a line's ink left beside its label for the line to be kept

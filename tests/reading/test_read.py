@@ -303,3 +303,25 @@ def test_a_name_whose_letters_touch_the_crops_edge_is_read():
         pytest.skip("no real-dev data")
     for number, text in {"0463": "ALEXANDRE", "0861": "BASTIEN"}.items():
         assert hcr_ocr.read(str(crops / f"VALIDATION_{number}.jpg")).text == text, number
+
+
+def test_a_name_that_grazes_the_edge_under_a_cut_off_field_is_read():
+    """Real form crops where every line touches the top or bottom edge: the field above, cut through its
+    letters, is left out; the name below, only a few of whose letters touch the bottom edge, is read."""
+    crops = SHARED_DATA / "real-dev" / "form-names-tune"
+    if not crops.is_dir():
+        pytest.skip("no real-dev data")
+    expected = {"0465": "KIJUN", "0506": "GORON", "0532": "BOURG", "0563": "BARRIERE"}
+    for number, text in expected.items():
+        assert hcr_ocr.read(str(crops / f"VALIDATION_{number}.jpg")).text == text, number
+
+
+def test_the_feet_of_the_field_above_and_a_line_under_the_label_are_left_out():
+    """Real form crops: the bottoms of the letters of the field above, cut by the top edge, are no hyphen
+    or letters of the name; the bit of the next field under the label PRENOM is no line of its own."""
+    crops = SHARED_DATA / "real-dev" / "form-names-tune"
+    if not crops.is_dir():
+        pytest.skip("no real-dev data")
+    expected = {"0673": "MORIN", "0718": "ABASSA", "0408": "DO VALE", "0518": "CLEMENT", "0824": "SOLENE"}
+    for number, text in expected.items():
+        assert hcr_ocr.read(str(crops / f"VALIDATION_{number}.jpg")).text == text, number
