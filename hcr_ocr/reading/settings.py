@@ -241,6 +241,9 @@ class WordSettings(_Frozen):
     break_lone_ratio: float = 2.0  # a single word gap must be this many times the widest letter gap ...
     break_lone_typical_ratio: float = 3.0  # ... and this many times the median letter gap
     break_min_letter_gaps: int = 4  # letter gaps under the split needed (and no fewer than the word gaps)
+    break_sharp_min_gap: float = 0.2  # body: with two or more word gaps, the narrowest may be this narrow ...
+    break_sharp_ratio: float = 2.3  # ... where it is this many times the widest letter gap
+    letter_width: float = 1.0  # body: a column this wide holds about one letter (touching letters: more)
 
 
 class GlyphSettings(_Frozen):

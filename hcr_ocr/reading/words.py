@@ -50,11 +50,12 @@ def word_gap_threshold(
 
 
 def natural_break(
-    gaps: np.ndarray, body_height: float, *, settings: WordSettings = DEFAULT.words
+    gaps: np.ndarray, body_height: float, hidden_gaps: int = 0, *, settings: WordSettings = DEFAULT.words
 ) -> float | None:
     """The gap size halfway across the widest jump between the line's sorted gaps, when that jump splits
     them into two clearly apart groups: more letter gaps below than word gaps above, the narrowest word gap
-    well over both the widest and the typical letter gap (further still when it is the only one). Else None."""
+    well over both the widest and the typical letter gap (further still when it is the only one). Else None.
+    `hidden_gaps`: letter gaps closed by touching letters, counted with those below."""
     s = settings
     if len(gaps) < s.break_min_gaps:
         return None
@@ -62,12 +63,13 @@ def natural_break(
     jumps = np.diff(ordered)
     i = int(np.argmax(jumps))
     below, above = ordered[i], ordered[i + 1]
-    letter_gaps, word_gaps = i + 1, len(ordered) - i - 1
+    letter_gaps, word_gaps = i + 1 + hidden_gaps, len(ordered) - i - 1
     floor = s.break_floor * body_height
     typical = median(ordered[: i + 1])
     lone = word_gaps == 1  # one wide gap alone must stand out much further to count
+    sharp = not lone and above >= s.break_sharp_ratio * max(below, floor)  # tight type: narrow spaces
     if (
-        above < s.break_min_gap * body_height
+        above < (s.break_sharp_min_gap if sharp else s.break_min_gap) * body_height
         or jumps[i] < s.break_min_jump * body_height
         or above < (s.break_lone_ratio if lone else s.break_min_ratio) * max(below, floor)
         or above < (s.break_lone_typical_ratio if lone else s.break_min_typical_ratio) * max(typical, floor)
@@ -86,7 +88,9 @@ def split_words(line: TextLine, *, settings: WordSettings = DEFAULT.words) -> li
         [cols[i + 1][0].x0 - max(b.x1 for b in cols[i]) for i in range(len(cols) - 1)], dtype=float
     )
     threshold = word_gap_threshold(gaps, line.body_height, settings=settings)
-    found = natural_break(gaps, line.body_height, settings=settings)
+    widths = [max(b.x1 for b in col) - col[0].x0 for col in cols]
+    hidden = sum(max(0, round(w / (settings.letter_width * line.body_height)) - 1) for w in widths)
+    found = natural_break(gaps, line.body_height, hidden, settings=settings)
     if found is not None:
         threshold = min(threshold, found)
     words: list[list[Blob]] = [list(cols[0])]

@@ -325,3 +325,17 @@ def test_the_feet_of_the_field_above_and_a_line_under_the_label_are_left_out():
     expected = {"0673": "MORIN", "0718": "ABASSA", "0408": "DO VALE", "0518": "CLEMENT", "0824": "SOLENE"}
     for number, text in expected.items():
         assert hcr_ocr.read(str(crops / f"VALIDATION_{number}.jpg")).text == text, number
+
+
+def test_bold_print_under_a_marker_keeps_its_word_spaces():
+    """A printed sample page with every stroke thickened (the benchmark's marker condition): the letters
+    touch and the spaces are narrow, yet each line has as many words as the truth."""
+    from hcr_ocr.data.degradations import degrade
+
+    name = "print-serif-mixed"
+    page = degrade(
+        cv2.imread(str(REPO / "samples" / f"{name}.png"), cv2.IMREAD_GRAYSCALE), "marker", 0, 0, name
+    )
+    truth = (REPO / "samples" / f"{name}.gt.txt").read_text().strip().split("\n")
+    lines = hcr_ocr.read(page).text.split("\n")
+    assert [len(line.split()) for line in lines] == [len(t.split()) for t in truth]

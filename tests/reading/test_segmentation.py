@@ -150,6 +150,18 @@ def test_type_with_narrow_word_spaces_splits_into_words():
     assert natural_break(gaps, body) == pytest.approx((4 + 11) / 2)
 
 
+def test_bold_type_whose_letters_touch_splits_at_its_narrow_spaces():
+    """Bold type (a marker, heavy print): most letters touch, so the line has few gaps, and its word
+    spaces are under a third of the letter height. The letters hidden in wide columns count as letter
+    gaps, and several spaces well apart from the letter gaps split the line."""
+    from hcr_ocr.reading.words import natural_break
+
+    body = 32.0
+    gaps = np.array([0.03, 0.03, 0.34, 0.31, 0.28, 0.0]) * body  # "Please bring your notes", letters touching
+    assert natural_break(gaps, body) is None  # too few letter gaps seen
+    assert natural_break(gaps, body, hidden_gaps=12) == pytest.approx((0.03 + 0.28) / 2 * body)
+
+
 def test_one_wide_gap_in_a_handwritten_name_is_no_word_space():
     """Block capitals with uneven spacing (a name's letter gaps of 0.2-0.7 letter heights and one of 1.2)
     stay one word: the gaps do not fall in two clearly apart groups."""
