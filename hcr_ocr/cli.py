@@ -128,6 +128,14 @@ def train(
             ".npz of glyphs (images, labels), e.g. from `python -m hcr_ocr.data.printed`. Repeatable.",
         ),
     ] = None,
+    extra_repeat: Annotated[
+        list[int] | None,
+        typer.Option(
+            min=1,
+            help="Times each extra glyph joins the training images (default 4): one number for every "
+            "--extra-glyphs, or one per --extra-glyphs in the same order. Repeatable.",
+        ),
+    ] = None,
     init: Annotated[
         Path | None, typer.Option(help="Start from the weights of this checkpoint (fine-tune).")
     ] = None,
@@ -167,6 +175,7 @@ def train(
         low_res=low_res,
         degrade=degrade,
         extra_glyphs=[str(p) for p in extra_glyphs or ()],
+        extra_repeat=list(extra_repeat or [4]),
         init=str(init) if init else None,
         arch={"width": width} if width else None,
         device=device,

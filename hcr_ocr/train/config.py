@@ -31,6 +31,8 @@ class TrainConfig:
     low_res: float = 0.0  # share of each batch also seen as if written small and scanned coarsely
     degrade: float = 0.0  # share of each batch also degraded as scans are (augmentation.degrade)
     extra_glyphs: list[str] = field(default_factory=list)  # folders of crops to harvest, or .npz of glyphs
+    extra_repeat: list[int] = field(default_factory=lambda: [4])  # times each extra glyph joins: one per
+    # source in `extra_glyphs`, or one for all
     init: str | None = None  # start from the weights of this checkpoint (fine-tuning)
     arch: dict | None = None  # overrides of network.DEFAULT_ARCH, e.g. {"width": 24}
     device: str = "cpu"

@@ -25,7 +25,6 @@ from hcr_ocr.train.config import TrainConfig
 from hcr_ocr.train.network import DEFAULT_ARCH, build_model
 
 DEFAULT_DATASET = "emnist"
-EXTRA_GLYPH_REPEAT = 4  # each harvested real glyph joins the training images this many times (oversampled)
 
 
 @dataclass(frozen=True)
@@ -111,7 +110,7 @@ def resolve_settings(config: TrainConfig, starts: StartingPoints) -> RunSettings
 def load_train_data(config: TrainConfig, settings: RunSettings) -> TrainData:
     """The training files (the first `limit`), split into train and a stratified, seeded validation set;
     with `extra_glyphs`, the glyphs harvested from that folder's crops join the training part (never the
-    validation part), each EXTRA_GLYPH_REPEAT times."""
+    validation part), each as many times as `extra_repeat` says for its source."""
     full = datamod.load_split(settings.dataset, "train", config.data_dir, config.limit)
     train_idx, val_idx = datamod.stratified_split(full.labels, config.val_fraction, config.seed)
     x_train, y_train = full.images[train_idx], full.labels[train_idx]
@@ -127,11 +126,20 @@ def with_extra_glyphs(
     in `config.extra_glyphs`, or read from each .npz (uint8 `images` (N, 28, 28) upright, int `labels`)."""
     if classes != datamod.BALANCED47:
         raise HcrError("--extra-glyphs gives glyphs of the 47 emnist classes: train with --dataset emnist")
+    repeats = (
+        config.extra_repeat * len(config.extra_glyphs)
+        if len(config.extra_repeat) == 1
+        else config.extra_repeat
+    )
+    if len(repeats) != len(config.extra_glyphs):
+        raise HcrError(
+            f"--extra-repeat: give one number, or one per --extra-glyphs ({len(config.extra_glyphs)})"
+        )
     xs, ys = [x_train], [y_train]
-    for source in config.extra_glyphs:
+    for source, repeat in zip(config.extra_glyphs, repeats, strict=True):
         images, labels = _extra_glyphs(source, config)
-        xs.append(np.repeat(datamod.to_tensor_layout(images), EXTRA_GLYPH_REPEAT, axis=0))
-        ys.append(np.repeat(labels, EXTRA_GLYPH_REPEAT))
+        xs.append(np.repeat(datamod.to_tensor_layout(images), repeat, axis=0))
+        ys.append(np.repeat(labels, repeat))
     return np.concatenate(xs), np.concatenate(ys)
 
 

@@ -15,7 +15,7 @@ from hcr_ocr.train import augmentation
 from hcr_ocr.train.augmentation import DEGRADATIONS, degrade
 from hcr_ocr.train.checkpoints import load_checkpoint
 from hcr_ocr.train.config import TrainConfig
-from hcr_ocr.train.start import EXTRA_GLYPH_REPEAT, load_starting_points, load_train_data, resolve_settings
+from hcr_ocr.train.start import load_starting_points, load_train_data, resolve_settings
 from tests.conftest import assert_one_line_error, crops_folder, run_cli
 
 
@@ -116,12 +116,18 @@ def test_extra_glyphs_join_training_oversampled_and_never_validation(two_crops, 
     extra = TrainConfig(**{**plain.__dict__, "extra_glyphs": [str(two_crops)]})
     settings = resolve_settings(plain, load_starting_points(plain))
     before, after = load_train_data(plain, settings), load_train_data(extra, settings)
-    assert EXTRA_GLYPH_REPEAT == 4
+    assert extra.extra_repeat == [4]
     assert len(after.y_train) == len(before.y_train) + 17 * 4
     assert np.array_equal(after.y_val, before.y_val) and np.array_equal(after.x_val, before.x_val)
     added = after.y_train[len(before.y_train) :]
     assert "".join(BALANCED47[i] for i in added[::4]) == "VICTORBLANCSOARES"
     assert after.x_train.dtype == np.float32 and float(after.x_train[len(before.y_train) :].max()) == 1.0
+    more = load_train_data(TrainConfig(**{**extra.__dict__, "extra_repeat": [16]}), settings)
+    assert len(more.y_train) == len(before.y_train) + 17 * 16
+    two = TrainConfig(**{**extra.__dict__, "extra_glyphs": [str(two_crops)] * 2, "extra_repeat": [16, 1]})
+    assert len(load_train_data(two, settings).y_train) == len(before.y_train) + 17 * 17
+    with pytest.raises(HcrError, match="one per --extra-glyphs"):
+        load_train_data(TrainConfig(**{**extra.__dict__, "extra_repeat": [2, 3]}), settings)
 
 
 def test_extra_glyphs_need_the_47_classes(two_crops, data_dir):
@@ -136,14 +142,15 @@ def test_train_accepts_degrade_and_extra_glyphs(two_crops, data_dir, tmp_path):
     env = {**os.environ, harvest.CACHE_ENV: str(tmp_path / "cache")}
     proc = run_cli(
         "train", "--dataset", "emnist", "--epochs", "1", "--limit", "600", "--width", "8",
-        "--degrade", "0.5", "--extra-glyphs", str(two_crops), "--out", str(out), "--data-dir", str(data_dir),
-        env=env,
+        "--degrade", "0.5", "--extra-glyphs", str(two_crops), "--extra-repeat", "2", "--out", str(out),
+        "--data-dir", str(data_dir), env=env,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     assert "harvested 17 glyphs from 2 of 2 crops" in proc.stdout
     meta = load_checkpoint(out / "best.pt")["meta"]
     assert meta["train_config"]["degrade"] == 0.5
     assert meta["train_config"]["extra_glyphs"] == [str(two_crops)]
+    assert meta["train_config"]["extra_repeat"] == [2]
     assert (out / "best.onnx").is_file()
 
 
@@ -170,7 +177,7 @@ def test_extra_glyphs_from_an_npz_join_training_and_a_bad_one_is_one_line(data_d
     extra = TrainConfig(**{**plain.__dict__, "extra_glyphs": [str(tmp_path / "ones.npz")]})
     settings = resolve_settings(plain, load_starting_points(plain))
     before, after = load_train_data(plain, settings), load_train_data(extra, settings)
-    assert after.y_train[len(before.y_train) :].tolist() == [1] * 3 * EXTRA_GLYPH_REPEAT
+    assert after.y_train[len(before.y_train) :].tolist() == [1] * 3 * 4
     (tmp_path / "bad.npz").write_bytes(b"not a zip")
     proc = run_cli(
         "train", "--dataset", "emnist", "--epochs", "1", "--limit", "200", "--extra-glyphs",
