@@ -160,6 +160,8 @@ def train(
     from hcr_ocr.train.training import TrainConfig
     from hcr_ocr.train.training import train as run_training
 
+    if extra_repeat and not extra_glyphs:
+        raise HcrError("--extra-repeat says how often --extra-glyphs are shown: add --extra-glyphs")
     config = TrainConfig(
         dataset=dataset,
         epochs=epochs,
@@ -175,7 +177,7 @@ def train(
         low_res=low_res,
         degrade=degrade,
         extra_glyphs=[str(p) for p in extra_glyphs or ()],
-        extra_repeat=list(extra_repeat or [4]),
+        **({"extra_repeat": list(extra_repeat)} if extra_repeat else {}),
         init=str(init) if init else None,
         arch={"width": width} if width else None,
         device=device,

@@ -5,8 +5,8 @@
     blobs = drop_frame_lines(drop_cut_off(blobs, touching_sides), height)
     text_lines = drop_printed_labels(text_lines, labels)
 
-A crop of a filled-in form holds more than the writing: letters cut off at its sides, the frame of the field,
-printed labels such as `NOM :`. Each is recognised by shape alone and left out before words are split.
+A crop of a filled-in form holds more than the writing: letters cut off at its sides, the feet of the line
+above cut by its top edge, the frame of the field, printed labels such as `NOM :`. Each is recognised by shape alone and left out before words are split.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ def drop_cut_off(
 ) -> list[Blob]:
     """Leave out blobs that touch the left or right image edge (letters cut off by a crop, form borders)
     when they are a minority of the ink; in a tight crop, where most letters touch the edge, keep them all.
-    Lines cut off at the top or bottom edge are left out by `find_lines`. Whatever touches the sides and
+    Lines cut off at the top or bottom edge are left out by `find_lines`, their low remnants by
+    `drop_edge_remnants`. Whatever touches the sides and
     is many letters tall (the edge of the paper, the desk beside it in a photo) is left out in any case."""
     inside = [b for b in blobs if b.label not in at_sides]
     if inside:
@@ -51,7 +52,8 @@ def drop_edge_remnants(
 ) -> list[Blob]:
     """Leave out the remnants of writing outside the crop: blobs cut by the top or bottom edge that are
     much lower than a letter (the feet of the line above). A letter of the crop's own writing that touches
-    the edge keeps most of its height."""
+    the edge keeps most of its height; in writing whose letter height is set by tall letters, a small
+    letter cut at the baseline can be as low, and is lost."""
     if not at_top_bottom:
         return blobs
     lowest = settings.edge_remnant_max_height * typical_height(blobs, line_settings)
@@ -82,14 +84,13 @@ def drop_printed_labels(
 ) -> list[TextLine]:
     """On a filled-in form, drop the printed labels (bold, tightly set runs) beside or above the
     handwriting, before words are split, so that the type's tight spacing doesn't set the word gaps, and
-    what stands left of a label: on its line, and a line of the label's text block that ends within
-    `label_left_reach` label heights left of the label's start, a little above or below it (the remains
-    of the form's other fields). A page with nothing but print keeps everything. Uses the form, glyph and
-    line settings."""
+    what stands left of a label: on its line, and a line of the label's text block, a little above or
+    below it, that ends within `label_left_reach` label heights left of the label's start, or ends under
+    the label and is lower than its type (the remains of the form's other fields; handwriting under a label
+    is taller). A page with nothing but print keeps
+    everything. Uses the form, glyph and line settings."""
     printed: set[int] = set()
-    starts: list[
-        tuple[TextLine, int, int, int, int]
-    ] = []  # each label's line, left and right ends, top, bottom
+    starts: list[tuple[TextLine, int, int, int, int]] = []  # label's line, left and right ends, top, bottom
     for tl in text_lines:
         glyphs = find_glyphs(tl.blobs, labels, tl, settings=settings.glyphs)
         for run in printed_runs(glyphs, settings=settings.forms):
@@ -108,6 +109,10 @@ def drop_printed_labels(
             if tl is not line
             and tl.block == line.block
             and x0 - near <= max(b.x1 for b in tl.blobs) <= x1
+            and (
+                max(b.x1 for b in tl.blobs) <= x0  # left of the label, or under it and lower than its type
+                or tl.bottom - tl.top < bottom - top
+            )
             and top - near <= (tl.top + tl.bottom) / 2 <= bottom + near
             for b in tl.blobs
         )

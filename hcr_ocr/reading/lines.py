@@ -9,7 +9,8 @@ The horizontal projection of the blobs (each drawn as its box, thinned to its mi
 and descenders don't bridge lines) is smoothed and cut into bands; a band far taller than the others is split
 at its weakest row. Each blob joins the band that holds its vertical centre. Bands made only of text cut off
 by the image edge (a neighbouring field's), or of a few specks, are dropped; but a crop's only line is kept
-even where it touches the edge (a crop cut tight around the writing). The numbers are in
+even where it touches the edge (a crop cut tight around the writing), and where every line touches an edge,
+those that only graze it (a few of their letters at the edge) are kept. The numbers are in
 `settings.LineSettings`.
 """
 
@@ -189,11 +190,13 @@ def find_lines(
         else:
             kept.append((ink_area, group))
     if not kept and len(cut_lines) == 1 and cut_lines[0][0] >= s.tight_crop_ink_share * page_ink:
-        kept = cut_lines  # a crop so tight that its one line of writing touches the edge
+        kept = [
+            (ink, group) for ink, group, _ in cut_lines
+        ]  # a crop so tight that its one line touches the edge
     elif not kept:  # every line touches an edge: keep those that only graze it
-        kept = [line for line in cut_lines if line[2] <= s.grazing_blob_share]
+        kept = [(ink, group) for ink, group, share in cut_lines if share <= s.grazing_blob_share]
     lines = []
-    for _, group, *_ in kept:
+    for _, group in kept:
         group.sort(key=lambda b: b.x0)
         line = TextLine(group, min(b.y0 for b in group), max(b.y1 for b in group))
         measure_line(line, settings=s)

@@ -156,7 +156,7 @@ def find_text_lines(
     kept = drop_cut_off(kept, sides, settings=settings.forms, line_settings=settings.lines)
     kept = drop_frame_lines(kept, labels.shape[0], settings=settings.forms)
     if len(kept) < len(blobs):
-        log.debug("left out %d blob(s) cut off at the sides or framing the field", len(blobs) - len(kept))
+        log.debug("left out %d blob(s) cut off at the edges or framing the field", len(blobs) - len(kept))
     text_lines = []
     blocks = find_blocks(kept, settings)
     for index, block in enumerate(blocks):

@@ -190,7 +190,8 @@ class LineSettings(_Frozen):
     cut_off_share: float = 0.5  # a line whose ink is at least this share cut off by the edge is dropped ...
     tight_crop_ink_share: float = 0.5  # ... unless it is the only line and holds this share of the ink
     grazing_blob_share: float = 0.7  # where every line is cut: one with at most this share of its blobs at
-    # the edge only grazes it (the field's own writing, cut tight) and is kept; a cut line has nearly all
+    # the edge only grazes it (the field's own writing, cut tight) and is kept; a line cut through its
+    # letters has nearly all of them at the edge
     min_line_ink: int = 10  # px of ink under which a line is dropped
     min_line_ink_share: float = 0.02  # share of the page's ink under which a line is dropped
     fragment_ink_share: float = 0.15  # share of the inkiest line's ink a line needs, unless tall enough
@@ -222,7 +223,8 @@ class FormSettings(_Frozen):
     label_letter_width: float = 0.9  # own heights: the width of a printed letter, for counting touching ones
     label_max_leading: int = 2  # glyphs that may stand before a label on its line
     label_min_gap_after: float = 0.8  # label heights: what follows a label stands at least this far off
-    label_left_reach: float = 2.0  # label heights: a line that ends this close left of a label is form
+    label_left_reach: float = 2.0  # label heights: a line that ends this close left of a label's start, or
+    # under the label, and is this close above or below it, is form (under it: only if lower than the type)
 
 
 class WordSettings(_Frozen):
@@ -241,8 +243,8 @@ class WordSettings(_Frozen):
     break_lone_ratio: float = 2.0  # a single word gap must be this many times the widest letter gap ...
     break_lone_typical_ratio: float = 3.0  # ... and this many times the median letter gap
     break_min_letter_gaps: int = 4  # letter gaps under the split needed (and no fewer than the word gaps)
-    break_sharp_min_gap: float = 0.2  # body: with two or more word gaps, the narrowest may be this narrow ...
-    break_sharp_ratio: float = 2.3  # ... where it is this many times the widest letter gap
+    break_sharp_ratio: float = 2.3  # with two or more word gaps this many times the widest letter gap (and
+    # the floor), the narrowest word gap need not reach break_min_gap: tight type's narrow spaces
     letter_width: float = 1.0  # body: a column this wide holds about one letter (touching letters: more)
 
 

@@ -54,8 +54,9 @@ def natural_break(
 ) -> float | None:
     """The gap size halfway across the widest jump between the line's sorted gaps, when that jump splits
     them into two clearly apart groups: more letter gaps below than word gaps above, the narrowest word gap
-    well over both the widest and the typical letter gap (further still when it is the only one). Else None.
-    `hidden_gaps`: letter gaps closed by touching letters, counted with those below."""
+    well over both the widest and the typical letter gap (further still when it is the only one). Two or
+    more word gaps far wider than every letter gap (tight type) may be narrower than `break_min_gap`. Else
+    None. `hidden_gaps`: letter gaps closed by touching letters, counted with those below."""
     s = settings
     if len(gaps) < s.break_min_gaps:
         return None
@@ -67,9 +68,11 @@ def natural_break(
     floor = s.break_floor * body_height
     typical = median(ordered[: i + 1])
     lone = word_gaps == 1  # one wide gap alone must stand out much further to count
-    sharp = not lone and above >= s.break_sharp_ratio * max(below, floor)  # tight type: narrow spaces
+    # tight type: several spaces far wider than every letter gap need not be break_min_gap wide (the ratio
+    # and the floor keep them over break_sharp_ratio * break_floor body heights)
+    sharp = not lone and above >= s.break_sharp_ratio * max(below, floor)
     if (
-        above < (s.break_sharp_min_gap if sharp else s.break_min_gap) * body_height
+        (above < s.break_min_gap * body_height and not sharp)
         or jumps[i] < s.break_min_jump * body_height
         or above < (s.break_lone_ratio if lone else s.break_min_ratio) * max(below, floor)
         or above < (s.break_lone_typical_ratio if lone else s.break_min_typical_ratio) * max(typical, floor)

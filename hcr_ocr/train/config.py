@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from hcr_ocr.errors import HcrError
+
 
 @dataclass
 class TrainConfig:
@@ -37,3 +39,17 @@ class TrainConfig:
     arch: dict | None = None  # overrides of network.DEFAULT_ARCH, e.g. {"width": 24}
     device: str = "cpu"
     distributed: bool = False  # one of the processes torchrun started (hcr_ocr.train.distributed)
+
+    def __post_init__(self) -> None:
+        if any(n < 1 for n in self.extra_repeat):
+            raise HcrError("--extra-repeat: each number must be 1 or more")
+        if len(self.extra_repeat) > 1 and len(self.extra_repeat) != len(self.extra_glyphs):
+            raise HcrError(
+                f"--extra-repeat: give one number, or one per --extra-glyphs ({len(self.extra_glyphs)})"
+            )
+
+    def repeats(self) -> list[int]:
+        """How many times each source in `extra_glyphs` joins the training images."""
+        return (
+            self.extra_repeat * len(self.extra_glyphs) if len(self.extra_repeat) == 1 else self.extra_repeat
+        )

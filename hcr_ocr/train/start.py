@@ -126,17 +126,8 @@ def with_extra_glyphs(
     in `config.extra_glyphs`, or read from each .npz (uint8 `images` (N, 28, 28) upright, int `labels`)."""
     if classes != datamod.BALANCED47:
         raise HcrError("--extra-glyphs gives glyphs of the 47 emnist classes: train with --dataset emnist")
-    repeats = (
-        config.extra_repeat * len(config.extra_glyphs)
-        if len(config.extra_repeat) == 1
-        else config.extra_repeat
-    )
-    if len(repeats) != len(config.extra_glyphs):
-        raise HcrError(
-            f"--extra-repeat: give one number, or one per --extra-glyphs ({len(config.extra_glyphs)})"
-        )
     xs, ys = [x_train], [y_train]
-    for source, repeat in zip(config.extra_glyphs, repeats, strict=True):
+    for source, repeat in zip(config.extra_glyphs, config.repeats(), strict=True):
         images, labels = _extra_glyphs(source, config)
         xs.append(np.repeat(datamod.to_tensor_layout(images), repeat, axis=0))
         ys.append(np.repeat(labels, repeat))

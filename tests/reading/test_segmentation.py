@@ -225,3 +225,31 @@ def test_a_crop_so_tight_that_its_one_line_touches_the_edge_keeps_it():
     two = page_with_words([3, 2], lines=2)
     cut_both = two[top : 40 + 70 + LETTER_H - LETTER_H // 3]  # the first line's top and the second's bottom
     assert segment(cut_both)[0] == []  # two cut lines: neither is known to be the writing
+
+
+def test_the_feet_of_a_line_cut_off_at_the_top_are_left_out():
+    """Blobs cut by the top or bottom edge and under half a letter tall are the remnants of writing outside
+    the crop; a letter of the crop's own line that touches the bottom edge keeps most of its height."""
+    from hcr_ocr.reading.forms import drop_edge_remnants
+    from hcr_ocr.reading.lines import Blob
+
+    letters = [Blob(i + 1, 20 + 15 * i, 12, 30 + 15 * i, 32, 100) for i in range(5)]
+    feet = [Blob(6, 30, 0, 38, 4, 20), Blob(7, 60, 0, 70, 6, 25)]  # cut by the top edge, low
+    grazing = Blob(8, 95, 22, 105, 40, 90)  # a letter of the line, touching the bottom edge
+    kept = drop_edge_remnants([*letters, *feet, grazing], {6, 7, 8})
+    assert [b.label for b in kept] == [1, 2, 3, 4, 5, 8]
+
+
+def test_where_every_line_touches_an_edge_the_one_that_grazes_it_is_read():
+    """A crop cut through the field above (every blob of that line at the top edge) and tight under the
+    name (three of its six letters touch the bottom edge, most of its ink): the name's line is kept, the
+    cut field is not."""
+    from hcr_ocr.reading.lines import Blob
+
+    above = [Blob(i + 1, 10 + 14 * i, 0, 20 + 14 * i, 8, 40) for i in range(8)]
+    name = [
+        Blob(20 + i, 30 + 16 * i, 22, 42 + 16 * i, 40 if i % 2 else 38, 100 if i % 2 else 60)
+        for i in range(6)
+    ]
+    lines = find_lines([*above, *name], (40, 200))
+    assert [sorted(b.label for b in ln.blobs) for ln in lines] == [[20, 21, 22, 23, 24, 25]]

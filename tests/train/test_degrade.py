@@ -127,7 +127,14 @@ def test_extra_glyphs_join_training_oversampled_and_never_validation(two_crops, 
     two = TrainConfig(**{**extra.__dict__, "extra_glyphs": [str(two_crops)] * 2, "extra_repeat": [16, 1]})
     assert len(load_train_data(two, settings).y_train) == len(before.y_train) + 17 * 17
     with pytest.raises(HcrError, match="one per --extra-glyphs"):
-        load_train_data(TrainConfig(**{**extra.__dict__, "extra_repeat": [2, 3]}), settings)
+        TrainConfig(**{**extra.__dict__, "extra_repeat": [2, 3]})
+    with pytest.raises(HcrError, match="1 or more"):
+        TrainConfig(**{**extra.__dict__, "extra_repeat": [0]})
+
+
+def test_extra_repeat_without_extra_glyphs_is_one_line(tmp_path):
+    proc = run_cli("train", "--extra-repeat", "8", "--out", str(tmp_path / "run"))
+    assert_one_line_error(proc, "--extra-glyphs")
 
 
 def test_extra_glyphs_need_the_47_classes(two_crops, data_dir):
