@@ -175,28 +175,27 @@ def find_lines(
         groups[i].append(blob)
     groups = _attach_marks(groups, typical_h, s)
     page_ink = np.sum([b.area for b in blobs])
-    kept, cut_lines = [], []
+
+    def at_edge(b: Blob) -> bool:
+        return b.label in cut_off if cut_off is not None else b.y0 == 0 or b.y1 == height
+
+    kept: list[list[Blob]] = []
+    cut_lines: list[tuple[list[Blob], int, bool]] = []  # cut by the edge: its ink, does it only graze it
     for group in groups:
-        if not group:
-            continue
         ink_area = sum(b.area for b in group)
-        at_edge = [
-            b for b in group if (b.y0 == 0 or b.y1 == height if cut_off is None else b.label in cut_off)
-        ]
-        if ink_area < max(s.min_line_ink, s.min_line_ink_share * page_ink):
+        if not group or ink_area < max(s.min_line_ink, s.min_line_ink_share * page_ink):
             continue
-        if sum(b.area for b in at_edge) >= s.cut_off_share * ink_area:
-            cut_lines.append((ink_area, group, len(at_edge) / len(group)))
+        edge = [b for b in group if at_edge(b)]
+        if sum(b.area for b in edge) >= s.cut_off_share * ink_area:
+            cut_lines.append((group, ink_area, len(edge) <= s.grazing_blob_share * len(group)))
         else:
-            kept.append((ink_area, group))
-    if not kept and len(cut_lines) == 1 and cut_lines[0][0] >= s.tight_crop_ink_share * page_ink:
-        kept = [
-            (ink, group) for ink, group, _ in cut_lines
-        ]  # a crop so tight that its one line touches the edge
+            kept.append(group)
+    if not kept and len(cut_lines) == 1 and cut_lines[0][1] >= s.tight_crop_ink_share * page_ink:
+        kept = [cut_lines[0][0]]  # a crop so tight that its one line of writing touches the edge
     elif not kept:  # every line touches an edge: keep those that only graze it
-        kept = [(ink, group) for ink, group, share in cut_lines if share <= s.grazing_blob_share]
+        kept = [group for group, _, grazes in cut_lines if grazes]
     lines = []
-    for _, group in kept:
+    for group in kept:
         group.sort(key=lambda b: b.x0)
         line = TextLine(group, min(b.y0 for b in group), max(b.y1 for b in group))
         measure_line(line, settings=s)

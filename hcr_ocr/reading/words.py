@@ -87,12 +87,13 @@ def split_words(line: TextLine, *, settings: WordSettings = DEFAULT.words) -> li
     cols = columns(line.blobs)
     if not cols:
         return []
-    gaps = np.array(
-        [cols[i + 1][0].x0 - max(b.x1 for b in cols[i]) for i in range(len(cols) - 1)], dtype=float
-    )
+    rights = [max(b.x1 for b in col) for col in cols]
+    gaps = np.array([nxt[0].x0 - right for nxt, right in zip(cols[1:], rights, strict=False)], dtype=float)
     threshold = word_gap_threshold(gaps, line.body_height, settings=settings)
-    widths = [max(b.x1 for b in col) - col[0].x0 for col in cols]
-    hidden = sum(max(0, round(w / (settings.letter_width * line.body_height)) - 1) for w in widths)
+    letter = settings.letter_width * line.body_height  # columns wider than a letter hide letter gaps
+    hidden = sum(
+        max(0, round((right - col[0].x0) / letter) - 1) for col, right in zip(cols, rights, strict=True)
+    )
     found = natural_break(gaps, line.body_height, hidden, settings=settings)
     if found is not None:
         threshold = min(threshold, found)
