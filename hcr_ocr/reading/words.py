@@ -71,15 +71,33 @@ def natural_break(
     # tight type: several spaces far wider than every letter gap need not be break_min_gap wide (the ratio
     # and the floor keep them over break_sharp_ratio * break_floor body heights)
     sharp = not lone and above >= s.break_sharp_ratio * max(below, floor)
+    if letter_gaps < max(s.break_min_letter_gaps, word_gaps):
+        return None
+    if not lone and _two_tight_groups(ordered[: i + 1], ordered[i + 1 :], body_height, s):
+        return float(below + above) / 2
     if (
         (above < s.break_min_gap * body_height and not sharp)
         or jumps[i] < s.break_min_jump * body_height
         or above < (s.break_lone_ratio if lone else s.break_min_ratio) * max(below, floor)
         or above < (s.break_lone_typical_ratio if lone else s.break_min_typical_ratio) * max(typical, floor)
-        or letter_gaps < max(s.break_min_letter_gaps, word_gaps)
     ):
         return None
     return float(below + above) / 2
+
+
+def _two_tight_groups(letter: np.ndarray, word: np.ndarray, body_height: float, s: WordSettings) -> bool:
+    """Letter and word gaps that each cluster tightly, far apart for their spread (type, even under noise
+    or a changed pen, where single gaps stray): enough gaps on each side for their spread to mean something,
+    the distance between the groups' means at least `break_tight_separation` times that pooled spread, and
+    the narrowest word gap at least `break_tight_min_gap`."""
+    spread = np.sqrt((letter.var() * len(letter) + word.var() * len(word)) / (len(letter) + len(word)))
+    spread = max(float(spread), s.break_tight_min_spread * body_height)
+    return (
+        len(word) >= s.break_tight_min_word_gaps
+        and len(letter) >= max(s.break_tight_min_letter_gaps, s.break_tight_letters_per_word * len(word))
+        and word[0] >= s.break_tight_min_gap * body_height
+        and word.mean() - letter.mean() >= s.break_tight_separation * spread
+    )
 
 
 def split_words(line: TextLine, *, settings: WordSettings = DEFAULT.words) -> list[list[Blob]]:

@@ -181,3 +181,15 @@ def test_the_soft_edge_of_a_shadow_is_no_blur():
     assert edge_blur(shadow) < 1.4
     assert sharpen(shadow) is shadow
     assert hcr_ocr.read(shadow).text == PARAGRAPH
+
+
+def test_thinned_print_keeps_its_word_spaces():
+    """Print written over with a hairline pen: every letter narrower, so letter gaps widen towards the word
+    spaces and single gaps stray; the line's two tight groups of gaps still split it into its words."""
+    from hcr_ocr.data.degradations import degrade
+
+    page = hcr_ocr.read(degrade(sample("print-sans-caps"), "hairline", 0, 0, "print"))
+    assert [line.text for line in page.lines[1:]] == [
+        "MEET AT SIX BY THE OLD MILL",
+        "ROOM 42 ON THE THIRD FLOOR",
+    ]

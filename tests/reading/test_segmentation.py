@@ -162,6 +162,41 @@ def test_bold_type_whose_letters_touch_splits_at_its_narrow_spaces():
     assert natural_break(gaps, body, hidden_gaps=12) == pytest.approx((0.03 + 0.28) / 2 * body)
 
 
+def test_type_under_noise_splits_at_two_tight_groups_of_gaps():
+    """Print under grain or a thinned pen: single gaps stray (a speck on a letter's edge, an A beside a T),
+    so the widest jump between the sorted gaps is small, yet the line's many letter gaps and its word gaps
+    each cluster tightly and far apart: the line splits between them. A name's few gaps never do."""
+    from hcr_ocr.reading.settings import WordSettings
+    from hcr_ocr.reading.words import natural_break
+
+    body = 31.0
+    letters = [0.23, 0.16, 0.13, 0.10, 0.13, 0.10, 0.13, 0.13, 0.06, 0.16, 0.16, 0.13]  # "MEET AT SIX BY ..."
+    spaces = [0.48, 0.35, 0.48, 0.42, 0.52, 0.48]
+    gaps = (
+        np.array(
+            letters[:3]
+            + spaces[:1]
+            + letters[3:4]
+            + spaces[1:2]
+            + letters[4:6]
+            + spaces[2:3]
+            + letters[6:7]
+            + spaces[3:4]
+            + letters[7:9]
+            + spaces[4:5]
+            + letters[9:11]
+            + spaces[5:]
+            + letters[11:]
+        )
+        * body
+    )
+    assert natural_break(gaps, body) == pytest.approx((0.23 + 0.35) / 2 * body)
+    name = np.array([0.30, 0.35, 0.52, 0.33, 0.56, 0.31]) * body  # as tight, but too few gaps to judge
+    assert natural_break(name, body) is None
+    loose = WordSettings(break_tight_min_letter_gaps=1, break_tight_letters_per_word=1.0)
+    assert natural_break(name, body, settings=loose) is not None  # the counts are what keep it one word
+
+
 def test_one_wide_gap_in_a_handwritten_name_is_no_word_space():
     """Block capitals with uneven spacing (a name's letter gaps of 0.2-0.7 letter heights and one of 1.2)
     stay one word: the gaps do not fall in two clearly apart groups."""
