@@ -55,10 +55,11 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
 
 
 def group_blobs(
-    blobs: list[Blob], body: float, *, settings: GlyphSettings = DEFAULT.glyphs
+    blobs: list[Blob], body: float, baseline: float, *, settings: GlyphSettings = DEFAULT.glyphs
 ) -> tuple[list[list[Blob]], set[int]]:
     """Blobs of one word grouped into glyphs: big blobs that overlap in x by half the narrower one merge,
-    small marks join the glyph they overlap most. Also returns the ids of the first blob of dotted glyphs."""
+    small marks join the glyph they overlap most (unless they lie apart under it, below the baseline).
+    Also returns the ids of the first blob of dotted glyphs."""
     s = settings
     if not blobs:
         return [], set()
@@ -79,7 +80,7 @@ def group_blobs(
     dotted: set[int] = set()
     for mark, m in zip(blobs, is_mark, strict=True):
         if m:
-            _attach_mark(mark, groups, spans, dotted, body, s)
+            _attach_mark(mark, groups, spans, dotted, (body, baseline), s)
     dotted.update(id(g[0]) for g in groups if _dot_over_stem(g, s))
     groups.sort(key=lambda g: min(b.x0 for b in g))
     return groups, dotted
@@ -118,10 +119,17 @@ class _Spans:
 
 
 def _attach_mark(
-    mark: Blob, groups: list[list[Blob]], spans: _Spans, dotted: set[int], body: float, s: GlyphSettings
+    mark: Blob,
+    groups: list[list[Blob]],
+    spans: _Spans,
+    dotted: set[int],
+    line: tuple[float, float],
+    s: GlyphSettings,
 ) -> None:
     """Add a small mark to the glyph it overlaps most (a glyph of its own if none): above a narrow stem it
-    is a dot (the glyph's first blob id goes into `dotted`), above a wider glyph an accent, left out."""
+    is a dot (the glyph's first blob id goes into `dotted`), above a wider glyph an accent, left out;
+    apart under the glyph and below the baseline a speck, left out. `line`: (body height, baseline)."""
+    body, baseline = line
     index, overlap = spans.most_overlapped(mark.x0 - s.mark_reach, mark.x1 + s.mark_reach)
     if overlap <= 0:
         groups.append([mark])
@@ -135,6 +143,8 @@ def _attach_mark(
             best.append(mark)
             spans.widen(index, mark)
             dotted.add(id(best[0]))
+        return
+    if mark.y0 >= max(y1, baseline) + s.mark_max_gap_below * body:
         return
     best.append(mark)
     spans.widen(index, mark)
@@ -189,7 +199,7 @@ def find_glyphs(
     """A word's blobs (labelled in `labels`) as glyphs, left to right; specks in mid air left out."""
     s = settings
     glyphs = []
-    groups, dotted = group_blobs(blobs, line.body_height, settings=s)
+    groups, dotted = group_blobs(blobs, line.body_height, line.baseline, settings=s)
     body = line.body_height
     for group in groups:
         bbox, mask = _mask(labels, group)

@@ -261,6 +261,8 @@ class GlyphSettings(_Frozen):
     mark_max_area: float = 0.25  # ... with under this share of the word's largest blob's area is a mark
     merge_overlap: float = 0.5  # share of the narrower one: blobs that overlap more in x are one glyph
     mark_reach: int = 1  # px a mark may miss a glyph by horizontally and still join it
+    mark_max_gap_below: float = 0.25  # body: a mark further below both the glyph it overlaps and the
+    # baseline is a speck, left out
     dot_max_drop: float = 0.2  # body a mark's bottom may reach below a glyph's top and count as above it
     stem_max_width: float = 0.45  # share of its height: a narrower glyph is a stem that may carry a dot
     dot_max_width: float = 0.6  # stem heights: a wider mark above a stem is an accent, not a dot

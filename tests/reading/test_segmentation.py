@@ -288,3 +288,19 @@ def test_where_every_line_touches_an_edge_the_one_that_grazes_it_is_read():
     ]
     lines = find_lines([*above, *name], (40, 200))
     assert [sorted(b.label for b in ln.blobs) for ln in lines] == [[20, 21, 22, 23, 24, 25]]
+
+
+def test_a_speck_apart_under_a_letter_is_left_out():
+    """Grain under a letter, apart from it and below the baseline, does not join the letter (its box and
+    normalised image would be wrong); a tail broken off a g just under the bowl still joins it."""
+    from hcr_ocr.reading.glyphs import group_blobs
+    from hcr_ocr.reading.lines import Blob
+
+    body, baseline = 30.0, 40.0
+    stem = Blob(1, 10, 10, 16, 40, 180)  # an l standing on the baseline
+    speck = Blob(2, 11, 50, 14, 53, 9)  # 10 px under it
+    assert group_blobs([stem, speck], body, baseline) == ([[stem]], set())
+    bowl = Blob(3, 30, 20, 50, 40, 300)  # the bowl of a g ...
+    tail = Blob(4, 32, 43, 50, 52, 60)  # ... and its tail, 3 px under it
+    groups, _ = group_blobs([bowl, tail], body, baseline)
+    assert groups == [[bowl, tail]]
