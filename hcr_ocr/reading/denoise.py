@@ -13,6 +13,9 @@ side is one solid region (a sheet of paper photographed on a darker desk). Impul
 removed with median filters.
 Sensor grain is measured as the standard deviation of a Laplacian-like residual (Immerkaer's estimate, with a
 median so that the strokes' edges do not count); it is smoothed by a Gaussian whose width grows with it.
+Clumped grain (film grain, speckle: noise that does not average away when the page is shrunk) is smoothed
+by non-local means of a strength that grows with it, which keeps the thin strokes and serifs a Gaussian
+wide enough for the clumps would wash out.
 A page without noise to smooth is measured for blur (the steepness of its edges against its contrast) and,
 when blurred, sharpened by an unsharp mask in proportion to the blur.
 """
@@ -102,7 +105,13 @@ def denoise(gray: np.ndarray, *, settings: DenoiseSettings = DEFAULT.denoise) ->
     blur = sigma * s.blur_per_sigma if sigma > s.grain_min_sigma else 0.0
     coarse = coarse_noise_sigma(gray, s.coarse_factor) if min(gray.shape) >= s.coarse_min_side else 0.0
     if coarse > s.coarse_min_sigma and coarse_noise_sigma(gray, 2) > sigma:  # clumps: no less when halved
-        blur = max(blur, coarse * s.coarse_blur_per_sigma)
+        strength = min(s.means_max_strength, coarse * s.means_per_sigma)
+        log.debug(
+            "clumped grain of sigma %.1f grey levels: non-local means of strength %.0f", coarse, strength
+        )
+        return cv2.fastNlMeansDenoising(
+            gray, None, h=strength, templateWindowSize=s.means_patch, searchWindowSize=s.means_search
+        )
     if blur > 0:
         blur = min(s.max_blur, blur)
         log.debug(

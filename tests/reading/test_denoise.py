@@ -102,9 +102,9 @@ def test_the_desk_beside_the_paper_is_no_writing():
 
 def test_film_grain_over_handwriting_is_left_out():
     """Clumped film grain (the `speckle` condition) crosses the threshold in blobs the size of pen dots:
-    the small blobs no darker than grain go, and the hand-written sample pages read at CER 0.253 (0.510
-    when the grain was kept; 0.226 before a grain speck at the page's edge, now left out as the remnant of
-    a cut-off line, stopped counting for the letter height and the case of "quilt hedge" flipped)."""
+    it is smoothed by non-local means, the small blobs no darker than grain go, and the hand-written sample
+    pages read at CER 0.176 (0.510 when the grain was kept; 0.253 when the grain was smoothed by a
+    gaussian, which washed out thin strokes)."""
     from hcr_ocr.data.degradations import degrade
     from hcr_ocr.evaluate.bench import load_bench_set, score_texts
 
@@ -113,7 +113,7 @@ def test_film_grain_over_handwriting_is_left_out():
         hcr_ocr.read(degrade(sample(p.stem), "speckle", 0, i, "hand")).text for i, (p, _) in enumerate(pages)
     ]
     assert len(pages) == 11
-    assert score_texts(texts, [t for _, t in pages])["cer"] <= 0.255
+    assert score_texts(texts, [t for _, t in pages])["cer"] <= 0.18
 
 
 def test_grain_blobs_go_and_dark_dots_stay():
