@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from hcr_ocr.reading.glyphs import find_glyphs, printed_runs
+from hcr_ocr.reading.binarization import stroke_width
+from hcr_ocr.reading.glyphs import Glyph, find_glyphs, printed_runs
 from hcr_ocr.reading.lines import Blob, TextLine, measure_line, typical_height
 from hcr_ocr.reading.settings import DEFAULT, FormSettings, LineSettings, Settings
 from hcr_ocr.reading.stats import median
@@ -93,7 +94,10 @@ def drop_printed_labels(
     starts: list[tuple[TextLine, int, int, int, int]] = []  # label's line, left and right ends, top, bottom
     for tl in text_lines:
         glyphs = find_glyphs(tl.blobs, labels, tl, settings=settings.glyphs)
-        for run in printed_runs(glyphs, settings=settings.forms):
+        runs = printed_runs(glyphs, settings=settings.forms)
+        if not runs and _label_in_one_piece(glyphs, tl, text_lines, settings.forms):
+            runs = [glyphs]
+        for run in runs:
             printed.update(label for g in run for label in g.blobs)
             label_end = run[-1].bbox[2]  # what stands left of a label is form, not handwriting
             printed.update(b.label for b in tl.blobs if b.x1 <= label_end)
@@ -129,3 +133,24 @@ def drop_printed_labels(
             measure_line(line, settings=settings.lines)
             kept.append(line)
     return kept
+
+
+def _label_in_one_piece(
+    glyphs: list[Glyph], line: TextLine, text_lines: list[TextLine], s: FormSettings
+) -> bool:
+    """A line that is one bold glyph as wide as a short label's letters (small type whose letters all
+    touch, as NOM or Name), above a line of its block whose writing is clearly taller than the type."""
+    if len(glyphs) != 1 or glyphs[0].punct:
+        return False
+    g = glyphs[0]
+    letters = round(g.w / (s.label_letter_width * g.h))
+    return (
+        s.label_min_letters <= letters <= s.label_max_touching
+        and stroke_width(g.mask) >= s.bold_min_stroke * g.h
+        and any(
+            other.block == line.block
+            and other.top >= line.bottom
+            and other.bottom - other.top >= s.label_min_writing_ratio * g.h
+            for other in text_lines
+        )
+    )

@@ -225,6 +225,9 @@ class FormSettings(_Frozen):
     label_min_letters: int = 3  # printed letters a label needs ...
     label_min_letters_closed: int = 2  # ... or this many and a closing colon or stop
     label_letter_width: float = 0.9  # own heights: the width of a printed letter, for counting touching ones
+    label_max_touching: int = 4  # printed letters a label in one piece (all touching, alone on its line) has
+    # at most ...
+    label_min_writing_ratio: float = 1.3  # ... with a line below it at least this many times its height
     label_max_leading: int = 2  # glyphs that may stand before a label on its line
     label_min_gap_after: float = 0.8  # label heights: what follows a label stands at least this far off
     label_left_reach: float = 2.0  # label heights: a line that ends this close left of a label's start, or

@@ -295,6 +295,16 @@ def test_printed_labels_and_the_form_left_of_them_are_left_out():
         assert hcr_ocr.read(str(crops / f"VALIDATION_{number}.jpg")).text == text, number
 
 
+def test_a_label_in_one_piece_above_the_name_is_left_out():
+    """Real form crops whose label NOM, in type so small that all three letters touch, is one bold glyph
+    alone on its line above the (taller) handwritten name: left out, the name read alone."""
+    crops = SHARED_DATA / "real-dev" / "form-names-tune"
+    if not crops.is_dir():
+        pytest.skip("no real-dev data")
+    for number, text in {"0511": "ARAB", "0757": "SIETTE"}.items():
+        assert hcr_ocr.read(str(crops / f"VALIDATION_{number}.jpg")).text == text, number
+
+
 def test_a_name_whose_letters_touch_the_crops_edge_is_read():
     """Real form crops cut so tight that the name's letters touch the top or bottom edge: the name is the
     only line, so it is read rather than left out as a neighbouring field's."""
