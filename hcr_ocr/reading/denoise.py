@@ -114,9 +114,7 @@ def denoise(gray: np.ndarray, *, settings: DenoiseSettings = DEFAULT.denoise) ->
         )
     if blur > 0:
         blur = min(s.max_blur, blur)
-        log.debug(
-            "grain of sigma %.1f (%.1f coarse) grey levels: gaussian blur of %.2f px", sigma, coarse, blur
-        )
+        log.debug("grain of sigma %.1f grey levels: gaussian blur of %.2f px", sigma, blur)
         return cv2.GaussianBlur(gray, (0, 0), blur)
     return gray
 

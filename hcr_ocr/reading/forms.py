@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from hcr_ocr.reading.binarization import stroke_width
-from hcr_ocr.reading.glyphs import Glyph, find_glyphs, printed_runs
+from hcr_ocr.reading.glyphs import Glyph, find_glyphs, printed_letters, printed_runs
 from hcr_ocr.reading.lines import Blob, TextLine, measure_line, typical_height
 from hcr_ocr.reading.settings import DEFAULT, FormSettings, LineSettings, Settings
 from hcr_ocr.reading.stats import median
@@ -88,8 +88,9 @@ def drop_printed_labels(
     what stands left of a label: on its line, and a line of the label's text block, a little above or
     below it, that ends within `label_left_reach` label heights left of the label's start, or ends under
     the label and is lower than its type (the remains of the form's other fields; handwriting under a label
-    is taller). A page with nothing but print keeps
-    everything. Uses the form, glyph and line settings."""
+    is taller). A label whose letters all touch is one bold glyph alone on its line, just above taller
+    writing (`_label_in_one_piece`). A page with nothing but print keeps everything. Uses the form, glyph
+    and line settings."""
     printed: set[int] = set()
     starts: list[tuple[TextLine, int, int, int, int]] = []  # label's line, left and right ends, top, bottom
     for tl in text_lines:
@@ -139,17 +140,19 @@ def _label_in_one_piece(
     glyphs: list[Glyph], line: TextLine, text_lines: list[TextLine], s: FormSettings
 ) -> bool:
     """A line that is one bold glyph as wide as a short label's letters (small type whose letters all
-    touch, as NOM or Name), above a line of its block whose writing is clearly taller than the type."""
+    touch, as NOM or Name), just above a line of its block under it whose writing is clearly taller than
+    the type (a word written joined up is no taller than the writing around it)."""
     if len(glyphs) != 1 or glyphs[0].punct:
         return False
     g = glyphs[0]
-    letters = round(g.w / (s.label_letter_width * g.h))
+    x0, _, x1, _ = g.bbox
     return (
-        s.label_min_letters <= letters <= s.label_max_touching
+        s.label_min_letters <= printed_letters(g, s) <= s.label_max_touching
         and stroke_width(g.mask) >= s.bold_min_stroke * g.h
         and any(
             other.block == line.block
-            and other.top >= line.bottom
+            and line.bottom <= other.top <= line.bottom + s.label_left_reach * g.h
+            and min(other.x1, x1) > max(other.x0, x0)
             and other.bottom - other.top >= s.label_min_writing_ratio * g.h
             for other in text_lines
         )

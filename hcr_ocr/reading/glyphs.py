@@ -5,7 +5,8 @@
     for g in glyphs: g.bbox, g.mask, g.punct
 
 Blobs that overlap horizontally become one glyph (broken strokes). A small mark above a narrow stem is the dot
-of an i or j and joins it; above a wide letter it is an accent and is dropped, since EMNIST has no accents.
+of an i or j and joins it; above a wide letter it is an accent and is dropped, since EMNIST has no accents;
+apart under a letter and below the baseline it is grain, and is dropped too.
 Periods, commas and hyphens are recognised by shape alone. A glyph much wider than the line's letters is
 offered to the classifier whole and cut at the weakest columns of its ink (`split_candidates`), and two
 narrow glyphs much closer than the word's other letters are offered joined (`join_candidates`: a letter
@@ -58,8 +59,9 @@ def group_blobs(
     blobs: list[Blob], body: float, baseline: float, *, settings: GlyphSettings = DEFAULT.glyphs
 ) -> tuple[list[list[Blob]], set[int]]:
     """Blobs of one word grouped into glyphs: big blobs that overlap in x by half the narrower one merge,
-    small marks join the glyph they overlap most (unless they lie apart under it, below the baseline).
-    Also returns the ids of the first blob of dotted glyphs."""
+    small marks join the glyph they overlap most, from the top down (unless they lie apart under it,
+    below the `baseline`; a baseline of 0, not measured, leaves only the first test). Also returns the ids
+    of the first blob of dotted glyphs."""
     s = settings
     if not blobs:
         return [], set()
@@ -78,9 +80,9 @@ def group_blobs(
         groups.append([b])
         spans.add(b)
     dotted: set[int] = set()
-    for mark, m in zip(blobs, is_mark, strict=True):
-        if m:
-            _attach_mark(mark, groups, spans, dotted, (body, baseline), s)
+    marks = sorted((b for b, m in zip(blobs, is_mark, strict=True) if m), key=lambda b: b.y0)
+    for mark in marks:  # top down: the pieces of a broken tail join one after the other, in any order given
+        _attach_mark(mark, groups, spans, dotted, (body, baseline), s)
     dotted.update(id(g[0]) for g in groups if _dot_over_stem(g, s))
     groups.sort(key=lambda g: min(b.x0 for b in g))
     return groups, dotted
@@ -261,8 +263,13 @@ def printed_runs(glyphs: list[Glyph], *, settings: FormSettings = DEFAULT.forms)
 def _touching_letters(glyphs: list[Glyph], s: FormSettings) -> int:
     """The letters in two or more printed glyphs, a glyph as wide as two letters counting as two; 0 where
     there is one glyph only, or one wider than two letters (a word written joined up, a rule)."""
-    letters = [max(1, int(g.w / (s.label_letter_width * g.h) + 0.5)) for g in glyphs]
+    letters = [printed_letters(g, s) for g in glyphs]
     return sum(letters) if len(letters) >= 2 and max(letters) <= 2 else 0
+
+
+def printed_letters(glyph: Glyph, settings: FormSettings = DEFAULT.forms) -> int:
+    """How many touching letters of print a glyph is as wide as (at least 1)."""
+    return max(1, int(glyph.w / (settings.label_letter_width * glyph.h) + 0.5))
 
 
 def _closes(g: Glyph, last: Glyph, s: FormSettings) -> bool:

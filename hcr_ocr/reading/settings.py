@@ -83,8 +83,8 @@ class DenoiseSettings(_Frozen):
     blur_per_sigma: float = 0.03  # ... by a gaussian of this many px per grey level of grain
     max_blur: float = 2.0  # px, the widest gaussian smoothing of grain
     coarse_factor: int = 4  # clumped grain is measured on the page shrunk this many times ...
-    coarse_min_side: int = 96  # ... when its short side is at least this long (px; on a field crop the
-    # letters' edges would pass for grain) ...
+    coarse_min_side: int = 80  # ... when its short side is at least this long (px; on a field crop, some
+    # 50 px tall, the letters' edges would pass for grain; a one-line page may be under 100) ...
     coarse_min_sigma: float = 9.0  # ... where over this many grey levels of noise ...
     means_per_sigma: float = 2.0  # ... it is smoothed by non-local means (which keeps thin strokes a
     # gaussian would wash out) of this strength (OpenCV's h) per grey level of the coarse noise ...
@@ -231,7 +231,8 @@ class FormSettings(_Frozen):
     label_max_leading: int = 2  # glyphs that may stand before a label on its line
     label_min_gap_after: float = 0.8  # label heights: what follows a label stands at least this far off
     label_left_reach: float = 2.0  # label heights: a line that ends this close left of a label's start, or
-    # under the label, and is this close above or below it, is form (under it: only if lower than the type)
+    # under the label, and is this close above or below it, is form (under it: only if lower than the type);
+    # the writing under a label in one piece starts within this reach below it
 
 
 class WordSettings(_Frozen):
@@ -256,7 +257,7 @@ class WordSettings(_Frozen):
     break_tight_separation: float = 5.0  # pooled spreads between the means of two tight groups of gaps ...
     break_tight_min_spread: float = 0.03  # body (a spread counts as at least this) ...
     break_tight_min_word_gaps: int = 2  # ... with at least this many word gaps ...
-    break_tight_min_letter_gaps: int = 8  # ... and this many letter gaps ...
+    break_tight_min_letter_gaps: int = 8  # ... and this many letter gaps seen (touching letters' not counted)
     break_tight_letters_per_word: float = 2.0  # ... and this many per word gap (words of 3 letters or more)
     break_tight_min_gap: float = 0.25  # ... the narrowest at least this much body: words apart
 

@@ -8,7 +8,9 @@ Blobs that overlap horizontally are one column (an i and its dot, a broken strok
 a word space when it is well over the writer's typical letter gap (the median gap of the line), so that
 widely spaced capitals stay one word and tightly written words still split. Where the line's gaps fall in two
 clearly apart groups (type, neat writing: many narrow letter gaps, fewer wide word gaps), the break between
-the groups separates words even when the spaces are narrower than the rule above asks.
+the groups separates words even when the spaces are narrower than the rule above asks; so does a break
+between many letter gaps and several word gaps that each cluster tightly, far apart for their spread (type
+under noise or a fine pen, where single gaps stray and the ratios between them do not hold).
 """
 
 from __future__ import annotations
@@ -55,10 +57,13 @@ def natural_break(
     """The gap size halfway across the widest jump between the line's sorted gaps, when that jump splits
     them into two clearly apart groups: more letter gaps below than word gaps above, the narrowest word gap
     well over both the widest and the typical letter gap (further still when it is the only one). Two or
-    more word gaps far wider than every letter gap (tight type) may be narrower than `break_min_gap`. Else
-    None. `hidden_gaps`: letter gaps closed by touching letters, counted with those below."""
+    more word gaps far wider than every letter gap (tight type) may be narrower than `break_min_gap`. Or,
+    whatever the ratios, many letter gaps and two or more word gaps on the two sides of that jump that
+    each cluster tightly, far apart for their spread (`_two_tight_groups`: print under noise, where single
+    gaps stray). Else None. `hidden_gaps`: letter gaps closed by touching letters, counted with those
+    below (not by the tight groups, which measure the gaps they see)."""
     s = settings
-    if len(gaps) < s.break_min_gaps:
+    if len(gaps) < s.break_min_gaps or body_height <= 0:
         return None
     ordered = np.sort(gaps)
     jumps = np.diff(ordered)

@@ -102,9 +102,10 @@ def test_the_desk_beside_the_paper_is_no_writing():
 
 def test_film_grain_over_handwriting_is_left_out():
     """Clumped film grain (the `speckle` condition) crosses the threshold in blobs the size of pen dots:
-    it is smoothed by non-local means, the small blobs no darker than grain go, and the hand-written sample
-    pages read at CER 0.176 (0.510 when the grain was kept; 0.253 when the grain was smoothed by a
-    gaussian, which washed out thin strokes)."""
+    it is smoothed by non-local means (on a one-line page 92 px tall too), the small blobs no darker than
+    grain go, and the hand-written sample pages read at CER 0.096 (0.510 when the grain was kept; 0.253
+    when the grain was smoothed by a gaussian, which washed out thin strokes; 0.176 before pages under 96
+    px were measured for clumps)."""
     from hcr_ocr.data.degradations import degrade
     from hcr_ocr.evaluate.bench import load_bench_set, score_texts
 
@@ -113,7 +114,7 @@ def test_film_grain_over_handwriting_is_left_out():
         hcr_ocr.read(degrade(sample(p.stem), "speckle", 0, i, "hand")).text for i, (p, _) in enumerate(pages)
     ]
     assert len(pages) == 11
-    assert score_texts(texts, [t for _, t in pages])["cer"] <= 0.18
+    assert score_texts(texts, [t for _, t in pages])["cer"] <= 0.10
 
 
 def test_grain_blobs_go_and_dark_dots_stay():
@@ -181,15 +182,3 @@ def test_the_soft_edge_of_a_shadow_is_no_blur():
     assert edge_blur(shadow) < 1.4
     assert sharpen(shadow) is shadow
     assert hcr_ocr.read(shadow).text == PARAGRAPH
-
-
-def test_thinned_print_keeps_its_word_spaces():
-    """Print written over with a hairline pen: every letter narrower, so letter gaps widen towards the word
-    spaces and single gaps stray; the line's two tight groups of gaps still split it into its words."""
-    from hcr_ocr.data.degradations import degrade
-
-    page = hcr_ocr.read(degrade(sample("print-sans-caps"), "hairline", 0, 0, "print"))
-    assert [line.text for line in page.lines[1:]] == [
-        "MEET AT SIX BY THE OLD MILL",
-        "ROOM 42 ON THE THIRD FLOOR",
-    ]

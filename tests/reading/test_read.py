@@ -337,6 +337,20 @@ def test_the_feet_of_the_field_above_and_a_line_under_the_label_are_left_out():
         assert hcr_ocr.read(str(crops / f"VALIDATION_{number}.jpg")).text == text, number
 
 
+def test_thinned_print_keeps_its_word_spaces():
+    """Print written over with a hairline pen: every letter narrower, so letter gaps widen towards the word
+    spaces and single gaps stray; the line's two tight groups of gaps still split it into its words. (The
+    first line, PAGE ONE, has too few gaps to judge their spread; it reads P.AGE ONE, a thinned speck.)"""
+    from hcr_ocr.data.degradations import degrade
+
+    gray = cv2.imread(str(SAMPLES / "print-sans-caps.png"), cv2.IMREAD_GRAYSCALE)
+    page = hcr_ocr.read(degrade(gray, "hairline", 0, 0, "print"))
+    assert [line.text for line in page.lines[1:]] == [
+        "MEET AT SIX BY THE OLD MILL",
+        "ROOM 42 ON THE THIRD FLOOR",
+    ]
+
+
 def test_bold_print_under_a_marker_keeps_its_word_spaces():
     """A printed sample page with every stroke thickened (the benchmark's marker condition): the letters
     touch and the spaces are narrow, yet each line has as many words as the truth."""
