@@ -52,12 +52,13 @@ def drop_edge_remnants(
     line_settings: LineSettings = DEFAULT.lines,
 ) -> list[Blob]:
     """Leave out the remnants of writing outside the crop: blobs cut by the top or bottom edge that are
-    much lower than a letter (the feet of the line above). A letter of the crop's own writing that touches
-    the edge keeps most of its height; in writing whose letter height is set by tall letters, a small
+    much lower than a letter of the rest of the ink (the feet of the line above, however many: they set no
+    letter height). A letter of the crop's own writing that touches the edge keeps most of its height; in writing whose letter height is set by tall letters, a small
     letter cut at the baseline can be as low, and is lost."""
     if not at_top_bottom:
         return blobs
-    lowest = settings.edge_remnant_max_height * typical_height(blobs, line_settings)
+    inside = [b for b in blobs if b.label not in at_top_bottom] or blobs  # the remnants set no letter height
+    lowest = settings.edge_remnant_max_height * typical_height(inside, line_settings)
     return [b for b in blobs if b.label not in at_top_bottom or b.h > lowest]
 
 

@@ -257,6 +257,9 @@ def test_the_feet_of_a_line_cut_off_at_the_top_are_left_out():
     grazing = Blob(8, 95, 22, 105, 40, 90)  # a letter of the line, touching the bottom edge
     kept = drop_edge_remnants([*letters, *feet, grazing], {6, 7, 8})
     assert [b.label for b in kept] == [1, 2, 3, 4, 5, 8]
+    many = [Blob(10 + i, 100 + 12 * i, 0, 108 + 12 * i, 7, 20) for i in range(8)]  # a row of feet, 7 px
+    kept = drop_edge_remnants([*letters[:3], *many], {b.label for b in many})  # more feet than letters
+    assert [b.label for b in kept] == [1, 2, 3]  # the feet are measured against the letters, not themselves
 
 
 def test_where_every_line_touches_an_edge_the_one_that_grazes_it_is_read():
