@@ -6,7 +6,8 @@
     text_lines = drop_printed_labels(text_lines, labels)
 
 A crop of a filled-in form holds more than the writing: letters cut off at its sides, the feet of the line
-above cut by its top edge, the frame of the field, printed labels such as `NOM :`. Each is recognised by shape alone and left out before words are split.
+above cut by its top edge, the frame of the field, printed labels such as `NOM :`. Each is recognised by
+shape alone and left out before words are split.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ def drop_cut_off(
     """Leave out blobs that touch the left or right image edge (letters cut off by a crop, form borders)
     when they are a minority of the ink; in a tight crop, where most letters touch the edge, keep them all.
     Lines cut off at the top or bottom edge are left out by `find_lines`, their low remnants by
-    `drop_edge_remnants`. Whatever touches the sides and
-    is many letters tall (the edge of the paper, the desk beside it in a photo) is left out in any case."""
+    `drop_edge_remnants`. Whatever touches the sides and is many letters tall (the edge of the paper, the
+    desk beside it in a photo) is left out in any case."""
     inside = [b for b in blobs if b.label not in at_sides]
     if inside:
         tallest = settings.edge_blob_max_letters * typical_height(inside, line_settings)
@@ -53,8 +54,9 @@ def drop_edge_remnants(
 ) -> list[Blob]:
     """Leave out the remnants of writing outside the crop: blobs cut by the top or bottom edge that are
     much lower than a letter of the rest of the ink (the feet of the line above, however many: they set no
-    letter height). A letter of the crop's own writing that touches the edge keeps most of its height; in writing whose letter height is set by tall letters, a small
-    letter cut at the baseline can be as low, and is lost."""
+    letter height). A letter of the crop's own writing that touches the edge keeps most of its height; in
+    writing whose letter height is set by tall letters, a small letter cut at the baseline can be as low,
+    and is lost."""
     if not at_top_bottom:
         return blobs
     inside = [b for b in blobs if b.label not in at_top_bottom] or blobs  # the remnants set no letter height
@@ -114,11 +116,8 @@ def drop_printed_labels(
             for tl in text_lines
             if tl is not line
             and tl.block == line.block
-            and x0 - near <= max(b.x1 for b in tl.blobs) <= x1
-            and (
-                max(b.x1 for b in tl.blobs) <= x0  # left of the label, or under it and lower than its type
-                or tl.bottom - tl.top < bottom - top
-            )
+            and x0 - near <= tl.x1 <= x1
+            and (tl.x1 <= x0 or tl.bottom - tl.top < bottom - top)  # left of it, or under it and lower
             and top - near <= (tl.top + tl.bottom) / 2 <= bottom + near
             for b in tl.blobs
         )

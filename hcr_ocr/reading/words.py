@@ -73,13 +73,13 @@ def natural_break(
     floor = s.break_floor * body_height
     typical = median(ordered[: i + 1])
     lone = word_gaps == 1  # one wide gap alone must stand out much further to count
-    # tight type: several spaces far wider than every letter gap need not be break_min_gap wide (the ratio
-    # and the floor keep them over break_sharp_ratio * break_floor body heights)
-    sharp = not lone and above >= s.break_sharp_ratio * max(below, floor)
     if letter_gaps < max(s.break_min_letter_gaps, word_gaps):
         return None
     if not lone and _two_tight_groups(ordered[: i + 1], ordered[i + 1 :], body_height, s):
         return float(below + above) / 2
+    # tight type: several spaces far wider than every letter gap need not be break_min_gap wide (the ratio
+    # and the floor keep them over break_sharp_ratio * break_floor body heights)
+    sharp = not lone and above >= s.break_sharp_ratio * max(below, floor)
     if (
         (above < s.break_min_gap * body_height and not sharp)
         or jumps[i] < s.break_min_jump * body_height
