@@ -92,12 +92,13 @@ def drop_printed_labels(
     below it, that ends within `label_left_reach` label heights left of the label's start, or ends under
     the label and is lower than its type (the remains of the form's other fields; handwriting under a label
     is taller). A label whose letters all touch is one bold glyph alone on its line, just above taller
-    writing (`_label_in_one_piece`). A page with nothing but print keeps everything. Uses the form, glyph
+    writing (`_label_in_one_piece`). A page with nothing but print, or written in
+    marker (`_written_in_marker`), keeps everything. Uses the form, glyph
     and line settings."""
     printed: set[int] = set()
     starts: list[tuple[TextLine, int, int, int, int]] = []  # label's line, left and right ends, top, bottom
-    for tl in text_lines:
-        glyphs = find_glyphs(tl.blobs, labels, tl, settings=settings.glyphs)
+    glyphs_of_lines = [find_glyphs(tl.blobs, labels, tl, settings=settings.glyphs) for tl in text_lines]
+    for tl, glyphs in zip(text_lines, glyphs_of_lines, strict=True):
         runs = printed_runs(glyphs, settings=settings.forms)
         if not runs and _label_in_one_piece(glyphs, tl, text_lines, settings.forms):
             runs = [glyphs]
@@ -121,7 +122,11 @@ def drop_printed_labels(
             and top - near <= (tl.top + tl.bottom) / 2 <= bottom + near
             for b in tl.blobs
         )
-    if not printed or all(b.label in printed for tl in text_lines for b in tl.blobs):
+    if (
+        not printed
+        or all(b.label in printed for tl in text_lines for b in tl.blobs)
+        or _written_in_marker(glyphs_of_lines, printed, settings.forms)
+    ):
         return text_lines
     kept = []
     for tl in text_lines:
@@ -134,6 +139,20 @@ def drop_printed_labels(
             measure_line(line, settings=settings.lines)
             kept.append(line)
     return kept
+
+
+def _written_in_marker(glyphs_of_lines: list[list[Glyph]], printed: set[int], s: FormSettings) -> bool:
+    """Is the writing outside the labels found as bold as print, in many letters and with no line in a thin
+    hand (a page written with a marker, whose tight words look like labels)? A form's handwriting is set
+    apart from its type."""
+    bold_shares = []  # (letters, bold letters) of each line, outside the labels
+    for glyphs in glyphs_of_lines:
+        rest = [g for g in glyphs if not g.punct and not any(label in printed for label in g.blobs)]
+        bold_shares.append((len(rest), sum(stroke_width(g.mask) >= s.bold_min_stroke * g.h for g in rest)))
+    letters = sum(n for n, _ in bold_shares)
+    bold = sum(b for _, b in bold_shares)
+    thin_line = any(n >= 3 and b < s.marker_thin_line_share * n for n, b in bold_shares)
+    return letters >= s.marker_min_letters and bold >= s.marker_min_bold_share * letters and not thin_line
 
 
 def _label_in_one_piece(

@@ -233,6 +233,11 @@ class FormSettings(_Frozen):
     label_left_reach: float = 2.0  # label heights: a line that ends this close left of a label's start, or
     # under the label, and is this close above or below it, is form (under it: only if lower than the type);
     # the writing under a label in one piece starts within this reach below it
+    marker_min_letters: int = 20  # letters outside the labels: with at least this many ...
+    marker_min_bold_share: float = 0.35  # ... and this share of them as bold as print, the page is written
+    # in a bold hand (a marker) and its tight runs are words, not labels ...
+    marker_thin_line_share: float = 0.1  # ... unless a line of 3 letters or more has a smaller share: a thin
+    # hand's line (a form's handwriting beside its type)
 
 
 class WordSettings(_Frozen):

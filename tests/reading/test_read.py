@@ -363,3 +363,17 @@ def test_bold_print_under_a_marker_keeps_its_word_spaces():
     truth = (REPO / "samples" / f"{name}.gt.txt").read_text().strip().split("\n")
     lines = hcr_ocr.read(page).text.split("\n")
     assert [len(line.split()) for line in lines] == [len(t.split()) for t in truth]
+
+
+def test_words_in_marker_are_no_printed_labels():
+    """A page written with a marker (a synthetic page under the benchmark's marker condition): its bold,
+    tight words at the start of a line look like a form's printed labels, but the whole page is written as
+    boldly, so no word is left out: 'License 2' reads whole, not '2'."""
+    from hcr_ocr.data.degradations import degrade
+    from hcr_ocr.data.synthetic import synthetic_pages
+
+    if not (SHARED_DATA / "emnist").is_dir():
+        pytest.skip("no EMNIST data")
+    gray, truth = next(synthetic_pages(1, 0, SHARED_DATA))
+    assert truth.split("\n")[-1] == "License 2"
+    assert hcr_ocr.read(degrade(gray, "marker", 0, 0, "synthetic")).text.split("\n")[-1] == "License 2"
