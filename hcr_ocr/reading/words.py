@@ -61,9 +61,9 @@ def natural_break(
     whatever the ratios, many letter gaps and two or more word gaps on the two sides of that jump that
     each cluster tightly, far apart for their spread (`_two_tight_groups`: print under noise, where single
     gaps stray). Else None. `hidden_gaps`: letter gaps closed by touching letters, counted with those
-    below (not by the tight groups, which measure the gaps they see)."""
+    below and towards `break_min_gaps` (not by the tight groups, which measure the gaps they see)."""
     s = settings
-    if len(gaps) < s.break_min_gaps or body_height <= 0:
+    if len(gaps) + hidden_gaps < s.break_min_gaps or len(gaps) < 2 or body_height <= 0:
         return None
     ordered = np.sort(gaps)
     jumps = np.diff(ordered)

@@ -153,13 +153,18 @@ def test_type_with_narrow_word_spaces_splits_into_words():
 def test_bold_type_whose_letters_touch_splits_at_its_narrow_spaces():
     """Bold type (a marker, heavy print): most letters touch, so the line has few gaps, and its word
     spaces are under a third of the letter height. The letters hidden in wide columns count as letter
-    gaps, and several spaces well apart from the letter gaps split the line."""
+    gaps (also towards the gaps a line needs to be judged), and spaces well apart from the letter gaps
+    split the line."""
     from hcr_ocr.reading.words import natural_break
 
     body = 32.0
     gaps = np.array([0.03, 0.03, 0.34, 0.31, 0.28, 0.0]) * body  # "Please bring your notes", letters touching
     assert natural_break(gaps, body) is None  # too few letter gaps seen
     assert natural_break(gaps, body, hidden_gaps=12) == pytest.approx((0.03 + 0.28) / 2 * body)
+    short = np.array([0.06, 0.38, 0.06, 0.06]) * body  # "PAGE ONE": PAGE one blob, four gaps seen
+    assert natural_break(short, body) is None
+    assert natural_break(short, body, hidden_gaps=1) == pytest.approx((0.06 + 0.38) / 2 * body)
+    assert natural_break(np.array([0.38]) * body, body, hidden_gaps=6) is None  # one gap: nothing to split
 
 
 def test_type_under_noise_splits_at_two_tight_groups_of_gaps():
