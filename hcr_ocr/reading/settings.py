@@ -244,6 +244,10 @@ class WordSettings(_Frozen):
     """Stage 5, a line's blobs → words."""
 
     min_gaps_for_median: int = 3  # gaps a line needs for its median to be the typical gap (else the smallest)
+    mark_max_size: float = 0.4  # body: a column no wider nor taller is a mark (stop, comma, speck) ...
+    speck_min_gap: float = 1.0  # body: ... and one at an end of the line further from the rest, a speck
+    grain_max_size: float = 0.25  # body: a mark no bigger (grain, a stop) takes no part in the gaps that
+    # decide word spaces, so that grain in a space does not cut it in two
     min_word_gap: float = 0.45  # body: a word gap is never narrower
     word_gap_per_typical: float = 2.0  # a word gap is over this many typical letter gaps ...
     word_gap_extra: float = 0.2  # ... plus this much body

@@ -10,7 +10,9 @@ widely spaced capitals stay one word and tightly written words still split. Wher
 clearly apart groups (type, neat writing: many narrow letter gaps, fewer wide word gaps), the break between
 the groups separates words even when the spaces are narrower than the rule above asks; so does a break
 between many letter gaps and several word gaps that each cluster tightly, far apart for their spread (type
-under noise or a fine pen, where single gaps stray and the ratios between them do not hold).
+under noise or a fine pen, where single gaps stray and the ratios between them do not hold). Grain and
+stops take no part in the gaps: a speck in a word space would cut it in two, one far beyond the line's end
+would make its widest gap.
 """
 
 from __future__ import annotations
@@ -106,18 +108,30 @@ def _two_tight_groups(letter: np.ndarray, word: np.ndarray, body_height: float, 
 
 
 def split_words(line: TextLine, *, settings: WordSettings = DEFAULT.words) -> list[list[Blob]]:
-    """The line's blobs, grouped into words left to right."""
-    cols = columns(line.blobs)
+    """The line's blobs, grouped into words left to right. A mark (a column no bigger than
+    `mark_max_size` of the letter height) at either end of the line, further than `speck_min_gap` from the
+    rest, is a speck of grain, left out: its gap would be taken for the line's widest word space. Grain
+    and stops (no bigger than `grain_max_size`) take no part in the gaps (a speck in a word space would
+    cut it in two); each joins the nearest word within a word space of it, or is left out."""
+    body = line.body_height
+    all_cols = _without_far_specks(columns(line.blobs), body, settings)
+    grain = [c for c in all_cols if _is_mark(c, settings.grain_max_size * body)]
+    cols = [c for c in all_cols if not any(c is g for g in grain)] or all_cols
     if not cols:
         return []
-    rights = [max(b.x1 for b in col) for col in cols]
-    gaps = np.array([nxt[0].x0 - right for nxt, right in zip(cols[1:], rights, strict=False)], dtype=float)
-    threshold = word_gap_threshold(gaps, line.body_height, settings=settings)
-    letter = settings.letter_width * line.body_height  # columns wider than a letter hide letter gaps
-    hidden = sum(
-        max(0, round((right - col[0].x0) / letter) - 1) for col, right in zip(cols, rights, strict=True)
+    spans = [_span(c) for c in cols]
+    grain_spans = [_span(c) for c in grain]
+    gaps = np.array(  # between neighbouring columns, less the width of the grain between them
+        [
+            x0 - right - sum(b - a for a, b in grain_spans if right <= a < x0)
+            for (_, right), (x0, _) in zip(spans, spans[1:], strict=False)
+        ],
+        dtype=float,
     )
-    found = natural_break(gaps, line.body_height, hidden, settings=settings)
+    threshold = word_gap_threshold(gaps, body, settings=settings)
+    letter = settings.letter_width * body  # columns wider than a letter hide letter gaps
+    hidden = sum(max(0, round((x1 - x0) / letter) - 1) for x0, x1 in spans)
+    found = natural_break(gaps, body, hidden, settings=settings)
     if found is not None:
         threshold = min(threshold, found)
     words: list[list[Blob]] = [list(cols[0])]
@@ -126,4 +140,38 @@ def split_words(line: TextLine, *, settings: WordSettings = DEFAULT.words) -> li
             words.append(list(col))
         else:
             words[-1].extend(col)
+    if cols is not all_cols:
+        _attach_marks(grain, words, threshold)
     return words
+
+
+def _span(col: list[Blob]) -> tuple[int, int]:
+    return col[0].x0, max(b.x1 for b in col)
+
+
+def _is_mark(col: list[Blob], size: float) -> bool:
+    x0, x1 = _span(col)
+    return max(x1 - x0, max(b.y1 for b in col) - min(b.y0 for b in col)) <= size
+
+
+def _attach_marks(marks: list[list[Blob]], words: list[list[Blob]], reach: float) -> None:
+    """Each mark into the nearest word less than `reach` from it (kept in left-to-right order); a mark
+    further from every word is left out."""
+    spans = [(min(b.x0 for b in w), max(b.x1 for b in w)) for w in words]
+    for col in marks:
+        x0, x1 = _span(col)
+        distances = [max(0, a - x1, x0 - b) for a, b in spans]
+        nearest = int(np.argmin(distances))
+        if distances[nearest] < reach:
+            words[nearest] = sorted(words[nearest] + list(col), key=lambda b: b.x0)
+
+
+def _without_far_specks(cols: list[list[Blob]], body: float, s: WordSettings) -> list[list[Blob]]:
+    """The columns without the marks at the line's ends that stand further than `speck_min_gap` from the
+    rest."""
+    far, size = s.speck_min_gap * body, s.mark_max_size * body
+    while len(cols) > 1 and _is_mark(cols[-1], size) and cols[-1][0].x0 - _span(cols[-2])[1] > far:
+        cols = cols[:-1]
+    while len(cols) > 1 and _is_mark(cols[0], size) and cols[1][0].x0 - _span(cols[0])[1] > far:
+        cols = cols[1:]
+    return cols

@@ -74,6 +74,24 @@ def test_lines_and_words():
     assert [[len(w) for w in split_words(tl)] for tl in lines] == [[3, 1, 4]] * 3
 
 
+def test_grain_neither_decides_nor_cuts_word_spaces():
+    """Three words with specks of grain: one in each word space (it would cut the space in two), one far
+    right of the line (its gap would be the line's widest, and it read as a word of its own), and a full
+    stop right after the last word. The words split as without the grain; each speck in a space joins
+    the nearer word, the stop ends the last word, and the far speck is left out."""
+    page = page_with_words([3, 1, 4], space=28)
+    lines, _ = segment(page)
+    rights = [max(b.x1 for b in w) for w in split_words(lines[0])]
+    bottom = int(lines[0].baseline) - 3
+    x_stop = rights[2] + 3
+    for x in (rights[0] + 9, rights[1] + 9, x_stop, page.shape[1] - 12):
+        cv2.rectangle(page, (x, bottom), (x + 3, bottom + 3), 30, -1)
+    lines, _ = segment(page)
+    words = split_words(lines[0])
+    assert [len(w) for w in words] == [3 + 1, 1 + 1, 4 + 1]
+    assert max(b.x1 for b in words[-1]) == x_stop + 4
+
+
 def test_widely_spaced_capitals_stay_one_word():
     lines, _ = segment(page_with_words([5], gap=14))
     assert [len(w) for w in split_words(lines[0])] == [5]
