@@ -92,9 +92,9 @@ def drop_printed_labels(
     below it, that ends within `label_left_reach` label heights left of the label's start, or ends under
     the label and is lower than its type (the remains of the form's other fields; handwriting under a label
     is taller). A label whose letters all touch is one bold glyph alone on its line, just above taller
-    writing (`_label_in_one_piece`). A page with nothing but print, or written in
-    marker (`_written_in_marker`), keeps everything. Uses the form, glyph
-    and line settings."""
+    writing (`_label_in_one_piece`). A page with nothing but print keeps everything, and so does a page
+    written in marker (`_written_in_marker`; the labels of a form filled in with a marker are kept too).
+    Uses the form, glyph and line settings."""
     printed: set[int] = set()
     starts: list[tuple[TextLine, int, int, int, int]] = []  # label's line, left and right ends, top, bottom
     glyphs_of_lines = [find_glyphs(tl.blobs, labels, tl, settings=settings.glyphs) for tl in text_lines]
@@ -143,15 +143,15 @@ def drop_printed_labels(
 
 def _written_in_marker(glyphs_of_lines: list[list[Glyph]], printed: set[int], s: FormSettings) -> bool:
     """Is the writing outside the labels found as bold as print, in many letters and with no line in a thin
-    hand (a page written with a marker, whose tight words look like labels)? A form's handwriting is set
-    apart from its type."""
+    hand? Then the page is written with a marker, and its tight words only look like labels. (On the form
+    crops we have, the writing beside a label is either too short to judge or has a line in a thin hand.)"""
     bold_shares = []  # (letters, bold letters) of each line, outside the labels
     for glyphs in glyphs_of_lines:
         rest = [g for g in glyphs if not g.punct and not any(label in printed for label in g.blobs)]
         bold_shares.append((len(rest), sum(stroke_width(g.mask) >= s.bold_min_stroke * g.h for g in rest)))
     letters = sum(n for n, _ in bold_shares)
     bold = sum(b for _, b in bold_shares)
-    thin_line = any(n >= 3 and b < s.marker_thin_line_share * n for n, b in bold_shares)
+    thin_line = any(n >= s.label_min_letters and b < s.marker_thin_line_share * n for n, b in bold_shares)
     return letters >= s.marker_min_letters and bold >= s.marker_min_bold_share * letters and not thin_line
 
 

@@ -236,18 +236,20 @@ class FormSettings(_Frozen):
     marker_min_letters: int = 20  # letters outside the labels: with at least this many ...
     marker_min_bold_share: float = 0.35  # ... and this share of them as bold as print, the page is written
     # in a bold hand (a marker) and its tight runs are words, not labels ...
-    marker_thin_line_share: float = 0.1  # ... unless a line of 3 letters or more has a smaller share: a thin
-    # hand's line (a form's handwriting beside its type)
+    marker_thin_line_share: float = (
+        0.1  # ... unless a line of label_min_letters letters or more has a smaller
+    )
+    # share: a thin hand's line (a form's handwriting beside its type)
 
 
 class WordSettings(_Frozen):
     """Stage 5, a line's blobs → words."""
 
     min_gaps_for_median: int = 3  # gaps a line needs for its median to be the typical gap (else the smallest)
-    mark_max_size: float = 0.4  # body: a column no wider nor taller is a mark (stop, comma, speck) ...
-    speck_min_gap: float = 1.0  # body: ... and one at an end of the line further from the rest, a speck
-    grain_max_size: float = 0.25  # body: a mark no bigger (grain, a stop) takes no part in the gaps that
-    # decide word spaces, so that grain in a space does not cut it in two
+    end_speck_max_size: float = 0.4  # body: a column no wider nor taller at an end of the line ...
+    speck_min_gap: float = 1.0  # body: ... and further than this from the rest is a speck, left out
+    grain_max_size: float = 0.25  # body: a column no bigger (grain, a stop) takes no part in the gaps that
+    # decide word spaces, so that grain in a space does not cut it in two; it joins the nearest word
     min_word_gap: float = 0.45  # body: a word gap is never narrower
     word_gap_per_typical: float = 2.0  # a word gap is over this many typical letter gaps ...
     word_gap_extra: float = 0.2  # ... plus this much body
@@ -370,7 +372,8 @@ class LexiconSettings(_Frozen):
     letter_bonus: float = 0.5  # nats per letter, so that readings with more or fewer cuts compare fairly
     length_slack: int = 2  # letters a listed word may have more or fewer than the reading (touching
     # letters read as one, a letter broken in two)
-    max_edit_share: float = 0.8  # share of the reading's length a listed word may differ by in edits ...
+    max_edit_share: float = 0.8  # share of the reading's length (rounded down) a listed word may differ by
+    # in edits ...
     min_max_edits: int = 1  # ... and at least this many edits
     probability_floor: float = 1e-6  # smallest letter probability, so that its log stays finite
 

@@ -63,7 +63,8 @@ def natural_break(
     whatever the ratios, many letter gaps and two or more word gaps on the two sides of that jump that
     each cluster tightly, far apart for their spread (`_two_tight_groups`: print under noise, where single
     gaps stray). Else None. `hidden_gaps`: letter gaps closed by touching letters, counted with those
-    below and towards `break_min_gaps` (not by the tight groups, which measure the gaps they see)."""
+    below and towards `break_min_gaps` (not by the tight groups, which measure the gaps they see). Needs
+    two gaps seen at least."""
     s = settings
     if len(gaps) + hidden_gaps < s.break_min_gaps or len(gaps) < 2 or body_height <= 0:
         return None
@@ -108,26 +109,23 @@ def _two_tight_groups(letter: np.ndarray, word: np.ndarray, body_height: float, 
 
 
 def split_words(line: TextLine, *, settings: WordSettings = DEFAULT.words) -> list[list[Blob]]:
-    """The line's blobs, grouped into words left to right. A mark (a column no bigger than
-    `mark_max_size` of the letter height) at either end of the line, further than `speck_min_gap` from the
-    rest, is a speck of grain, left out: its gap would be taken for the line's widest word space. Grain
-    and stops (no bigger than `grain_max_size`) take no part in the gaps (a speck in a word space would
-    cut it in two); each joins the nearest word within a word space of it, or is left out."""
+    """The line's blobs, grouped into words left to right. A column no bigger than `end_speck_max_size`
+    of the letter height at either end of the line, further than `speck_min_gap` from the rest, is a speck
+    of grain, left out: its gap would be taken for the line's widest word space. Grain and stops (no
+    bigger than `grain_max_size`) take no part in the gaps (a speck in a word space would cut it in two);
+    each joins the nearest word within a word space of it (the left one when as near to both), or is
+    left out."""
     body = line.body_height
     all_cols = _without_far_specks(columns(line.blobs), body, settings)
-    grain = [c for c in all_cols if _is_mark(c, settings.grain_max_size * body)]
-    cols = [c for c in all_cols if not any(c is g for g in grain)] or all_cols
+    is_grain = [_is_mark(c, settings.grain_max_size * body) for c in all_cols]
+    only_grain = all(is_grain)  # a line of stops or specks only: they are its words' columns
+    cols = [c for c, g in zip(all_cols, is_grain, strict=True) if only_grain or not g]
+    grain = [c for c, g in zip(all_cols, is_grain, strict=True) if g and not only_grain]
     if not cols:
         return []
     spans = [_span(c) for c in cols]
-    grain_spans = [_span(c) for c in grain]
-    gaps = np.array(  # between neighbouring columns, less the width of the grain between them
-        [
-            x0 - right - sum(b - a for a, b in grain_spans if right <= a < x0)
-            for (_, right), (x0, _) in zip(spans, spans[1:], strict=False)
-        ],
-        dtype=float,
-    )
+    gaps = np.array([x0 - right for (_, right), (x0, _) in zip(spans, spans[1:], strict=False)], dtype=float)
+    _less_grain_widths(gaps, spans, [_span(c) for c in grain])
     threshold = word_gap_threshold(gaps, body, settings=settings)
     letter = settings.letter_width * body  # columns wider than a letter hide letter gaps
     hidden = sum(max(0, round((x1 - x0) / letter) - 1) for x0, x1 in spans)
@@ -140,38 +138,58 @@ def split_words(line: TextLine, *, settings: WordSettings = DEFAULT.words) -> li
             words.append(list(col))
         else:
             words[-1].extend(col)
-    if cols is not all_cols:
-        _attach_marks(grain, words, threshold)
+    _attach_marks(grain, words, min(threshold, settings.speck_min_gap * body))
     return words
 
 
 def _span(col: list[Blob]) -> tuple[int, int]:
+    """A column's left and right ends."""
     return col[0].x0, max(b.x1 for b in col)
 
 
 def _is_mark(col: list[Blob], size: float) -> bool:
+    """Is the column no wider and no taller than `size`?"""
     x0, x1 = _span(col)
     return max(x1 - x0, max(b.y1 for b in col) - min(b.y0 for b in col)) <= size
 
 
+def _less_grain_widths(gaps: np.ndarray, spans: list[tuple[int, int]], grain: list[tuple[int, int]]) -> None:
+    """Take from each gap between neighbouring columns the width of the grain that starts in it (one pass:
+    both are in left-to-right order)."""
+    j = 0
+    for i in range(len(gaps)):
+        right, nxt = spans[i][1], spans[i + 1][0]
+        while j < len(grain) and grain[j][0] < right:
+            j += 1
+        while j < len(grain) and grain[j][0] < nxt:
+            gaps[i] -= grain[j][1] - grain[j][0]
+            j += 1
+
+
 def _attach_marks(marks: list[list[Blob]], words: list[list[Blob]], reach: float) -> None:
-    """Each mark into the nearest word less than `reach` from it (kept in left-to-right order); a mark
-    further from every word is left out."""
-    spans = [(min(b.x0 for b in w), max(b.x1 for b in w)) for w in words]
+    """Each mark into the nearest word less than `reach` from it; a mark further from every word is left
+    out. (find_glyphs orders a word's blobs itself.)"""
+    if not marks:
+        return
+    lefts = np.array([min(b.x0 for b in w) for w in words])
+    rights = np.array([max(b.x1 for b in w) for w in words])
     for col in marks:
         x0, x1 = _span(col)
-        distances = [max(0, a - x1, x0 - b) for a, b in spans]
+        distances = np.maximum(0, np.maximum(lefts - x1, x0 - rights))
         nearest = int(np.argmin(distances))
         if distances[nearest] < reach:
-            words[nearest] = sorted(words[nearest] + list(col), key=lambda b: b.x0)
+            words[nearest].extend(col)
 
 
 def _without_far_specks(cols: list[list[Blob]], body: float, s: WordSettings) -> list[list[Blob]]:
-    """The columns without the marks at the line's ends that stand further than `speck_min_gap` from the
-    rest."""
-    far, size = s.speck_min_gap * body, s.mark_max_size * body
-    while len(cols) > 1 and _is_mark(cols[-1], size) and cols[-1][0].x0 - _span(cols[-2])[1] > far:
+    """The columns without the specks at the line's ends that stand further than `speck_min_gap` from the
+    rest (all kept on a line of specks only)."""
+    size = s.end_speck_max_size * body
+    if all(_is_mark(c, size) for c in cols):
+        return cols
+    far = s.speck_min_gap * body
+    while _is_mark(cols[-1], size) and cols[-1][0].x0 - _span(cols[-2])[1] > far:
         cols = cols[:-1]
-    while len(cols) > 1 and _is_mark(cols[0], size) and cols[1][0].x0 - _span(cols[0])[1] > far:
+    while _is_mark(cols[0], size) and cols[1][0].x0 - _span(cols[0])[1] > far:
         cols = cols[1:]
     return cols

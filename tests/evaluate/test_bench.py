@@ -79,7 +79,7 @@ def test_synthetic_pages_are_repeatable_and_scored(data_dir):
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)["synthetic 10 (seed 0)"]["hcr"]
     assert result["images"] == 10
-    assert result["cer_caseless"] <= 0.006  # regression floor: 0.0047 measured
+    assert result["cer_caseless"] <= 0.007  # regression floor: 0.0047 measured (3 characters of 644)
 
 
 def test_tesseract_side_by_side():

@@ -75,21 +75,31 @@ def test_lines_and_words():
 
 
 def test_grain_neither_decides_nor_cuts_word_spaces():
-    """Three words with specks of grain: one in each word space (it would cut the space in two), one far
-    right of the line (its gap would be the line's widest, and it read as a word of its own), and a full
-    stop right after the last word. The words split as without the grain; each speck in a space joins
-    the nearer word, the stop ends the last word, and the far speck is left out."""
+    """Three words with specks of grain: one in each word space, nearer the word on its left in the first
+    and on its right in the second (it would cut the space in two), one far beyond each end of the line
+    (its gap would be the line's widest, and it read as a word of its own), and a full stop right after
+    the last word. The words split as without the grain; each speck in a space joins the nearer word, the
+    stop ends the last word, and the far specks are left out."""
     page = page_with_words([3, 1, 4], space=28)
     lines, _ = segment(page)
     rights = [max(b.x1 for b in w) for w in split_words(lines[0])]
     bottom = int(lines[0].baseline) - 3
     x_stop = rights[2] + 3
-    for x in (rights[0] + 9, rights[1] + 9, x_stop, page.shape[1] - 12):
+    for x in (4, rights[0] + 5, rights[1] + 17, x_stop, page.shape[1] - 12):
         cv2.rectangle(page, (x, bottom), (x + 3, bottom + 3), 30, -1)
     lines, _ = segment(page)
     words = split_words(lines[0])
-    assert [len(w) for w in words] == [3 + 1, 1 + 1, 4 + 1]
-    assert max(b.x1 for b in words[-1]) == x_stop + 4
+    assert [len(w) for w in words] == [3 + 1, 1, 1 + 4 + 1]
+    assert min(b.x0 for b in words[0]) > 4 and max(b.x1 for b in words[-1]) == x_stop + 4
+
+
+def test_a_line_of_specks_only_keeps_them():
+    """A line that is nothing but specks far apart is not whittled down to one: all three are kept."""
+    from hcr_ocr.reading.lines import Blob, TextLine
+
+    specks = [Blob(i, x, 50, x + 4, 54, 16) for i, x in enumerate((10, 110, 210), start=1)]
+    line = TextLine(specks, 50, 54, body_height=30.0, baseline=54.0)
+    assert [[b.label for b in w] for w in split_words(line)] == [[1, 2, 3]]
 
 
 def test_widely_spaced_capitals_stay_one_word():
@@ -179,7 +189,7 @@ def test_bold_type_whose_letters_touch_splits_at_its_narrow_spaces():
     gaps = np.array([0.03, 0.03, 0.34, 0.31, 0.28, 0.0]) * body  # "Please bring your notes", letters touching
     assert natural_break(gaps, body) is None  # too few letter gaps seen
     assert natural_break(gaps, body, hidden_gaps=12) == pytest.approx((0.03 + 0.28) / 2 * body)
-    short = np.array([0.06, 0.38, 0.06, 0.06]) * body  # "PAGE ONE": PAGE one blob, four gaps seen
+    short = np.array([0.06, 0.38, 0.06, 0.06]) * body  # "PAGE ONE": PAG one blob, four gaps seen
     assert natural_break(short, body) is None
     assert natural_break(short, body, hidden_gaps=1) == pytest.approx((0.06 + 0.38) / 2 * body)
     assert natural_break(np.array([0.38]) * body, body, hidden_gaps=6) is None  # one gap: nothing to split
