@@ -173,8 +173,10 @@ def raw_word(
     if lexicon is None or not raw or one_letter or any(ch.isdigit() for ch in raw):  # no letters: no search
         return word, None
     raw_logp = caseless(np.array(raw_probs), evidence.classes, settings=settings.lexicon)
-    if raw.lower() in lexicon and raw_logp.max(axis=1).min() > np.log(settings.transcription.sure_letter):
-        word.from_lexicon = True  # a listed word, every letter sure: nothing to search for
+    wide = any(g.w >= settings.transcription.oversegment * context.letter_width for g in letters)
+    sure = raw_logp.max(axis=1).min() > np.log(settings.transcription.sure_letter)
+    if raw.lower() in lexicon and sure and not wide:
+        word.from_lexicon = True  # a listed word, every letter sure and none wide: nothing to search for
         return word, None
     return word, SearchQuery(raw, raw_logp)
 

@@ -377,3 +377,14 @@ def test_words_in_marker_are_no_printed_labels():
     gray, truth = next(synthetic_pages(1, 0, SHARED_DATA))
     assert truth.split("\n")[-1] == "License 2"
     assert hcr_ocr.read(degrade(gray, "marker", 0, 0, "synthetic")).text.split("\n")[-1] == "License 2"
+
+
+def test_a_listed_word_with_a_wide_glyph_is_still_looked_up():
+    """Serif capitals under heavy noise: T and H of THE touch and read as one sure M, so the line starts
+    with the listed word ME. A word with a glyph wide enough to hide two letters is looked up all the same,
+    and the word list reads THE."""
+    from hcr_ocr.data.degradations import degrade
+
+    gray = cv2.imread(str(SAMPLES / "print-serif-caps.png"), cv2.IMREAD_GRAYSCALE)
+    page = hcr_ocr.read(degrade(gray, "gauss-45", 0, 2, "print"))
+    assert page.text == "NOTICE TO ALL STAFF\nTHE OFFICE CLOSES AT 5 TODAY"
