@@ -384,6 +384,8 @@ class TranscriptionSettings(_Frozen):
     split_margin: float = 0.15  # nats the pieces' mean log-certainty must beat the whole glyph's by
     oversegment: float = 1.3  # letter widths: a wider glyph is cut finer for the word list
     sure_letter: float = 0.75  # probability: a listed word read with every letter surer is not searched
+    number_min_digits: float = 0.5  # a reading with more than this share of digits is a number, not searched
+    # (fewer: letters read as digits, 'T0', 'S7ORES')
     junk_line_confidence: float = 0.1  # a line whose letters' mean confidence is lower is no writing ...
     junk_mark_chars: int = 2  # ... nor is a line of at most this many characters ...
     junk_mark_confidence: float = 0.25  # ... read with a mean confidence under this

@@ -9,9 +9,10 @@
 
 A word is first read glyph by glyph: a letter broken in two is read joined, and a glyph wide enough to hold
 two letters read cut, where the classifier is surer of that reading; each letter is then decoded (case,
-digits or letters, see decoding). Where a word list is given and the word is not already a surely read
-listed word, its glyphs are cut finer where letters may touch and the listed word that the pieces support
-nearly as well as the glyph-by-glyph reading replaces it (see lexicon).
+digits or letters, see decoding). Where a word list is given and the word is neither a number (mostly
+digits) nor a surely read listed word with no glyph wide enough to hide two letters, its glyphs are cut
+finer where letters may touch and the listed word that the pieces support nearly as well as the
+glyph-by-glyph reading replaces it (see lexicon).
 """
 
 from __future__ import annotations
@@ -170,7 +171,8 @@ def raw_word(
     one_letter = (
         len(letters) == 1 and letters[0].w < settings.transcription.oversegment * context.letter_width
     )
-    if lexicon is None or not raw or one_letter or any(ch.isdigit() for ch in raw):  # no letters: no search
+    number = sum(ch.isdigit() for ch in raw) > settings.transcription.number_min_digits * len(raw)
+    if lexicon is None or not raw or one_letter or number:
         return word, None
     raw_logp = caseless(np.array(raw_probs), evidence.classes, settings=settings.lexicon)
     wide = any(g.w >= settings.transcription.oversegment * context.letter_width for g in letters)

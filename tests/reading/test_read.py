@@ -388,3 +388,17 @@ def test_a_listed_word_with_a_wide_glyph_is_still_looked_up():
     gray = cv2.imread(str(SAMPLES / "print-serif-caps.png"), cv2.IMREAD_GRAYSCALE)
     page = hcr_ocr.read(degrade(gray, "gauss-45", 0, 2, "print"))
     assert page.text == "NOTICE TO ALL STAFF\nTHE OFFICE CLOSES AT 5 TODAY"
+
+
+def test_a_word_with_a_letter_read_as_a_digit_is_still_looked_up():
+    """A synthetic page (EMNIST ink) whose 'ff' reads '7c': a word of letters and one digit is no number,
+    so it is looked up and the word list reads it. Numbers (mostly digits) are left as read."""
+    import itertools
+
+    from hcr_ocr.data.synthetic import synthetic_pages
+
+    if not (SHARED_DATA / "emnist").is_dir():
+        pytest.skip("no EMNIST data")
+    gray, truth = next(itertools.islice(synthetic_pages(24, 0, SHARED_DATA), 23, None))
+    assert truth == "advisor lesbian Surface hip\nSteps offer slightly"
+    assert hcr_ocr.read(gray).text == truth
