@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hcr_ocr.reading.binarization import stroke_width
-from hcr_ocr.reading.glyphs import Glyph, find_glyphs, printed_letters, printed_runs
+from hcr_ocr.reading.glyphs import Glyph, find_glyphs, has_bold_stroke, printed_letters, printed_runs
 from hcr_ocr.reading.lines import Blob, TextLine, measure_line, typical_height
 from hcr_ocr.reading.settings import DEFAULT, FormSettings, LineSettings, Settings
 from hcr_ocr.reading.stats import median
@@ -148,7 +147,7 @@ def _written_in_marker(glyphs_of_lines: list[list[Glyph]], printed: set[int], s:
     bold_shares = []  # (letters, bold letters) of each line, outside the labels
     for glyphs in glyphs_of_lines:
         rest = [g for g in glyphs if not g.punct and not any(label in printed for label in g.blobs)]
-        bold_shares.append((len(rest), sum(stroke_width(g.mask) >= s.bold_min_stroke * g.h for g in rest)))
+        bold_shares.append((len(rest), sum(has_bold_stroke(g, s) for g in rest)))
     letters = sum(n for n, _ in bold_shares)
     bold = sum(b for _, b in bold_shares)
     thin_line = any(n >= s.label_min_letters and b < s.marker_thin_line_share * n for n, b in bold_shares)
@@ -167,7 +166,7 @@ def _label_in_one_piece(
     x0, _, x1, _ = g.bbox
     return (
         s.label_min_letters <= printed_letters(g, s) <= s.label_max_touching
-        and stroke_width(g.mask) >= s.bold_min_stroke * g.h
+        and has_bold_stroke(g, s)
         and any(
             other.block == line.block
             and line.bottom <= other.top <= line.bottom + s.label_left_reach * g.h

@@ -239,9 +239,7 @@ def printed_runs(glyphs: list[Glyph], *, settings: FormSettings = DEFAULT.forms)
     # letter height of the line, without the form's rules and frame lines (tall thin strokes); the median,
     # so that one tall blot at the crop's edge does not make the letters look like marks
     letter = median([g.h for g in glyphs if g.w >= s.rule_max_width * g.h] or [g.h for g in glyphs])
-    bold = [
-        g.h >= s.bold_min_height * letter and stroke_width(g.mask) >= s.bold_min_stroke * g.h for g in glyphs
-    ]
+    bold = [g.h >= s.bold_min_height * letter and has_bold_stroke(g, s) for g in glyphs]
     runs: list[list[Glyph]] = []
     current: list[Glyph] = []
     for g, is_bold in zip(glyphs, bold, strict=True):
@@ -265,6 +263,11 @@ def _touching_letters(glyphs: list[Glyph], s: FormSettings) -> int:
     there is one glyph only, or one wider than two letters (a word written joined up, a rule)."""
     letters = [printed_letters(g, s) for g in glyphs]
     return sum(letters) if len(letters) >= 2 and max(letters) <= 2 else 0
+
+
+def has_bold_stroke(glyph: Glyph, settings: FormSettings = DEFAULT.forms) -> bool:
+    """Is the glyph's stroke as wide, for its height, as a printed label's (`bold_min_stroke`)?"""
+    return stroke_width(glyph.mask) >= settings.bold_min_stroke * glyph.h
 
 
 def printed_letters(glyph: Glyph, settings: FormSettings = DEFAULT.forms) -> int:

@@ -236,10 +236,8 @@ class FormSettings(_Frozen):
     marker_min_letters: int = 20  # letters outside the labels: with at least this many ...
     marker_min_bold_share: float = 0.35  # ... and this share of them as bold as print, the page is written
     # in a bold hand (a marker) and its tight runs are words, not labels ...
-    marker_thin_line_share: float = (
-        0.1  # ... unless a line of label_min_letters letters or more has a smaller
-    )
-    # share: a thin hand's line (a form's handwriting beside its type)
+    marker_thin_line_share: float = 0.1  # ... unless a line of label_min_letters or more letters has a
+    # smaller share: a thin hand's line (a form's handwriting beside its type)
 
 
 class WordSettings(_Frozen):

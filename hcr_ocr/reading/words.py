@@ -188,8 +188,9 @@ def _without_far_specks(cols: list[list[Blob]], body: float, s: WordSettings) ->
     if all(_is_mark(c, size) for c in cols):
         return cols
     far = s.speck_min_gap * body
-    while _is_mark(cols[-1], size) and cols[-1][0].x0 - _span(cols[-2])[1] > far:
-        cols = cols[:-1]
-    while _is_mark(cols[0], size) and cols[1][0].x0 - _span(cols[0])[1] > far:
-        cols = cols[1:]
-    return cols
+    first, last = 0, len(cols) - 1  # a column that is no speck stays between them
+    while _is_mark(cols[last], size) and cols[last][0].x0 - _span(cols[last - 1])[1] > far:
+        last -= 1
+    while _is_mark(cols[first], size) and cols[first + 1][0].x0 - _span(cols[first])[1] > far:
+        first += 1
+    return cols[first : last + 1]
