@@ -246,6 +246,8 @@ class WordSettings(_Frozen):
     min_gaps_for_median: int = 3  # gaps a line needs for its median to be the typical gap (else the smallest)
     end_speck_max_size: float = 0.4  # body: a column no wider nor taller at an end of the line ...
     speck_min_gap: float = 1.0  # body: ... and further than this from the rest is a speck, left out
+    end_group_max_size: float = 0.7  # body: columns no wider nor taller, in a run at an end of the line ...
+    end_group_min_gap: float = 2.5  # body: ... further than this from the rest are grain, left out
     grain_max_size: float = 0.25  # body: a column no bigger (grain, a stop) takes no part in the gaps that
     # decide word spaces, so that grain in a space does not cut it in two; it joins the nearest word
     min_word_gap: float = 0.45  # body: a word gap is never narrower

@@ -111,10 +111,11 @@ def _two_tight_groups(letter: np.ndarray, word: np.ndarray, body_height: float, 
 def split_words(line: TextLine, *, settings: WordSettings = DEFAULT.words) -> list[list[Blob]]:
     """The line's blobs, grouped into words left to right. A column no bigger than `end_speck_max_size`
     of the letter height at either end of the line, further than `speck_min_gap` from the rest, is a speck
-    of grain, left out: its gap would be taken for the line's widest word space. Grain and stops (no
-    bigger than `grain_max_size`) take no part in the gaps (a speck in a word space would cut it in two);
-    each joins the nearest word within a word space of it (the left one when as near to both), or is
-    left out."""
+    of grain, left out: its gap would be taken for the line's widest word space; so is a run of columns
+    under `end_group_max_size` further than `end_group_min_gap` from the rest (coarse grain). Grain and
+    stops (no bigger than `grain_max_size`) take no part in the gaps (a speck in a word space would cut it
+    in two); each joins the nearest word within a word space of it (the left one when as near to both),
+    or is left out."""
     body = line.body_height
     all_cols = _without_far_specks(columns(line.blobs), body, settings)
     is_grain = [_is_mark(c, settings.grain_max_size * body) for c in all_cols]
@@ -182,13 +183,28 @@ def _attach_marks(marks: list[list[Blob]], words: list[list[Blob]], reach: float
 
 
 def _without_far_specks(cols: list[list[Blob]], body: float, s: WordSettings) -> list[list[Blob]]:
-    """The columns without the specks at the line's ends that stand further than `speck_min_gap` from the
+    """The columns without the grain at the line's ends: the columns no bigger than `end_group_max_size`
+    beyond a gap wider than `end_group_min_gap` with none bigger past it (however close they stand to each
+    other), then each speck no bigger than `end_speck_max_size` further than `speck_min_gap` from the
     rest (all kept on a line of specks only)."""
     size = s.end_speck_max_size * body
     if all(_is_mark(c, size) for c in cols):
         return cols
-    far = s.speck_min_gap * body
-    first, last = 0, len(cols) - 1  # a column that is no speck stays between them
+    small, apart = s.end_group_max_size * body, s.end_group_min_gap * body
+    if all(_is_mark(c, small) for c in cols):
+        return cols
+    first, last = 0, len(cols) - 1
+    k = last
+    while k > 0 and _is_mark(cols[k], small):  # the run of small columns at the end, and its far gaps
+        if cols[k][0].x0 - _span(cols[k - 1])[1] > apart:
+            last = k - 1
+        k -= 1
+    k = first
+    while k < last and _is_mark(cols[k], small):
+        if cols[k + 1][0].x0 - _span(cols[k])[1] > apart:
+            first = k + 1
+        k += 1
+    far = s.speck_min_gap * body  # a column that is no speck stays between first and last
     while _is_mark(cols[last], size) and cols[last][0].x0 - _span(cols[last - 1])[1] > far:
         last -= 1
     while _is_mark(cols[first], size) and cols[first + 1][0].x0 - _span(cols[first])[1] > far:

@@ -102,6 +102,18 @@ def test_a_line_of_specks_only_keeps_them():
     assert [[b.label for b in w] for w in split_words(line)] == [[1, 2, 3]]
 
 
+def test_a_far_cluster_of_grain_at_a_line_end_is_left_out():
+    """Grain far beyond a line's last word, in specks too big (half a letter) and too close to each other
+    for the lone-speck rule, is left out as a whole; a small word a space away stays a word."""
+    from hcr_ocr.reading.lines import Blob, TextLine
+
+    letters = [Blob(i, x, 40, x + 20, 70, 300) for i, x in enumerate((10, 34, 58, 82), start=1)]
+    small_word = Blob(5, 130, 52, 148, 70, 200)  # an 'a' 0.6 letter heights tall, 28 px after the word
+    grain = [Blob(6, 230, 30, 245, 38, 60), Blob(7, 250, 75, 260, 93, 70), Blob(8, 266, 60, 280, 66, 50)]
+    line = TextLine([*letters, small_word, *grain], 40, 70, body_height=30.0, baseline=70.0)
+    assert [[b.label for b in w] for w in split_words(line)] == [[1, 2, 3, 4], [5]]
+
+
 def test_widely_spaced_capitals_stay_one_word():
     lines, _ = segment(page_with_words([5], gap=14))
     assert [len(w) for w in split_words(lines[0])] == [5]
