@@ -122,43 +122,68 @@ def remove_ruled_lines(
     settings: BinarizationSettings = DEFAULT.binarization,
 ) -> np.ndarray:
     """Erase long, thin horizontal and vertical runs (ruled paper, form boxes); strokes crossing them survive.
-    A run counts as a rule when it is over a few letters long, so that no stroke of a letter qualifies.
+    A run counts as a rule when it is over a few letters long, so that no stroke of a letter qualifies. On
+    a page too short or narrow for that (a line or a short list on ruled or squared paper, whose rules
+    may join every letter into one blob that passes for a letter), a run across nearly all of it counts,
+    where the letters measured without it are short beside it (so a T's bar in a crop stays).
     `page`: the page's grey levels and masks, with which rules printed lighter than the writing are found
     whole (in `ink`, a local threshold breaks them beside each letter) and lose only their own light
     pixels, so that writing that crosses them or runs along them stays whole."""
     s = settings
-    h, w = ink.shape
     out = ink.copy()
     letter = text_height(ink, settings=s)
     found_in = ink if page is None else cv2.bitwise_or(page.faint, ink)
+    # only thin runs count as rules: a run thicker than ~2 strokes is ink
+    thick = max(s.rule_thickness_min, int(round(stroke * s.rule_max_strokes)))
     for horizontal in (True, False):
+        side = ink.shape[1] if horizontal else ink.shape[0]
         length = int(max(s.rule_min_length, s.rule_min_letters * letter))
-        if length >= (w if horizontal else h):
+        across = length >= side
+        if across:
+            length = int(max(s.rule_min_length, s.rule_across_share * side))
+        if length >= side:
             continue
-        size = (length, 1) if horizontal else (1, length)
-        probe = found_in
-        if min(h, w) >= s.rule_tilt_min_side:  # a page, not a field crop: rules may run a little askew
-            across = (1, s.rule_tilt_tolerance) if horizontal else (s.rule_tilt_tolerance, 1)
-            probe = cv2.dilate(found_in, cv2.getStructuringElement(cv2.MORPH_RECT, across))
-        lines = cv2.morphologyEx(probe, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
-        lines = cv2.bitwise_and(lines, found_in)
-        if not lines.any():
+        erased = _without_rules(out, ink, found_in, length, thick, horizontal, page, s)
+        if across and s.rule_across_min_letters * text_height(erased, settings=s) > length:
             continue
-        # only thin runs count as rules: a run thicker than ~2 strokes is ink
-        thick = max(s.rule_thickness_min, int(round(stroke * s.rule_max_strokes)))
-        probe = (1, thick) if horizontal else (thick, 1)
-        solid = cv2.morphologyEx(
-            cv2.bitwise_and(lines, ink), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, probe)
-        )
-        rules = cv2.subtract(lines, solid)
-        if page is not None:
-            light, lighter = _light_rules(rules, out, page, s)
-            out = cv2.subtract(out, cv2.bitwise_and(light, lighter))
-            rules = cv2.subtract(rules, light)
-        rules = cv2.bitwise_and(rules, out)
-        rest = cv2.subtract(out, rules)
-        out = cv2.bitwise_or(rest, _crossings(rules, rest, thick, horizontal))
+        out = erased
     return out
+
+
+def _without_rules(
+    out: np.ndarray,
+    ink: np.ndarray,
+    found_in: np.ndarray,
+    length: int,
+    thick: int,
+    horizontal: bool,
+    page: PageLevels | None,
+    s: BinarizationSettings,
+) -> np.ndarray:
+    """`out` without the thin runs of `found_in` at least `length` long in one direction, keeping the
+    pixels where strokes cross them."""
+    h, w = ink.shape
+    size = (length, 1) if horizontal else (1, length)
+    probe = found_in
+    if min(h, w) >= s.rule_tilt_min_side:  # a page, not a field crop: rules may run a little askew
+        across = (1, s.rule_tilt_tolerance) if horizontal else (s.rule_tilt_tolerance, 1)
+        probe = cv2.dilate(found_in, cv2.getStructuringElement(cv2.MORPH_RECT, across))
+    lines = cv2.morphologyEx(probe, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
+    lines = cv2.bitwise_and(lines, found_in)
+    if not lines.any():
+        return out
+    probe = (1, thick) if horizontal else (thick, 1)
+    solid = cv2.morphologyEx(
+        cv2.bitwise_and(lines, ink), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, probe)
+    )
+    rules = cv2.subtract(lines, solid)
+    if page is not None:
+        light, lighter = _light_rules(rules, out, page, s)
+        out = cv2.subtract(out, cv2.bitwise_and(light, lighter))
+        rules = cv2.subtract(rules, light)
+    rules = cv2.bitwise_and(rules, out)
+    rest = cv2.subtract(out, rules)
+    return cv2.bitwise_or(rest, _crossings(rules, rest, thick, horizontal))
 
 
 def _light_rules(

@@ -93,7 +93,8 @@ def printed_paper(page: np.ndarray, grid: bool) -> np.ndarray:
 @pytest.mark.parametrize(
     "name, grid",
     [("note", False), ("paragraph", False), ("list", False), ("sentence", False)]
-    + [("paragraph", True), ("list", True), ("sentence", True)],
+    + [("paragraph", True), ("list", True), ("sentence", True)]
+    + [("digits", True), ("letters", True)],  # one line: the page is under four letters tall
 )
 def test_writing_on_ruled_and_squared_paper_reads_as_on_plain_paper(name, grid):
     page = cv2.imread(str(SAMPLES / f"{name}.png"), cv2.IMREAD_GRAYSCALE)
@@ -335,6 +336,18 @@ def test_the_feet_of_the_field_above_and_a_line_under_the_label_are_left_out():
     expected = {"0673": "MORIN", "0718": "ABASSA", "0408": "DO VALE", "0518": "CLEMENT", "0824": "SOLENE"}
     for number, text in expected.items():
         assert hcr_ocr.read(str(crops / f"VALIDATION_{number}.jpg")).text == text, number
+
+
+def test_a_short_list_whose_rules_join_every_letter_is_read():
+    """A four-line list on ruled paper with a margin line (the benchmark's ruled condition, seed 1): the
+    rules cross the letters and the margin joins the rules, so the page is one blob, taken for a letter
+    as tall as the page, and no run is four such letters long. Runs across nearly the whole page are its
+    rules: every line is read."""
+    from hcr_ocr.data.degradations import degrade
+
+    gray = cv2.imread(str(SAMPLES / "list.png"), cv2.IMREAD_GRAYSCALE)
+    lines = hcr_ocr.read(degrade(gray, "ruled", 1, 3, "hand")).text.split("\n")
+    assert [line.split()[0] for line in lines] == ["milk", "eggs", "bread", "apples"]
 
 
 def test_thinned_print_keeps_its_word_spaces():
