@@ -6,7 +6,8 @@ decided from context.
 
 EMNIST's 47 classes merge the capital and small forms of C I J K L M O P S U V W X Y Z. The case of those is
 read from the glyph's height against the line's capital and x-heights (measured on the glyphs whose class
-tells their size), and a word whose unambiguous letters are all capitals stays in capitals. Look-alikes
+tells their size), and a word whose unambiguous letters are all capitals stays in capitals; a word of small
+letters opened by an A, E, N or R no taller than they are opens with the small form. Look-alikes
 (0 O, 1 I l, 2 Z, 5 S, 8 B, 9 g q) follow the rest of the word: digits among digits, letters among letters.
 """
 
@@ -194,6 +195,14 @@ def decode_word(
                 text = "l"
             else:
                 text = "I"
+        elif (
+            i == 0
+            and lower_word
+            and c.lower() in X_HEIGHT_SMALL
+            and metrics.x_height
+            and starts_low(boxes[i], metrics, settings=s)
+        ):
+            text = c.lower()  # an A, E, N or R no taller than the small letters after it opens a small word
         elif c in MERGED:
             if c == "J" and has_dot[i] and not upper_word:
                 text = "j"

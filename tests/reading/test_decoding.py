@@ -134,3 +134,12 @@ def test_certainty_counts_the_look_alike():
     row[:] = 0
     row[BALANCED47.index("H")], row[BALANCED47.index("A")] = 0.6, 0.4
     assert certainty(row, BALANCED47) == pytest.approx(0.6)
+
+
+def test_a_capital_no_taller_than_the_small_letters_after_it_opens_a_small_word():
+    """E, A, N and R have small forms of their own classes; read as capitals but sized like the small
+    letters after them, they open a small word. At capital height they stay capitals."""
+    assert text_of("EggS", "sdds") == "eggs"
+    assert text_of("Area", "ssss") == "area"
+    assert text_of("EggS", "Tdds") == "Eggs"
+    assert text_of("Anna", "Tsss") == "Anna"
