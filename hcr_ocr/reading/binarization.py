@@ -144,7 +144,7 @@ def remove_ruled_lines(
         if length >= side:
             continue
         erased = _without_rules(out, ink, found_in, length, thick, horizontal, page, s)
-        if across and s.rule_across_min_letters * text_height(erased, settings=s) > length:
+        if erased is None or across and s.rule_across_min_letters * text_height(erased, settings=s) > length:
             continue
         out = erased
     return out
@@ -159,19 +159,19 @@ def _without_rules(
     horizontal: bool,
     page: PageLevels | None,
     s: BinarizationSettings,
-) -> np.ndarray:
+) -> np.ndarray | None:
     """`out` without the thin runs of `found_in` at least `length` long in one direction, keeping the
-    pixels where strokes cross them."""
+    pixels where strokes cross them; None when there is no such run."""
     h, w = ink.shape
     size = (length, 1) if horizontal else (1, length)
     probe = found_in
     if min(h, w) >= s.rule_tilt_min_side:  # a page, not a field crop: rules may run a little askew
-        across = (1, s.rule_tilt_tolerance) if horizontal else (s.rule_tilt_tolerance, 1)
-        probe = cv2.dilate(found_in, cv2.getStructuringElement(cv2.MORPH_RECT, across))
+        tilt = (1, s.rule_tilt_tolerance) if horizontal else (s.rule_tilt_tolerance, 1)
+        probe = cv2.dilate(found_in, cv2.getStructuringElement(cv2.MORPH_RECT, tilt))
     lines = cv2.morphologyEx(probe, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, size))
     lines = cv2.bitwise_and(lines, found_in)
     if not lines.any():
-        return out
+        return None
     probe = (1, thick) if horizontal else (thick, 1)
     solid = cv2.morphologyEx(
         cv2.bitwise_and(lines, ink), cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, probe)

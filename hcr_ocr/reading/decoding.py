@@ -198,11 +198,13 @@ def decode_word(
         elif (
             i == 0
             and lower_word
-            and c.lower() in X_HEIGHT_SMALL
+            and c in "AENR"  # capitals whose small forms are classes of their own, of x-height
             and metrics.x_height
             and starts_low(boxes[i], metrics, settings=s)
         ):
-            text = c.lower()  # an A, E, N or R no taller than the small letters after it opens a small word
+            text = (
+                c.lower()
+            )  # no taller than the small letters after it: a small word, even at a line's start
         elif c in MERGED:
             if c == "J" and has_dot[i] and not upper_word:
                 text = "j"

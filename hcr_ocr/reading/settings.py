@@ -133,7 +133,8 @@ class BinarizationSettings(_Frozen):
     rule_min_letters: int = 4  # letter heights a run must be longer than to be a ruled line; on a page
     # too short or narrow for that, a run across this share of it ...
     rule_across_share: float = 0.8
-    rule_across_min_letters: float = 2.0  # ... as long as this many letters measured without it
+    rule_across_min_letters: float = 2.0  # ... where it is at least this many letter heights long (the
+    # letters measured without it)
     rule_max_strokes: float = 2.5  # stroke widths: a run thicker than this is ink, not a rule
     rule_thickness_min: int = 3  # px, the thinnest "thicker than a rule" probe
     # A rule lighter than the writing's grey by this share of the writing's depth is printed on the paper

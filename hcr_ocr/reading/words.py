@@ -111,8 +111,8 @@ def _two_tight_groups(letter: np.ndarray, word: np.ndarray, body_height: float, 
 def split_words(line: TextLine, *, settings: WordSettings = DEFAULT.words) -> list[list[Blob]]:
     """The line's blobs, grouped into words left to right. A column no bigger than `end_speck_max_size`
     of the letter height at either end of the line, further than `speck_min_gap` from the rest, is a speck
-    of grain, left out: its gap would be taken for the line's widest word space; so is a run of columns
-    under `end_group_max_size` further than `end_group_min_gap` from the rest (coarse grain). Grain and
+    of grain, left out: its gap would be taken for the line's widest word space; so is a run of columns no
+    bigger than `end_group_max_size` further than `end_group_min_gap` from the rest (coarse grain). Grain and
     stops (no bigger than `grain_max_size`) take no part in the gaps (a speck in a word space would cut it
     in two); each joins the nearest word within a word space of it (the left one when as near to both),
     or is left out."""
@@ -191,20 +191,19 @@ def _without_far_specks(cols: list[list[Blob]], body: float, s: WordSettings) ->
     if all(_is_mark(c, size) for c in cols):
         return cols
     small, apart = s.end_group_max_size * body, s.end_group_min_gap * body
-    if all(_is_mark(c, small) for c in cols):
-        return cols
     first, last = 0, len(cols) - 1
-    k = last
-    while k > 0 and _is_mark(cols[k], small):  # the run of small columns at the end, and its far gaps
-        if cols[k][0].x0 - _span(cols[k - 1])[1] > apart:
-            last = k - 1
-        k -= 1
-    k = first
-    while k < last and _is_mark(cols[k], small):
-        if cols[k + 1][0].x0 - _span(cols[k])[1] > apart:
-            first = k + 1
-        k += 1
-    far = s.speck_min_gap * body  # a column that is no speck stays between first and last
+    if not all(_is_mark(c, small) for c in cols):  # a column bigger than `small` stays between the ends
+        k = last
+        while k > 0 and _is_mark(cols[k], small):  # the run of small columns at the end, its far gaps
+            if cols[k][0].x0 - _span(cols[k - 1])[1] > apart:
+                last = k - 1
+            k -= 1
+        k = first
+        while k < last and _is_mark(cols[k], small):
+            if cols[k + 1][0].x0 - _span(cols[k])[1] > apart:
+                first = k + 1
+            k += 1
+    far = s.speck_min_gap * body  # a column that is no speck (nor small) stays between first and last
     while _is_mark(cols[last], size) and cols[last][0].x0 - _span(cols[last - 1])[1] > far:
         last -= 1
     while _is_mark(cols[first], size) and cols[first + 1][0].x0 - _span(cols[first])[1] > far:
