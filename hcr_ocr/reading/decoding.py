@@ -202,9 +202,8 @@ def decode_word(
             and metrics.x_height
             and starts_low(boxes[i], metrics, settings=s)
         ):
-            text = (
-                c.lower()
-            )  # no taller than the small letters after it: a small word, even at a line's start
+            # no taller than the small letters after it: a small word, even at a line's start
+            text = c.lower()
         elif c in MERGED:
             if c == "J" and has_dot[i] and not upper_word:
                 text = "j"

@@ -187,25 +187,26 @@ def _without_far_specks(cols: list[list[Blob]], body: float, s: WordSettings) ->
     beyond a gap wider than `end_group_min_gap` with none bigger past it (however close they stand to each
     other), then each speck no bigger than `end_speck_max_size` further than `speck_min_gap` from the
     rest (all kept on a line of specks only)."""
-    size = s.end_speck_max_size * body
-    if all(_is_mark(c, size) for c in cols):
+    speck = [_is_mark(c, s.end_speck_max_size * body) for c in cols]
+    if all(speck):
         return cols
-    small, apart = s.end_group_max_size * body, s.end_group_min_gap * body
+    small = [_is_mark(c, s.end_group_max_size * body) for c in cols]
+    gaps = [nxt[0].x0 - _span(col)[1] for col, nxt in zip(cols, cols[1:], strict=False)]  # gaps[i]: after i
+    apart, far = s.end_group_min_gap * body, s.speck_min_gap * body
     first, last = 0, len(cols) - 1
-    if not all(_is_mark(c, small) for c in cols):  # a column bigger than `small` stays between the ends
-        k = last
-        while k > 0 and _is_mark(cols[k], small):  # the run of small columns at the end, its far gaps
-            if cols[k][0].x0 - _span(cols[k - 1])[1] > apart:
+    if not all(small):  # a column bigger than small, and so no speck, stays between first and last
+        for k in range(last, 0, -1):  # the run of small columns at the end, and its far gaps
+            if not small[k]:
+                break
+            if gaps[k - 1] > apart:
                 last = k - 1
-            k -= 1
-        k = first
-        while k < last and _is_mark(cols[k], small):
-            if cols[k + 1][0].x0 - _span(cols[k])[1] > apart:
+        for k in range(first, last):
+            if not small[k]:
+                break
+            if gaps[k] > apart:
                 first = k + 1
-            k += 1
-    far = s.speck_min_gap * body  # a column that is no speck (nor small) stays between first and last
-    while _is_mark(cols[last], size) and cols[last][0].x0 - _span(cols[last - 1])[1] > far:
+    while speck[last] and gaps[last - 1] > far:
         last -= 1
-    while _is_mark(cols[first], size) and cols[first + 1][0].x0 - _span(cols[first])[1] > far:
+    while speck[first] and gaps[first] > far:
         first += 1
     return cols[first : last + 1]
