@@ -295,7 +295,8 @@ class GlyphSettings(_Frozen):
     hyphen_max_height: float = 0.3  # body
     hyphen_min_aspect: float = 1.8  # width / height
     hyphen_max_width: float = 1.5  # body
-    hyphen_min_rise: float = 0.15  # body its bottom stands above the baseline
+    hyphen_min_rise: float = 0.15  # body its bottom stands above the baseline ...
+    hyphen_max_rise: float = 1.0  # ... and no higher than this (above the letters' tops: a speck)
     period_max_height: float = 0.3  # body
     period_max_width: float = 0.4  # body
     period_max_rise: float = 0.45  # body its top may stand above the baseline

@@ -109,13 +109,13 @@ def _two_tight_groups(letter: np.ndarray, word: np.ndarray, body_height: float, 
 
 
 def split_words(line: TextLine, *, settings: WordSettings = DEFAULT.words) -> list[list[Blob]]:
-    """The line's blobs, grouped into words left to right. A column no bigger than `end_speck_max_size`
-    of the letter height at either end of the line, further than `speck_min_gap` from the rest, is a speck
-    of grain, left out: its gap would be taken for the line's widest word space; so is a run of columns no
-    bigger than `end_group_max_size` further than `end_group_min_gap` from the rest (coarse grain). Grain and
-    stops (no bigger than `grain_max_size`) take no part in the gaps (a speck in a word space would cut it
-    in two); each joins the nearest word within a word space of it (the left one when as near to both),
-    or is left out."""
+    """The line's blobs, grouped into words left to right. A column of specks no bigger than
+    `end_speck_max_size` of the letter height at either end of the line, further than `speck_min_gap` from
+    the rest, is grain, left out: its gap would be taken for the line's widest word space; so is a run of
+    columns no bigger than `end_group_max_size` further than `end_group_min_gap` from the rest (coarse
+    grain). Grain and stops (no bigger than `grain_max_size`) take no part in the gaps (a speck in a word
+    space would cut it in two); each joins the nearest word within a word space of it (the left one when
+    as near to both), or is left out."""
     body = line.body_height
     all_cols = _without_far_specks(columns(line.blobs), body, settings)
     is_grain = [_is_mark(c, settings.grain_max_size * body) for c in all_cols]
@@ -185,9 +185,9 @@ def _attach_marks(marks: list[list[Blob]], words: list[list[Blob]], reach: float
 def _without_far_specks(cols: list[list[Blob]], body: float, s: WordSettings) -> list[list[Blob]]:
     """The columns without the grain at the line's ends: the columns no bigger than `end_group_max_size`
     beyond a gap wider than `end_group_min_gap` with none bigger past it (however close they stand to each
-    other), then each speck no bigger than `end_speck_max_size` further than `speck_min_gap` from the
-    rest (all kept on a line of specks only)."""
-    speck = [_is_mark(c, s.end_speck_max_size * body) for c in cols]
+    other), then each column of specks no bigger than `end_speck_max_size` (one, or a few stacked) further
+    than `speck_min_gap` from the rest (all kept on a line of specks only)."""
+    speck = [all(max(b.w, b.h) <= s.end_speck_max_size * body for b in c) for c in cols]
     if all(speck):
         return cols
     small = [_is_mark(c, s.end_group_max_size * body) for c in cols]

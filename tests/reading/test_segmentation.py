@@ -114,6 +114,28 @@ def test_a_far_cluster_of_grain_at_a_line_end_is_left_out():
     assert [[b.label for b in w] for w in split_words(line)] == [[1, 2, 3, 4], [5]]
 
 
+def test_specks_stacked_far_beyond_a_line_end_are_left_out():
+    """Two specks of grain one above the other, far beyond the line's last word, make a column as tall as
+    the letters but hold no ink bigger than a speck: left out, so their gap is not the line's widest and the
+    line's own word space is found."""
+    from hcr_ocr.reading.lines import Blob, TextLine
+
+    xs = (10, 34, 58, 82, 106, 146, 170, 194, 218, 242)  # two words of five, a 20 px space between
+    letters = [Blob(i, x, 40, x + 20, 70, 300) for i, x in enumerate(xs, start=1)]
+    stacked = [Blob(11, 400, 42, 405, 47, 20), Blob(12, 401, 64, 406, 69, 20)]
+    line = TextLine([*letters, *stacked], 40, 70, body_height=30.0, baseline=70.0)
+    assert [[b.label for b in w] for w in split_words(line)] == [[1, 2, 3, 4, 5], [6, 7, 8, 9, 10]]
+
+
+def test_a_dash_above_the_letters_is_no_hyphen():
+    """A short flat mark halfway up the letters is a hyphen; the same mark above their tops is a speck."""
+    from hcr_ocr.reading.lines import TextLine
+
+    line = TextLine([], 40, 70, body_height=30.0, baseline=70.0)
+    assert punctuation((100, 55, 112, 59), line) == "-"
+    assert punctuation((100, 20, 112, 24), line) == ""
+
+
 def test_widely_spaced_capitals_stay_one_word():
     lines, _ = segment(page_with_words([5], gap=14))
     assert [len(w) for w in split_words(lines[0])] == [5]
