@@ -268,7 +268,8 @@ class WordSettings(_Frozen):
     break_lone_typical_ratio: float = 3.0  # ... and this many times the median letter gap
     break_min_letter_gaps: int = 4  # letter gaps under the split needed (and no fewer than the word gaps)
     break_sharp_ratio: float = 2.3  # with two or more word gaps this many times the widest letter gap (and
-    # the floor), the narrowest word gap need not reach break_min_gap: tight type's narrow spaces
+    # the floor), the narrowest word gap need not reach break_min_gap nor break_min_jump: tight type's narrow
+    # spaces, a thick marker's
     letter_width: float = 1.0  # body: a column this wide holds about one letter (touching letters: more)
     break_tight_separation: float = 5.0  # pooled spreads between the means of two tight groups of gaps ...
     break_tight_min_spread: float = 0.03  # body (a spread counts as at least this) ...

@@ -59,7 +59,8 @@ def natural_break(
     """The gap size halfway across the widest jump between the line's sorted gaps, when that jump splits
     them into two clearly apart groups: more letter gaps below than word gaps above, the narrowest word gap
     well over both the widest and the typical letter gap (further still when it is the only one). Two or
-    more word gaps far wider than every letter gap (tight type) may be narrower than `break_min_gap`. Or,
+    more word gaps far wider than every letter gap (tight type, thick marker) may be narrower than
+    `break_min_gap` and stand less than `break_min_jump` above the letter gaps. Or,
     whatever the ratios, many letter gaps and two or more word gaps on the two sides of that jump that
     each cluster tightly, far apart for their spread (`_two_tight_groups`: print under noise, where single
     gaps stray). Else None. `hidden_gaps`: letter gaps closed by touching letters, counted with those
@@ -80,12 +81,13 @@ def natural_break(
         return None
     if not lone and _two_tight_groups(ordered[: i + 1], ordered[i + 1 :], body_height, s):
         return float(below + above) / 2
-    # tight type: several spaces far wider than every letter gap need not be break_min_gap wide (the ratio
-    # and the floor keep them over break_sharp_ratio * break_floor body heights)
+    # tight type, thick marker: several spaces far wider than every letter gap need not be break_min_gap
+    # wide nor break_min_jump wider (the ratio and the floor keep them over break_sharp_ratio * break_floor
+    # body heights)
     sharp = not lone and above >= s.break_sharp_ratio * max(below, floor)
     if (
         (above < s.break_min_gap * body_height and not sharp)
-        or jumps[i] < s.break_min_jump * body_height
+        or (jumps[i] < s.break_min_jump * body_height and not sharp)
         or above < (s.break_lone_ratio if lone else s.break_min_ratio) * max(below, floor)
         or above < (s.break_lone_typical_ratio if lone else s.break_min_typical_ratio) * max(typical, floor)
     ):

@@ -227,6 +227,12 @@ def test_bold_type_whose_letters_touch_splits_at_its_narrow_spaces():
     assert natural_break(short, body) is None
     assert natural_break(short, body, hidden_gaps=1) == pytest.approx((0.06 + 0.38) / 2 * body)
     assert natural_break(np.array([0.38]) * body, body, hidden_gaps=6) is None  # one gap: nothing to split
+    # thick marker: the strokes have eaten into every gap, so the spaces are a quarter of the letter height,
+    # still 2.3 times the widest letter gap, however small the jump between them ("MEET AT SIX BY THE OLD
+    # MILL", five letters hidden in touching pairs)
+    body = 34.0
+    marker = np.array([3, 1, 8, 11, 1, 2, 13, 8, 2, 12, 1, 13, 3, 1, 0], dtype=float)
+    assert natural_break(marker, body, hidden_gaps=5) == pytest.approx((3 + 8) / 2)
 
 
 def test_type_under_noise_splits_at_two_tight_groups_of_gaps():
