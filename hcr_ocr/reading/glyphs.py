@@ -176,7 +176,7 @@ def punctuation(
         h < s.hyphen_max_height * body
         and w > s.hyphen_min_aspect * h
         and w < s.hyphen_max_width * body
-        and line.baseline - s.hyphen_max_rise * body < y1 < line.baseline - s.hyphen_min_rise * body
+        and line.baseline - s.hyphen_max_rise * body <= y1 < line.baseline - s.hyphen_min_rise * body
     ):
         return "-"
     if (

@@ -248,7 +248,8 @@ class WordSettings(_Frozen):
     """Stage 5, a line's blobs → words."""
 
     min_gaps_for_median: int = 3  # gaps a line needs for its median to be the typical gap (else the smallest)
-    end_speck_max_size: float = 0.4  # body: a column no wider nor taller at an end of the line ...
+    end_speck_max_size: float = 0.4  # body: a column no wider, whose blobs are no taller (specks, one or
+    # stacked), at an end of the line ...
     speck_min_gap: float = 1.0  # body: ... and further than this from the rest is a speck, left out
     end_group_max_size: float = 0.7  # body: columns no wider nor taller, in a run at an end of the line ...
     end_group_min_gap: float = 2.5  # body: ... further than this from the rest are grain, left out
@@ -297,7 +298,7 @@ class GlyphSettings(_Frozen):
     hyphen_min_aspect: float = 1.8  # width / height
     hyphen_max_width: float = 1.5  # body
     hyphen_min_rise: float = 0.15  # body its bottom stands above the baseline ...
-    hyphen_max_rise: float = 1.0  # ... and no higher than this (above the letters' tops: a speck)
+    hyphen_max_rise: float = 1.0  # ... and no higher than this (above the letters' tops: no hyphen)
     period_max_height: float = 0.3  # body
     period_max_width: float = 0.4  # body
     period_max_rise: float = 0.45  # body its top may stand above the baseline

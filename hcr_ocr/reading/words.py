@@ -83,11 +83,12 @@ def natural_break(
         return float(below + above) / 2
     # tight type, thick marker: several spaces far wider than every letter gap need not be break_min_gap
     # wide nor break_min_jump wider (the ratio and the floor keep them over break_sharp_ratio * break_floor
-    # body heights)
+    # body heights, and the jump over (break_sharp_ratio - 1) * break_floor); the ratio tests below then
+    # hold as well
     sharp = not lone and above >= s.break_sharp_ratio * max(below, floor)
     if (
-        (above < s.break_min_gap * body_height and not sharp)
-        or (jumps[i] < s.break_min_jump * body_height and not sharp)
+        not sharp
+        and (above < s.break_min_gap * body_height or jumps[i] < s.break_min_jump * body_height)
         or above < (s.break_lone_ratio if lone else s.break_min_ratio) * max(below, floor)
         or above < (s.break_lone_typical_ratio if lone else s.break_min_typical_ratio) * max(typical, floor)
     ):
@@ -156,6 +157,12 @@ def _is_mark(col: list[Blob], size: float) -> bool:
     return max(x1 - x0, max(b.y1 for b in col) - min(b.y0 for b in col)) <= size
 
 
+def _is_speck_column(col: list[Blob], size: float) -> bool:
+    """Is the column no wider than `size`, and each of its blobs no taller: a speck, or specks stacked?"""
+    x0, x1 = _span(col)
+    return x1 - x0 <= size and all(b.h <= size for b in col)
+
+
 def _less_grain_widths(gaps: np.ndarray, spans: list[tuple[int, int]], grain: list[tuple[int, int]]) -> None:
     """Take from each gap between neighbouring columns the width of the grain that starts in it (one pass:
     both are in left-to-right order)."""
@@ -187,12 +194,13 @@ def _attach_marks(marks: list[list[Blob]], words: list[list[Blob]], reach: float
 def _without_far_specks(cols: list[list[Blob]], body: float, s: WordSettings) -> list[list[Blob]]:
     """The columns without the grain at the line's ends: the columns no bigger than `end_group_max_size`
     beyond a gap wider than `end_group_min_gap` with none bigger past it (however close they stand to each
-    other), then each column of specks no bigger than `end_speck_max_size` (one, or a few stacked) further
-    than `speck_min_gap` from the rest (all kept on a line of specks only)."""
-    speck = [all(max(b.w, b.h) <= s.end_speck_max_size * body for b in c) for c in cols]
+    other), then each column of specks (`_is_speck_column`) further than `speck_min_gap` from the rest
+    (all kept on a line of specks only)."""
+    speck = [_is_speck_column(c, s.end_speck_max_size * body) for c in cols]
     if all(speck):
         return cols
-    small = [_is_mark(c, s.end_group_max_size * body) for c in cols]
+    # a speck counts as small, so that a column that is neither stays between first and last
+    small = [sp or _is_mark(c, s.end_group_max_size * body) for c, sp in zip(cols, speck, strict=True)]
     gaps = [nxt[0].x0 - _span(col)[1] for col, nxt in zip(cols, cols[1:], strict=False)]  # gaps[i]: after i
     apart, far = s.end_group_min_gap * body, s.speck_min_gap * body
     first, last = 0, len(cols) - 1
@@ -207,8 +215,8 @@ def _without_far_specks(cols: list[list[Blob]], body: float, s: WordSettings) ->
                 break
             if gaps[k] > apart:
                 first = k + 1
-    while speck[last] and gaps[last - 1] > far:
+    while last > first and speck[last] and gaps[last - 1] > far:
         last -= 1
-    while speck[first] and gaps[first] > far:
+    while first < last and speck[first] and gaps[first] > far:
         first += 1
     return cols[first : last + 1]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hcr_ocr.reading.binarization import binarize
 from hcr_ocr.reading.deskew import estimate_skew, rotate
@@ -128,12 +130,34 @@ def test_specks_stacked_far_beyond_a_line_end_are_left_out():
 
 
 def test_a_dash_above_the_letters_is_no_hyphen():
-    """A short flat mark halfway up the letters is a hyphen; the same mark above their tops is a speck."""
+    """A short flat mark halfway up the letters is a hyphen, and one whose bottom is level with their tops
+    still is; the same mark above their tops is not."""
     from hcr_ocr.reading.lines import TextLine
 
     line = TextLine([], 40, 70, body_height=30.0, baseline=70.0)
     assert punctuation((100, 55, 112, 59), line) == "-"
+    assert punctuation((100, 36, 112, 40), line) == "-"  # bottom 30 px (one letter height) up
     assert punctuation((100, 20, 112, 24), line) == ""
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 400), st.integers(20, 80), st.integers(2, 20), st.integers(2, 20)),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_grain_at_the_ends_never_empties_a_line(boxes):
+    """Whatever blobs a line holds (specks, stacked specks, dashes, letters), splitting it into words keeps
+    at least one of them and every word it gives is one of its blobs' groups: no blob twice."""
+    from hcr_ocr.reading.lines import Blob, TextLine
+
+    blobs = [Blob(i, x, y, x + w, y + h, w * h) for i, (x, y, w, h) in enumerate(boxes, start=1)]
+    line = TextLine(blobs, 40, 70, body_height=30.0, baseline=70.0)
+    words = split_words(line)
+    labels = [b.label for w in words for b in w]
+    assert labels and len(labels) == len(set(labels)) <= len(blobs)
 
 
 def test_widely_spaced_capitals_stay_one_word():
@@ -227,12 +251,19 @@ def test_bold_type_whose_letters_touch_splits_at_its_narrow_spaces():
     assert natural_break(short, body) is None
     assert natural_break(short, body, hidden_gaps=1) == pytest.approx((0.06 + 0.38) / 2 * body)
     assert natural_break(np.array([0.38]) * body, body, hidden_gaps=6) is None  # one gap: nothing to split
-    # thick marker: the strokes have eaten into every gap, so the spaces are a quarter of the letter height,
-    # still 2.3 times the widest letter gap, however small the jump between them ("MEET AT SIX BY THE OLD
-    # MILL", five letters hidden in touching pairs)
+
+
+def test_a_thick_markers_narrow_spaces_split_however_small_the_jump():
+    """A thick marker eats into every gap: the spaces of "MEET AT SIX BY THE OLD MILL" (five letters hidden
+    in touching pairs) are 0.24-0.38 of the letter height and only 5 px wider than the widest letter gap,
+    but two or more of them 2.3 times that gap split the line. One such gap alone does not."""
+    from hcr_ocr.reading.words import natural_break
+
     body = 34.0
+    letters = [3, 1, 1, 2, 2, 1, 3, 1, 0]
     marker = np.array([3, 1, 8, 11, 1, 2, 13, 8, 2, 12, 1, 13, 3, 1, 0], dtype=float)
     assert natural_break(marker, body, hidden_gaps=5) == pytest.approx((3 + 8) / 2)
+    assert natural_break(np.array([*letters, 8], dtype=float), body, hidden_gaps=5) is None
 
 
 def test_type_under_noise_splits_at_two_tight_groups_of_gaps():
