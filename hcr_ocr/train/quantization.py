@@ -1,15 +1,14 @@
-"""8-bit models: an exported ONNX model quantized to int8 (static, per channel), three times faster on a CPU.
+"""8-bit models: an exported ONNX model quantized to int8 (static, per channel), up to three times faster.
 
     from hcr_ocr.train.quantization import quantize_model
     quantize_model("models/emnist47.onnx", "models/emnist47.int8.onnx", data_dir="../shared/data")
 
 Weights become int8 per output channel; activations uint8, with ranges calibrated on training glyphs (never
 the test split) of the dataset the model was trained on, as they are and zoomed as the reader's extra views
-are. The weights keep to 7 bits (-64..64): on x86 CPUs without VNNI (AVX2 only, e.g. AMD Zen 1-3, Intel
-before Cascade Lake) ONNX Runtime multiplies uint8 by int8 with an instruction whose 16-bit sums saturate
-at full 8-bit weights, and the reader got markedly worse there (form-names-tune caseless 0.130 -> 0.134,
-marker pages 0.13 -> 0.23); with 7-bit weights no sum can saturate, so every CPU computes the same numbers. The hcr-ocr metadata is carried over, with a note of the quantization. The reader prefers a shipped
-model's `.int8.onnx` beside it (hcr_ocr.reading.shipped).
+are. The weights keep to 7 bits (`reduce_range`, -64..64): on x86 CPUs without VNNI (AMD Zen 1-3, Intel
+Skylake) ONNX Runtime adds pairs of uint8 x int8 products in 16 bits, which saturate with full 8-bit weights
+(models/README.md). The hcr-ocr metadata is carried over, with a note of the quantization. The reader
+prefers a shipped model's `.int8.onnx` beside it (hcr_ocr.reading.shipped).
 """
 
 from __future__ import annotations
@@ -72,7 +71,7 @@ def quantize_model(
             activation_type=QuantType.QUInt8,
             weight_type=QuantType.QInt8,
             per_channel=True,
-            reduce_range=True,  # 7-bit weights: the same results with and without VNNI (see above)
+            reduce_range=True,
         )
     proto = onnx.load(str(target))
     meta["quantized"] = (
