@@ -26,6 +26,16 @@ def widest_weight(path: str | Path) -> int:
     return max(int(np.abs(w.astype(np.int16)).max()) for w in weights if w.dtype == np.int8)
 
 
+def classes(model: str | Path, images: np.ndarray) -> np.ndarray:
+    """The class the network alone gives each glyph."""
+    return OnnxClassifier(model).probabilities(images, views=False).argmax(1)
+
+
+@pytest.fixture(scope="module")
+def emnist_test(data_dir):
+    return load_split("emnist", "test", data_dir, limit=4000)
+
+
 def test_the_reader_runs_the_shipped_int8_twins():
     shipped("emnist47.int8.onnx")
     assert shipped_model("emnist", ".onnx") == MODELS / "emnist47.int8.onnx"
@@ -44,8 +54,7 @@ def test_a_quantized_model_classifies_as_its_float_model(tmp_path, data_dir):
     int8 = quantize_model(float_model, tmp_path / "mnist.int8.onnx", data_dir=data_dir)
     assert int8.stat().st_size < float_model.stat().st_size / 3
     test = load_split("mnist", "test", data_dir, limit=2000)
-    a = OnnxClassifier(float_model).probabilities(test.images, views=False).argmax(1)
-    b = OnnxClassifier(int8).probabilities(test.images, views=False).argmax(1)
+    a, b = classes(float_model, test.images), classes(int8, test.images)
     assert (a != b).sum() <= 3  # measured: 0 of 2,000 (1 with 8-bit weights, on a VNNI CPU)
     assert np.mean(b == test.labels) >= np.mean(a == test.labels) - 0.0015  # measured: the same
     assert widest_weight(int8) <= 64
@@ -57,10 +66,9 @@ def test_the_shipped_twins_keep_to_7_bit_weights(name):
 
 
 @pytest.mark.parametrize("name, most", [("emnist47", 12), ("emnist47-small", 8), ("emnist47-second", 15)])
-def test_the_shipped_twins_classify_as_their_float_models(name, most, data_dir):
-    test = load_split("emnist", "test", data_dir, limit=4000)
-    a = OnnxClassifier(shipped(f"{name}.onnx")).probabilities(test.images, views=False).argmax(1)
-    b = OnnxClassifier(shipped(f"{name}.int8.onnx")).probabilities(test.images, views=False).argmax(1)
+def test_the_shipped_twins_classify_as_their_float_models(name, most, emnist_test):
+    a = classes(shipped(f"{name}.onnx"), emnist_test.images)
+    b = classes(shipped(f"{name}.int8.onnx"), emnist_test.images)
     # measured on an AVX2 CPU without VNNI: 9, 5 and 12 of 4,000 glyphs change class (with 8-bit
     # weights 110, 75 and 141 there)
     assert (a != b).sum() <= most
