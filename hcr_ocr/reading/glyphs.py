@@ -43,12 +43,21 @@ class Glyph:
         return self.bbox[3] - self.bbox[1]
 
 
-def _mask(labels: np.ndarray, blobs: list[Blob]) -> tuple[tuple[int, int, int, int], np.ndarray]:
-    x0, y0 = min(b.x0 for b in blobs), min(b.y0 for b in blobs)
-    x1, y1 = max(b.x1 for b in blobs), max(b.y1 for b in blobs)
+def _bbox(blobs: list[Blob]) -> tuple[int, int, int, int]:
+    return (
+        min(b.x0 for b in blobs),
+        min(b.y0 for b in blobs),
+        max(b.x1 for b in blobs),
+        max(b.y1 for b in blobs),
+    )
+
+
+def _mask(labels: np.ndarray, blobs: list[Blob], bbox: tuple[int, int, int, int]) -> np.ndarray:
+    """The blobs' ink (255) in their bounding box."""
+    x0, y0, x1, y1 = bbox
     crop = labels[y0:y1, x0:x1]
-    mask = np.isin(crop, [b.label for b in blobs]).astype(np.uint8) * 255
-    return (x0, y0, x1, y1), mask
+    ink = crop == blobs[0].label if len(blobs) == 1 else np.isin(crop, [b.label for b in blobs])
+    return ink.astype(np.uint8) * 255
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -204,7 +213,7 @@ def find_glyphs(
     groups, dotted = group_blobs(blobs, line.body_height, line.baseline, settings=s)
     body = line.body_height
     for group in groups:
-        bbox, mask = _mask(labels, group)
+        bbox = _bbox(group)
         mark = punctuation(bbox, line, settings=s)
         if (
             not mark
@@ -213,7 +222,13 @@ def find_glyphs(
         ):
             continue  # a speck or stray dot in mid air: no letter is that small
         glyphs.append(
-            Glyph(bbox, mask, mark, has_dot=id(group[0]) in dotted, blobs=tuple(b.label for b in group))
+            Glyph(
+                bbox,
+                _mask(labels, group, bbox),
+                mark,
+                has_dot=id(group[0]) in dotted,
+                blobs=tuple(b.label for b in group),
+            )
         )
     return glyphs
 

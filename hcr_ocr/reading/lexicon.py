@@ -347,31 +347,27 @@ def _path_lengths(edges: list[Edge], n_nodes: int) -> tuple[int, int]:
 
 
 def _score_words(words: list[str], edges: list[Edge], n_nodes: int, letter_bonus: float) -> list[Match]:
-    """Best path through the lattice for each word (all of one length), vectorised over the words."""
+    """Best path through the lattice for each word (all of one length), vectorised over the words and
+    over where in the word an edge's letters fall."""
     length = len(words[0])
     letters = np.array([[SYMBOLS.index(c) for c in w] for w in words])  # (m, L)
     m = len(words)
-    # score[node, j]: best log-probability of reading the word's first j letters up to `node`
+    # score[node, j]: best log-probability of reading the word's first j letters up to `node`, and back:
+    # the edge it came by
     score = np.full((n_nodes, length + 1, m), -np.inf)
-    back: dict[tuple[int, int], np.ndarray] = {}
+    back = np.full((n_nodes, length + 1, m), -1)
     score[0, 0] = 0.0
-    leaving: dict[int, list[tuple[int, Edge]]] = {}
-    for ei, e in enumerate(edges):
-        leaving.setdefault(e.start, []).append((ei, e))
-    for node in range(n_nodes):
-        for ei, e in leaving.get(node, []):
-            k = len(e.logp)
-            for j in range(length - k + 1):
-                before = score[node, j]
-                if not np.isfinite(before).any():
-                    continue
-                gain = sum(e.logp[t, letters[:, j + t]] for t in range(k)) + letter_bonus * k
-                total = before + gain
-                better = total > score[e.end, j + k]
-                if better.any():
-                    score[e.end, j + k] = np.where(better, total, score[e.end, j + k])
-                    prev = back.get((e.end, j + k), np.full(m, -1))
-                    back[(e.end, j + k)] = np.where(better, ei, prev)
+    for ei, e in sorted(enumerate(edges), key=lambda item: item[1].start):
+        k = len(e.logp)
+        starts = length - k + 1  # the letters j the edge may begin at
+        if starts <= 0:
+            continue
+        gain = sum(e.logp[t][letters[:, t : t + starts]].T for t in range(k)) + letter_bonus * k
+        total = score[e.start, :starts] + gain
+        reached = score[e.end, k : k + starts]
+        better = total > reached
+        score[e.end, k : k + starts] = np.where(better, total, reached)
+        back[e.end, k : k + starts] = np.where(better, ei, back[e.end, k : k + starts])
     final = score[n_nodes - 1, length]
     out = []
     for wi, word in enumerate(words):
@@ -379,7 +375,7 @@ def _score_words(words: list[str], edges: list[Edge], n_nodes: int, letter_bonus
             continue
         path, node, j = [], n_nodes - 1, length
         while node > 0:
-            e = edges[int(back[(node, j)][wi])]
+            e = edges[int(back[node, j, wi])]
             path.append(e)
             node, j = e.start, j - len(e.logp)
         out.append(Match(word, float(final[wi]), path[::-1]))

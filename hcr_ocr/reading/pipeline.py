@@ -44,6 +44,7 @@ from hcr_ocr.reading.recognition import GlyphClassifier, OnnxClassifier
 from hcr_ocr.reading.regions import find_blocks
 from hcr_ocr.reading.scale import working_scale
 from hcr_ocr.reading.settings import DEFAULT, Settings, TranscriptionSettings
+from hcr_ocr.reading.sheet import paint_out_desk
 from hcr_ocr.reading.stats import median
 from hcr_ocr.reading.transcription import (
     Cuts,
@@ -178,6 +179,7 @@ def segment_page(gray: np.ndarray, settings: Settings = DEFAULT) -> PageLayout |
     `gray` (through the working scale, see hcr_ocr.reading.scale)."""
     page_shape = gray.shape
     gray = dark_on_light(gray, settings=settings.denoise)
+    gray = paint_out_desk(gray, settings=settings.sheet)
     gray, factor = working_scale(gray, settings)
     cleaned = denoise(gray, settings=settings.denoise)
     gray = sharpen(gray, settings) if cleaned is gray else cleaned  # no noise: sharpen a blurred page
@@ -323,7 +325,7 @@ def transcribe_page(
         lines.append(words)
         pending += to_search
     if pending and lexicon is not None:
-        search_word_list(pending, candidates, evidence, lexicon)
+        search_word_list(pending[: evidence.budget.searches(len(pending))], candidates, evidence, lexicon)
     return lines
 
 

@@ -20,6 +20,7 @@ the same mistake, and the sure glyphs, most of them, cost nothing extra.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
@@ -91,23 +92,13 @@ class OnnxClassifier:
         self,
         glyphs: np.ndarray,
         views: bool = True,
-        sure: float = 1.0,
         *,
         settings: NormalizationSettings = DEFAULT.normalization,
     ) -> np.ndarray:
         """Softmax probabilities (N, classes) for float32 glyphs (N, 1, 28, 28), averaged over the glyph as
-        it is and slightly zoomed in and out (`views`; see settings.tta_scales). With `sure` < 1, only
-        the glyphs whose top class has less than that probability are looked at again zoomed."""
+        it is and slightly zoomed in and out (`views`; see settings.tta_scales)."""
         if len(glyphs) == 0:
             return np.zeros((0, len(self.classes)), np.float32)
-        if views and sure < 1.0:
-            out = self.probabilities(glyphs, views=False)
-            again = out.max(axis=1) < sure
-            if again.any():
-                out[again] = with_views(
-                    lambda g: self.probabilities(g, views=False), glyphs[again], settings=settings
-                )
-            return out
         if views:
             return with_views(lambda g: self.probabilities(g, views=False), glyphs, settings=settings)
         out = []
@@ -156,21 +147,31 @@ class GlyphClassifier:
         small: list[bool] | None = None,
         views: bool = True,
         *,
+        looks: Callable[[int, int], int] | None = None,
         settings: Settings = DEFAULT,
     ) -> np.ndarray:
         """Probabilities (N, classes) for glyph ink masks of any size (see normalization.to_emnist);
-        `small` marks the glyphs of small writing. Uses the normalization and recognition settings."""
+        `small` marks the glyphs of small writing. A glyph whose top class has less than
+        settings.recognition.sure is looked at again: zoomed (`views`) and, if still unsure, by the second
+        model too, the two opinions averaged. `looks`, given the first look's counts of sure and unsure
+        glyphs, says how many unsure glyphs to look at again (the first in the order given; default all)."""
         norm, sure = settings.normalization, settings.recognition.sure
         glyphs = batch(masks, settings=norm)
-        if self._small is None or small is None or not any(small):
-            out = self.main.probabilities(glyphs, views, sure, settings=norm)
-        else:
-            is_small = np.array(small, dtype=bool)
-            out = np.empty((len(masks), len(self.classes)), np.float32)
-            out[~is_small] = self.main.probabilities(glyphs[~is_small], views, sure, settings=norm)
-            out[is_small] = self.small.probabilities(glyphs[is_small], views, sure, settings=norm)
-        if self._second is not None and len(out):
-            unsure = out.max(axis=1) < sure
+        model = np.zeros(len(masks), bool) if self._small is None or small is None else np.array(small, bool)
+        out = np.empty((len(masks), len(self.classes)), np.float32)
+        for is_small, network in ((False, self.main), (True, self.small)):
+            if (model == is_small).any():
+                out[model == is_small] = network.probabilities(glyphs[model == is_small], views=False)
+        again = out.max(axis=1) < sure
+        unsure = int(again.sum())
+        again &= np.cumsum(again) <= (unsure if looks is None else looks(len(masks) - unsure, unsure))
+        if views:
+            for is_small, network in ((False, self.main), (True, self.small)):
+                these = again & (model == is_small)
+                if these.any():
+                    out[these] = network.probabilities(glyphs[these], settings=norm)
+        if self._second is not None:
+            unsure = again & (out.max(axis=1) < sure)
             if unsure.any():
                 second = self.second.probabilities(glyphs[unsure], views, settings=norm)
                 out[unsure] = (out[unsure] + second) / 2

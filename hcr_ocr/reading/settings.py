@@ -68,6 +68,24 @@ class ScaleSettings(_Frozen):
     target_letter: float = 40.0  # px: ... so that its letters are this tall
 
 
+class SheetSettings(_Frozen):
+    """Stage 1a, a photo of a sheet on a darker desk → the desk painted over as paper."""
+
+    preview_side: int = 400  # px, long side of the copy on which the sheet is looked for
+    close_share: float = 0.03  # share of the preview's long side: the closing that hides the writing
+    min_share: float = (
+        0.1  # the sheet, the largest bright region, covers at least this share of the photo ...
+    )
+    max_share: float = 0.97  # ... and at most this share
+    max_second: float = 0.05  # a second bright region at most this share of the sheet (a shadow band across a
+    # page splits its paper in two large parts)
+    min_desk_share: float = 0.02  # the desk, the dark side reaching the border, covers at least this share
+    max_desk_ratio: float = 0.75  # the desk's grey is at most this share of the paper's
+    min_step: float = 0.35  # where they meet, the grey jumps across 2 preview px by at least this share of
+    # their difference (paper edges measure 0.5-1; a light gradient or a soft shadow's edge 0.01-0.15)
+    margin_share: float = 0.01  # share of the long side inside the sheet's edge painted over with the desk
+
+
 class DenoiseSettings(_Frozen):
     """Stage 1c, the page's polarity and noise → dark ink on light paper, noise smoothed."""
 
@@ -345,6 +363,12 @@ class RecognitionSettings(_Frozen):
 
     sure: float = 0.8  # top-class probability under which a glyph is looked at again (zoomed, second model)
     small_writing: float = 17  # px of body height under which a line is read by the small-writing model
+    writing_min_sure_share: float = (
+        0.25  # share of a page's glyphs (letters and candidate pieces) read surely
+    )
+    # at the first look that shows it holds writing: it is read in full (real pages of 60 letters or more
+    # measure 0.31 and up, pages of noise or specks 0.07-0.27); any other page within these budgets:
+    looks_again_per_page: int = 300  # unsure glyphs looked at again, the first in reading order
 
 
 class DecodingSettings(_Frozen):
@@ -391,6 +415,8 @@ class TranscriptionSettings(_Frozen):
     split_margin: float = 0.15  # nats the pieces' mean log-certainty must beat the whole glyph's by
     oversegment: float = 1.3  # letter widths: a wider glyph is cut finer for the word list
     sure_letter: float = 0.75  # probability: a listed word read with every letter surer is not searched
+    searches_per_page: int = 40  # words searched in the word list on a page that does not show it holds
+    # writing (see RecognitionSettings.writing_min_sure_share), the first in reading order
     number_min_digits: float = 0.5  # a reading with more than this share of digits is a number, not searched
     # (fewer: letters read as digits, 'T0', 'S7ORES')
     junk_line_confidence: float = 0.1  # a line whose letters' mean confidence is lower is no writing ...
@@ -401,6 +427,7 @@ class TranscriptionSettings(_Frozen):
 class Settings(_Frozen):
     """All the read path's settings, one field per stage."""
 
+    sheet: SheetSettings = SheetSettings()
     scale: ScaleSettings = ScaleSettings()
     denoise: DenoiseSettings = DenoiseSettings()
     binarization: BinarizationSettings = BinarizationSettings()

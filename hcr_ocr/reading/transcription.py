@@ -34,6 +34,33 @@ log = logging.getLogger(__name__)
 Cuts = tuple[list[int], dict[tuple[int, int], Glyph]]  # a glyph's fine cut columns and the runs between them
 
 
+class PageBudget:
+    """The extra work a page's reading may take: a page that shows it holds writing (enough of its glyphs
+    read surely at the first look) is looked at again and searched in the word list in full; any other
+    (noise, a texture, a page of specks) within fixed budgets, so that its reading takes bounded time."""
+
+    def __init__(self, settings: Settings = DEFAULT):
+        self.min_sure_share = settings.recognition.writing_min_sure_share
+        self.looks_left = settings.recognition.looks_again_per_page
+        self.searches_left = settings.transcription.searches_per_page
+        self.writing: bool | None = None  # decided by the page's first look
+
+    def looks(self, sure: int, unsure: int) -> int:
+        """How many of `unsure` glyphs to look at again, after a first look that read `sure` surely."""
+        if self.writing is None:
+            self.writing = sure >= self.min_sure_share * (sure + unsure)
+            log.debug("%d of %d glyphs read surely at the first look", sure, sure + unsure)
+        granted = unsure if self.writing else min(unsure, self.looks_left)
+        self.looks_left -= granted
+        return granted
+
+    def searches(self, wanted: int) -> int:
+        """How many of `wanted` words to search in the word list."""
+        granted = wanted if self.writing else min(wanted, self.searches_left)
+        self.searches_left -= granted
+        return granted
+
+
 class Evidence:
     """What the classifier said of each glyph and candidate piece: its class probabilities, and the
     log-certainty of its top class."""
@@ -44,10 +71,12 @@ class Evidence:
         self.classes = classifier.classes
         self.probs: dict[Glyph, np.ndarray] = {}
         self.logp: dict[Glyph, float] = {}
+        self.budget = PageBudget(settings)
 
     def classify(self, glyphs: list[Glyph], small: list[bool], views: bool = True) -> None:
         """Classify glyphs in one batch; `small` marks those of small writing."""
-        probs = self.classifier.classify([g.mask for g in glyphs], small, views=views, settings=self.settings)
+        masks = [g.mask for g in glyphs]
+        probs = self.classifier.classify(masks, small, views, looks=self.budget.looks, settings=self.settings)
         for g, p in zip(glyphs, probs, strict=True):
             self.probs[g] = p
             self.logp[g] = float(np.log(max(certainty(p, self.classes), 1e-9)))

@@ -167,6 +167,15 @@ def test_small_writing_model_reads_small_glyphs_better(data_dir):
     assert small_acc >= 0.80 and small_acc > main_acc, (small_acc, main_acc)
 
 
+def looked_at_again(model, glyphs: np.ndarray, sure: float) -> np.ndarray:
+    """What the reader's classifier does with one model: the glyphs whose top class has less than
+    `sure` are read again as the mean over their zoomed views."""
+    out = model.probabilities(glyphs, views=False)
+    again = out.max(axis=1) < sure
+    out[again] = model.probabilities(glyphs[again], views=True)
+    return out
+
+
 def test_glyph_classifier_sends_small_writing_to_the_small_model(data_dir):
     from hcr_ocr.reading.recognition import SURE, GlyphClassifier, OnnxClassifier
 
@@ -180,7 +189,7 @@ def test_glyph_classifier_sends_small_writing_to_the_small_model(data_dir):
 
     glyphs = batch(masks)
     for i, flag in enumerate(flags):
-        expected = (small if flag else main).probabilities(glyphs[i : i + 1], True, SURE)[0]
+        expected = looked_at_again(small if flag else main, glyphs[i : i + 1], SURE)[0]
         np.testing.assert_allclose(out[i], expected, rtol=1e-5, atol=1e-6)
 
 
@@ -200,9 +209,36 @@ def test_glyph_classifier_asks_the_second_model_only_about_unsure_glyphs(data_di
     masks = [(g[0] > 0.3).astype(np.uint8) * 255 for g in images]
     out = GlyphClassifier(main, second=second).classify(masks)
     glyphs = batch(masks)
-    first = main.probabilities(glyphs, True, SURE)
+    first = looked_at_again(main, glyphs, SURE)
     unsure = first.max(axis=1) < SURE
     assert 0 < unsure.sum() < len(masks)
     np.testing.assert_allclose(out[~unsure], first[~unsure], rtol=1e-5, atol=1e-6)
     both = (first[unsure] + second.probabilities(glyphs[unsure], True)) / 2
     np.testing.assert_allclose(out[unsure], both, rtol=1e-5, atol=1e-6)
+
+
+def test_glyph_classifier_looks_again_at_as_many_unsure_glyphs_as_it_is_granted(data_dir):
+    """Past what `looks` grants, unsure glyphs keep their first look: the first unsure ones in the order
+    given are looked at again, the rest are not."""
+    from hcr_ocr.reading.normalization import batch
+    from hcr_ocr.reading.recognition import SURE, GlyphClassifier, OnnxClassifier
+
+    main = OnnxClassifier(shipped("emnist47.onnx"))
+    second = OnnxClassifier(shipped("emnist47-second.onnx"))
+    images = load_split("emnist", "test", data_dir, limit=200).images
+    masks = [(g[0] > 0.3).astype(np.uint8) * 255 for g in images]
+    asked = []
+
+    def five(sure: int, unsure: int) -> int:
+        asked.append((sure, unsure))
+        return 5
+
+    out = GlyphClassifier(main, second=second).classify(masks, looks=five)
+    full = GlyphClassifier(main, second=second).classify(masks)
+    plain = main.probabilities(batch(masks), views=False)
+    unsure = np.flatnonzero(plain.max(axis=1) < SURE)
+    assert asked == [(len(masks) - len(unsure), len(unsure))] and len(unsure) > 5
+    looked, kept = unsure[:5], np.setdiff1d(np.arange(len(masks)), unsure[:5])
+    np.testing.assert_allclose(out[looked], full[looked], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(out[kept], plain[kept], rtol=1e-5, atol=1e-6)
+    assert not np.allclose(out[unsure[5:]], full[unsure[5:]], atol=1e-3)

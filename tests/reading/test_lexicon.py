@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hcr_ocr.data.datasets import BALANCED47
 from hcr_ocr.errors import HcrError
-from hcr_ocr.reading.lexicon import Edge, Lexicon, caseless, lexicon_from
+from hcr_ocr.reading.lexicon import SYMBOLS, Edge, Lexicon, _score_words, caseless, lexicon_from
 from tests.conftest import REPO, assert_one_line_error, run_cli, shipped
 
 
@@ -186,3 +189,45 @@ def test_a_compiled_list_keeps_the_lists_order_and_decodes_a_length_when_asked(t
     assert list(Lexicon.load(source).prior) == ["zebra", "an", "whale", "ox"]
     compiled.write_bytes(data.replace(b"zebra", b"z\xe9bra"))
     assert Lexicon.load(source).log_prior("zebra") == 0.0
+
+
+def _paths(edges: list[Edge], node: int, last: int):
+    """Every path of edges from `node` to `last`."""
+    if node == last:
+        yield []
+    for e in edges:
+        if e.start == node:
+            for rest in _paths(edges, e.end, last):
+                yield [e, *rest]
+
+
+def _path_score(path: list[Edge], word: str) -> float | None:
+    """The word's score read along `path` (each letter's log-probability plus the bonus), None when the
+    path reads another number of letters."""
+    letters = [row for e in path for row in e.logp]
+    if len(letters) != len(word):
+        return None
+    return sum(float(row[SYMBOLS.index(c)]) + 0.5 for row, c in zip(letters, word, strict=True))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(2, 5), st.integers(2, 5))
+def test_word_scores_are_the_best_path_found_by_trying_every_path(seed, n_nodes, length):
+    """The vectorised search finds, for each word, the path and score that trying every path finds."""
+    rng = np.random.default_rng(seed)
+    edges = []
+    for start, end in itertools.combinations(range(n_nodes), 2):
+        if end - start <= 2 and rng.random() < 0.8:
+            for _ in range(int(rng.integers(1, 3))):  # one or two readings of this stretch ...
+                k = int(rng.integers(1, 3))  # ... as one or two letters
+                edges.append(Edge(start, end, np.log(rng.dirichlet(np.ones(len(SYMBOLS)), size=k))))
+    words = sorted({"".join(rng.choice(list(SYMBOLS), length)) for _ in range(6)})
+    found = {m.word: m for m in _score_words(words, edges, n_nodes, letter_bonus=0.5)}
+    for word in words:
+        scores = [_path_score(path, word) for path in _paths(edges, 0, n_nodes - 1)]
+        scores = [s for s in scores if s is not None]
+        if not scores:
+            assert word not in found
+            continue
+        assert found[word].score == pytest.approx(max(scores))
+        assert _path_score(found[word].path, word) == pytest.approx(found[word].score)

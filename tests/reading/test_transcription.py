@@ -73,3 +73,58 @@ def test_a_word_of_punctuation_alone_is_read_without_searching_the_word_list():
     context = WordContext(line_metrics([], [], 20.0, 20.0), True, 12.0)
     word, query = raw_word([dash, stop], [dash, stop], evidence, context, lexicon_from("shipped"))
     assert word.text == "-." and query is None
+
+
+def test_a_page_that_shows_no_writing_is_read_within_fixed_budgets():
+    from hcr_ocr.reading.settings import DEFAULT
+    from hcr_ocr.reading.transcription import PageBudget
+
+    budget = PageBudget()
+    assert budget.looks(sure=20, unsure=980) == DEFAULT.recognition.looks_again_per_page  # 2% read surely
+    assert budget.looks(sure=0, unsure=50) == 0  # spent: the search's pieces get no second look
+    assert budget.searches(100) == DEFAULT.transcription.searches_per_page and budget.searches(5) == 0
+    writing = PageBudget()
+    assert writing.looks(sure=500, unsure=1500) == 1500  # a quarter read surely: writing
+    assert writing.looks(sure=0, unsure=900) == 900 and writing.searches(500) == 500
+
+
+def spy_on_budgets(monkeypatch) -> list[tuple[str, int, int, bool]]:
+    """Record each (what, wanted, granted, writing) the reader's page budgets are asked."""
+    from hcr_ocr.reading.transcription import PageBudget
+
+    asked = []
+    looks, searches = PageBudget.looks, PageBudget.searches
+
+    def spy_looks(self, sure, unsure):
+        granted = looks(self, sure, unsure)
+        asked.append(("looks", unsure, granted, self.writing))
+        return granted
+
+    def spy_searches(self, wanted):
+        granted = searches(self, wanted)
+        asked.append(("searches", wanted, granted, self.writing))
+        return granted
+
+    monkeypatch.setattr(PageBudget, "looks", spy_looks)
+    monkeypatch.setattr(PageBudget, "searches", spy_searches)
+    return asked
+
+
+def test_grey_noise_is_read_within_the_budgets_and_writing_in_full(monkeypatch):
+    from hcr_ocr.evaluate.stress import stress_image
+    from hcr_ocr.reading.pipeline import read
+    from hcr_ocr.reading.settings import DEFAULT
+    from tests.conftest import REPO
+
+    asked = spy_on_budgets(monkeypatch)
+    read(stress_image("noise", 1.0, seed=0))
+    looks = [(wanted, granted) for what, wanted, granted, _ in asked if what == "looks"]
+    searches = [(wanted, granted) for what, wanted, granted, _ in asked if what == "searches"]
+    assert not any(writing for *_, writing in asked)
+    assert sum(w for w, _ in looks) > DEFAULT.recognition.looks_again_per_page  # it wanted more ...
+    assert sum(g for _, g in looks) == DEFAULT.recognition.looks_again_per_page  # ... and got the budget
+    assert searches[0][0] > DEFAULT.transcription.searches_per_page
+    assert searches[0][1] == DEFAULT.transcription.searches_per_page
+    asked.clear()
+    assert read(REPO / "samples" / "paragraph.png").text.startswith("DEAR TOM")
+    assert asked and all(writing and granted == wanted for _, wanted, granted, writing in asked)
