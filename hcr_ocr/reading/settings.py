@@ -83,7 +83,7 @@ class SheetSettings(_Frozen):
     max_desk_ratio: float = 0.75  # the desk's grey is at most this share of the paper's
     min_step: float = 0.35  # where they meet, the grey jumps across 2 preview px by at least this share of
     # their difference (paper edges measure 0.5-1; a light gradient or a soft shadow's edge 0.01-0.15)
-    margin_share: float = 0.01  # share of the long side inside the sheet's edge painted over with the desk
+    margin_share: float = 0.0025  # share of the long side inside the sheet's edge painted over with the desk
 
 
 class DenoiseSettings(_Frozen):
