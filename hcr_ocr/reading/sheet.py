@@ -74,9 +74,8 @@ def find_desk(
 def _reaching_the_border(mask: np.ndarray) -> np.ndarray:
     """The parts of `mask` that touch the image's border."""
     n, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
-    border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
     keep = np.zeros(n, bool)
-    keep[border] = True
+    keep[np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])] = True
     keep[0] = False
     return keep[labels]
 
