@@ -28,7 +28,7 @@ import cv2
 import numpy as np
 
 from hcr_ocr.reading.binarization import flatten_background
-from hcr_ocr.reading.scale import letter_height, resize_by
+from hcr_ocr.reading.scale import letter_height, preview
 from hcr_ocr.reading.settings import DEFAULT, DenoiseSettings, Settings
 from hcr_ocr.reading.stats import median, percentile
 
@@ -44,7 +44,7 @@ def is_inverted(gray: np.ndarray, *, settings: DenoiseSettings = DEFAULT.denoise
     """Whether the page is light writing on a dark ground: the bright side of its Otsu split is a small
     share of the page and clearly brighter than the rest."""
     s = settings
-    small = _preview(gray, s.preview_side)
+    small = preview(gray, s.preview_side)
     small = cv2.GaussianBlur(small, (0, 0), 1.0)
     otsu, _ = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     bright = small > otsu
@@ -170,10 +170,3 @@ def coarse_noise_sigma(gray: np.ndarray, factor: int) -> float:
         return 0.0
     small = cv2.resize(gray, (w // factor, h // factor), interpolation=cv2.INTER_AREA)
     return noise_sigma(small)
-
-
-def _preview(gray: np.ndarray, side: int) -> np.ndarray:
-    shrink = min(1.0, side / max(gray.shape))
-    if shrink == 1.0:
-        return gray
-    return resize_by(gray, shrink)

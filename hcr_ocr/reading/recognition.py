@@ -141,6 +141,13 @@ class GlyphClassifier:
             raise CheckpointError(f"{other.path} has other classes than {self.main.path}")
         return other
 
+    def _networks(self, is_small: np.ndarray, chosen: np.ndarray):
+        """(network, its glyphs among `chosen`) for the main and the small-writing model, where it has any."""
+        if (chosen & ~is_small).any():
+            yield self.main, chosen & ~is_small
+        if (chosen & is_small).any():
+            yield self.small, chosen & is_small
+
     def classify(
         self,
         masks: list[np.ndarray],
@@ -157,22 +164,21 @@ class GlyphClassifier:
         glyphs, says how many unsure glyphs to look at again (the first in the order given; default all)."""
         norm, sure = settings.normalization, settings.recognition.sure
         glyphs = batch(masks, settings=norm)
-        model = np.zeros(len(masks), bool) if self._small is None or small is None else np.array(small, bool)
+        is_small = (
+            np.zeros(len(masks), bool) if self._small is None or small is None else np.array(small, bool)
+        )
         out = np.empty((len(masks), len(self.classes)), np.float32)
-        for is_small, network in ((False, self.main), (True, self.small)):
-            if (model == is_small).any():
-                out[model == is_small] = network.probabilities(glyphs[model == is_small], views=False)
+        for network, these in self._networks(is_small, np.ones(len(masks), bool)):
+            out[these] = network.probabilities(glyphs[these], views=False)
         again = out.max(axis=1) < sure
         unsure = int(again.sum())
         again &= np.cumsum(again) <= (unsure if looks is None else looks(len(masks) - unsure, unsure))
         if views:
-            for is_small, network in ((False, self.main), (True, self.small)):
-                these = again & (model == is_small)
-                if these.any():
-                    out[these] = network.probabilities(glyphs[these], settings=norm)
+            for network, these in self._networks(is_small, again):
+                out[these] = network.probabilities(glyphs[these], settings=norm)
         if self._second is not None:
-            unsure = again & (out.max(axis=1) < sure)
-            if unsure.any():
-                second = self.second.probabilities(glyphs[unsure], views, settings=norm)
-                out[unsure] = (out[unsure] + second) / 2
+            still = again & (out.max(axis=1) < sure)  # still unsure after the zoomed views
+            if still.any():
+                second = self.second.probabilities(glyphs[still], views, settings=norm)
+                out[still] = (out[still] + second) / 2
         return out

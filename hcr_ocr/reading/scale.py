@@ -30,6 +30,12 @@ def resize_by(image: np.ndarray, factor: float, interpolation: int = cv2.INTER_A
     return cv2.resize(image, size, interpolation=interpolation)
 
 
+def preview(gray: np.ndarray, side: int) -> np.ndarray:
+    """The page shrunk so that its long side is at most `side` px (itself when it is no longer)."""
+    shrink = min(1.0, side / max(gray.shape))
+    return gray if shrink == 1.0 else resize_by(gray, shrink)
+
+
 def letter_height(gray: np.ndarray, settings: Settings = DEFAULT) -> float:
     """The page's letter height in its own pixels, measured on a preview of about `preview_pixels`."""
     shrink = min(1.0, float(np.sqrt(settings.scale.preview_pixels / gray.size)))

@@ -73,9 +73,7 @@ class SheetSettings(_Frozen):
 
     preview_side: int = 400  # px, long side of the copy on which the sheet is looked for
     close_share: float = 0.03  # share of the preview's long side: the closing that hides the writing
-    min_share: float = (
-        0.1  # the sheet, the largest bright region, covers at least this share of the photo ...
-    )
+    min_share: float = 0.1  # the sheet, the largest bright region, covers at least this share ...
     max_share: float = 0.97  # ... and at most this share
     max_second: float = 0.05  # a second bright region at most this share of the sheet (a shadow band across a
     # page splits its paper in two large parts)
@@ -363,11 +361,9 @@ class RecognitionSettings(_Frozen):
 
     sure: float = 0.8  # top-class probability under which a glyph is looked at again (zoomed, second model)
     small_writing: float = 17  # px of body height under which a line is read by the small-writing model
-    writing_min_sure_share: float = (
-        0.25  # share of a page's glyphs (letters and candidate pieces) read surely
-    )
-    # at the first look that shows it holds writing: it is read in full (real pages of 60 letters or more
-    # measure 0.31 and up, pages of noise or specks 0.07-0.27); any other page within these budgets:
+    writing_min_sure_share: float = 0.25  # share of a page's glyphs read surely at the first look that
+    # shows it holds writing (letters and candidate pieces): it is read in full (real pages of 60 letters
+    # or more measure 0.31 and up, pages of noise or specks 0.07-0.27); any other page within these budgets:
     looks_again_per_page: int = 300  # unsure glyphs looked at again, the first in reading order
 
 

@@ -19,7 +19,7 @@ import logging
 import cv2
 import numpy as np
 
-from hcr_ocr.reading.scale import resize_by
+from hcr_ocr.reading.scale import preview
 from hcr_ocr.reading.settings import DEFAULT, SheetSettings
 from hcr_ocr.reading.stats import median
 
@@ -36,16 +36,17 @@ def find_desk(
     """On a preview of `gray`: the desk around a sheet of paper (True) and the preview with its writing
     closed away; None when the page is no sheet on a darker desk."""
     s = settings
-    small = resize_by(gray, min(1.0, s.preview_side / max(gray.shape)))
+    small = preview(gray, s.preview_side)
     k = _odd(max(small.shape) * s.close_share)
     closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     _, bright = cv2.threshold(closed, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     n, labels, stats, _ = cv2.connectedComponentsWithStats(bright, connectivity=4)
     if n < 2:
         return None
-    areas = np.sort(stats[1:, cv2.CC_STAT_AREA])[::-1]
-    sheet = labels == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
-    if not s.min_share <= sheet.mean() <= s.max_share or (n > 2 and areas[1] > s.max_second * areas[0]):
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    largest, second = np.sort(np.append(areas, 0))[::-1][:2]
+    sheet = labels == 1 + int(np.argmax(areas))
+    if not s.min_share <= sheet.mean() <= s.max_share or second > s.max_second * largest:
         return None
     outside = _reaching_the_border(~sheet)
     if outside.mean() < s.min_desk_share:
@@ -87,10 +88,9 @@ def paint_out_desk(gray: np.ndarray, *, settings: SheetSettings = DEFAULT.sheet)
     if found is None:
         return gray
     outside, closed = found
-    margin = _odd(2 * max(closed.shape) * settings.margin_share + 1)
-    painted = cv2.dilate(
-        outside.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (margin, margin))
-    )
+    margin = max(closed.shape) * settings.margin_share  # px of the preview
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (_odd(2 * margin + 1),) * 2)
+    painted = cv2.dilate(outside.astype(np.uint8), disc)
     fill = cv2.inpaint(closed, painted, 3, cv2.INPAINT_TELEA)
     size = gray.shape[::-1]
     painted_full = cv2.resize(painted, size, interpolation=cv2.INTER_LINEAR) > 0
