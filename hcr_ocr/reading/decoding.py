@@ -249,16 +249,15 @@ def one_case(
 ) -> list[str]:
     """Words are written in small letters, Capitalised or in CAPITALS, not in a mix: the letters after the
     first take the case most of them have (a letter whose class tells its case, `sure`, has two votes, one
-    sized from the line has one), and a word whose later letters are capitals is capitals throughout."""
+    sized from the line has one; a tie follows the first letter), and a word whose later letters are capitals is capitals throughout."""
     later = [i for i in range(1, len(texts)) if texts[i].isalpha()]
     if not later:
         return texts
     votes = {True: 0, False: 0}
     for i in later:
         votes[texts[i].isupper()] += settings.sure_case_votes if sure[i] else settings.sized_case_votes
-    if votes[True] == votes[False]:
-        return texts
-    upper = votes[True] > votes[False]
+    tie = votes[True] == votes[False]
+    upper = texts[0].isupper() if tie else votes[True] > votes[False]
     out = list(texts)
     for i in later:
         out[i] = out[i].upper() if upper else out[i].lower()

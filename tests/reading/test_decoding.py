@@ -113,10 +113,13 @@ def test_one_case_per_word():
     # small h/f/a among capitals: the word is in capitals, its first letter too
     assert "".join(one_case(list("hNTONY"), [True, True, True, False, True, True])) == "HNTONY"
     assert "".join(one_case(list("CLaVIS"), [False, False, True, False, False, False])) == "CLAVIS"
-    # Capitalised words and digits are left alone; a tie changes nothing
+    # Capitalised words and digits are left alone
     assert one_case(list("Paris"), [False, True, True, False, False]) == list("Paris")
     assert one_case(list("b2"), [True, False]) == list("b2")
-    assert one_case(list("aBc"), [True, True, True]) == list("aBc")
+    # a tie between the later letters follows the first letter: never a mix like "mEn" or "golD"
+    assert one_case(list("aBc"), [True, True, True]) == list("abc")
+    assert one_case(list("golD"), [True, False, True, True]) == list("gold")
+    assert one_case(list("RfMY"), [True, True, False, False]) == list("RFMY")
 
 
 def test_y_among_digits_is_a_four():
