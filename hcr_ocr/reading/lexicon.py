@@ -269,15 +269,22 @@ class Lexicon:
         return [words[i] for i in near[np.argsort(dist[near], kind="stable")[: s.candidates]]]
 
     def accepts(
-        self, match: Match | None, raw_logp: np.ndarray, *, settings: LexiconSettings = DEFAULT.lexicon
+        self,
+        match: Match | None,
+        raw_logp: np.ndarray,
+        *,
+        max_loss: float | None = None,
+        settings: LexiconSettings = DEFAULT.lexicon,
     ) -> bool:
         """Is the listed word close enough in evidence to the raw reading (its glyphs' caseless
-        log-probabilities, (n, 36)) to replace it?"""
+        log-probabilities, (n, 36)) to replace it: does it lose at most `max_loss` nats (default
+        settings.max_loss)?"""
         s = settings
         if match is None:
             return False
         raw_score = float(raw_logp.max(axis=1).sum()) + s.letter_bonus * len(raw_logp)
-        return match.score + s.prior_weight * self.log_prior(match.word) >= raw_score - s.max_loss
+        loss = s.max_loss if max_loss is None else max_loss
+        return match.score + s.prior_weight * self.log_prior(match.word) >= raw_score - loss
 
 
 def lexicon_from(choice: Lexicon | str | Path | None) -> Lexicon | None:

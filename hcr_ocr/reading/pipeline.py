@@ -37,7 +37,7 @@ from hcr_ocr.reading.glyphs import (
     oversegment,
     split_candidates,
 )
-from hcr_ocr.reading.lexicon import Lexicon, lexicon_from
+from hcr_ocr.reading.lexicon import Lexicon, Match, lexicon_from
 from hcr_ocr.reading.lines import Blob, TextLine, edge_blobs, find_blobs, find_lines, labels_touching
 from hcr_ocr.reading.loading import MAX_PIXELS, load_image
 from hcr_ocr.reading.recognition import GlyphClassifier, OnnxClassifier
@@ -51,9 +51,12 @@ from hcr_ocr.reading.transcription import (
     Evidence,
     SearchQuery,
     WordContext,
+    as_listed,
+    best_listed,
     choose_splits,
-    listed_word,
+    in_listed_language,
     raw_word,
+    running_text_loss,
     take_joins,
 )
 from hcr_ocr.reading.words import split_words
@@ -288,10 +291,16 @@ def _read_line(
 
 
 def search_word_list(
-    pending: list[PendingSearch], candidates: Candidates, evidence: Evidence, lexicon: Lexicon
+    lines: list[list[Word]],
+    pending: list[PendingSearch],
+    candidates: Candidates,
+    evidence: Evidence,
+    lexicon: Lexicon,
 ) -> None:
     """Cut the pending words' glyphs finer, classify the pieces in one batch (without the zoomed views:
-    they are many), and replace each word by the listed word they support, where there is one."""
+    they are many), and replace each word by the listed word they support, where there is one: first
+    where the list's word loses at most `max_loss` against the glyph-by-glyph reading; then, on a page of
+    running text in the list's language, where it loses at most `text_max_loss`."""
     settings = evidence.settings
     cuts: dict[Glyph, Cuts] = {}
     small_of: dict[Glyph, bool] = {}
@@ -306,11 +315,23 @@ def search_word_list(
         runs += found.values()
         small += [small_of[g]] * len(found)
     evidence.classify(runs, small, views=False)
-    for p in pending:
-        word = p.line_words[p.index]
-        p.line_words[p.index] = listed_word(
-            word, p.query, p.glyphs, candidates.splits, cuts, evidence, p.context, lexicon
-        )
+    matches = [best_listed(p.query, p.glyphs, candidates.splits, cuts, evidence, lexicon) for p in pending]
+    s = settings.lexicon
+    left = [(p, m) for p, m in zip(pending, matches, strict=True) if not _mended(p, m, lexicon, evidence)]
+    if left and in_listed_language(lines, lexicon, s):
+        for p, match in left:
+            _mended(p, match, lexicon, evidence, running_text_loss(p.query, s))
+
+
+def _mended(
+    p: PendingSearch, match: Match | None, lexicon: Lexicon, evidence: Evidence, max_loss: float | None = None
+) -> bool:
+    """Replace the pending word by the listed word `match` if the word list accepts it (losing at most
+    `max_loss` nats, default the settings' max_loss); whether it did."""
+    if not lexicon.accepts(match, p.query.raw_logp, max_loss=max_loss, settings=evidence.settings.lexicon):
+        return False
+    p.line_words[p.index] = as_listed(p.line_words[p.index], p.query, match, p.glyphs, evidence, p.context)
+    return True
 
 
 def transcribe_page(
@@ -325,7 +346,9 @@ def transcribe_page(
         lines.append(words)
         pending += to_search
     if pending and lexicon is not None:
-        search_word_list(pending[: evidence.budget.searches(len(pending))], candidates, evidence, lexicon)
+        search_word_list(
+            lines, pending[: evidence.budget.searches(len(pending))], candidates, evidence, lexicon
+        )
     return lines
 
 

@@ -403,6 +403,10 @@ class LexiconSettings(_Frozen):
     # in edits ...
     min_max_edits: int = 1  # ... and at least this many edits
     probability_floor: float = 1e-6  # smallest letter probability, so that its log stays finite
+    text_min_words: int = 4  # words of two letters or more a page needs to show it is in the list's
+    # language ...
+    text_min_listed: float = 0.5  # ... and the share of them read as listed words; on such a page ...
+    text_max_loss: float = 9.0  # ... a listed word may lose this many nats (instead of max_loss)
 
 
 class TranscriptionSettings(_Frozen):

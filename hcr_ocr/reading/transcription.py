@@ -1,18 +1,20 @@
 """Stage 10, transcribe: glyphs and what the classifier said of them → words of characters.
 
-    from hcr_ocr.reading.transcription import Evidence, take_joins, choose_splits, raw_word, listed_word
+    from hcr_ocr.reading.transcription import Evidence, take_joins, choose_splits, raw_word, best_listed
     evidence = Evidence(classifier, settings)
     evidence.classify(glyphs, small)                 # one batch: probabilities of every glyph and piece
     glyphs = take_joins(glyphs, joined, evidence, options)
     glyphs = choose_splits(glyphs, options, evidence)
     word, search = raw_word(glyphs, chosen, evidence, metrics, ...)
+    match = best_listed(search, glyphs, options, cuts, evidence, lexicon)   # then as_listed(word, ...)
 
 A word is first read glyph by glyph: a letter broken in two is read joined, and a glyph wide enough to hold
 two letters read cut, where the classifier is surer of that reading; each letter is then decoded (case,
 digits or letters, see decoding). Where a word list is given and the word is neither a number (mostly
 digits) nor a surely read listed word with no glyph wide enough to hide two letters, its glyphs are cut
 finer where letters may touch and the listed word that the pieces support nearly as well as the
-glyph-by-glyph reading replaces it (see lexicon).
+glyph-by-glyph reading replaces it (see lexicon). On a page of running text in the list's language (most of
+its words listed ones), a listed word may lose more against a reading the classifier is itself unsure of.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ import numpy as np
 from hcr_ocr.page import Char, Word, union_bbox
 from hcr_ocr.reading.decoding import LineMetrics, certainty, decode_word
 from hcr_ocr.reading.glyphs import Glyph
-from hcr_ocr.reading.lexicon import SYMBOLS, Edge, Lexicon, caseless, symbol_matrix
+from hcr_ocr.reading.lexicon import SYMBOLS, Edge, Lexicon, Match, caseless, symbol_matrix
 from hcr_ocr.reading.recognition import GlyphClassifier
-from hcr_ocr.reading.settings import DEFAULT, Settings
+from hcr_ocr.reading.settings import DEFAULT, LexiconSettings, Settings
 
 log = logging.getLogger(__name__)
 
@@ -234,23 +236,47 @@ def lattice(
     return edges, node + 1
 
 
-def listed_word(
-    word: Word,
+def in_listed_language(lines: list[list[Word]], lexicon: Lexicon, settings: LexiconSettings) -> bool:
+    """Is the page running text in the word list's language: enough words of two letters or more, and
+    enough of them listed words? A lone name or a field is not."""
+    words = [t for t in (w.text.lower().strip(".,;:!?'\"-") for line in lines for w in line) if len(t) > 1]
+    words = [t for t in words if t.isalpha()]
+    listed = sum(t in lexicon for t in words)
+    log.debug("%d of %d words are listed words", listed, len(words))
+    return len(words) >= settings.text_min_words and listed >= settings.text_min_listed * len(words)
+
+
+def running_text_loss(query: SearchQuery, settings: LexiconSettings) -> float:
+    """On running text in the list's language, the nats a listed word may lose against the reading: more
+    than max_loss by as much as the reading is itself unsure of its letters, up to text_max_loss (a word the
+    classifier is sure of, such as a name, stays as it was read)."""
+    unsure = -float(query.raw_logp.max(axis=1).sum())
+    return settings.max_loss + min(settings.text_max_loss - settings.max_loss, unsure)
+
+
+def best_listed(
     query: SearchQuery,
     glyphs: list[Glyph],
     options: dict[Glyph, list[list[Glyph]]],
     cuts: dict[Glyph, Cuts],
     evidence: Evidence,
-    context: WordContext,
     lexicon: Lexicon,
-) -> Word:
-    """The listed word that the glyphs (whole, or cut where letters may touch) support nearly as well as
-    the glyph-by-glyph reading `word`, or `word` itself."""
-    settings = evidence.settings.lexicon
+) -> Match | None:
+    """The listed word near the reading that the glyphs (whole, or cut where letters may touch) support
+    best, or None."""
     edges, n_nodes = lattice(glyphs, options, cuts, evidence)
-    match = lexicon.best_match(edges, n_nodes, query.raw, settings=settings)
-    if not lexicon.accepts(match, query.raw_logp, settings=settings):
-        return word
+    return lexicon.best_match(edges, n_nodes, query.raw, settings=evidence.settings.lexicon)
+
+
+def as_listed(
+    word: Word,
+    query: SearchQuery,
+    match: Match,
+    glyphs: list[Glyph],
+    evidence: Evidence,
+    context: WordContext,
+) -> Word:
+    """`word` read as the listed word `match` (that the word list accepted)."""
     if match.word == query.raw.lower():
         word.from_lexicon = True
         return word
