@@ -369,12 +369,14 @@ def _baseline(line: Line, text_line: TextLine, to_page: ToPage) -> list[tuple[in
     return [(int(x), int(y)) for x, y in ends]
 
 
-def _is_junk(line: Line, s: TranscriptionSettings) -> bool:
+def _is_junk(line: Line, s: TranscriptionSettings, no_writing: bool) -> bool:
     """A line that is no writing: one read with hardly any confidence (the edge of the paper, a smudge),
-    or a mark or two read with little."""
+    a mark or two read with little, or, on a page that shows no writing (see PageBudget), any line read
+    with less than a modest confidence."""
     chars = [c.confidence for w in line.words for c in w.chars]
     mean = float(np.mean(chars)) if chars else 0.0
-    if mean < s.junk_line_confidence or (len(chars) <= s.junk_mark_chars and mean < s.junk_mark_confidence):
+    least = s.junk_page_line_confidence if no_writing else s.junk_line_confidence
+    if mean < least or (len(chars) <= s.junk_mark_chars and mean < s.junk_mark_confidence):
         log.debug("left out %r: no writing (mean confidence %.2f)", line.text, mean)
         return True
     return False
@@ -405,7 +407,9 @@ def read(
             layout.lines, transcribe_page(layout, candidates, evidence, lexicon), strict=True
         ):
             line = _on_page(words, layout.to_page, layout_line.text_line.block)
-            if line is not None and not _is_junk(line, settings.transcription):
+            if line is not None and not _is_junk(
+                line, settings.transcription, evidence.budget.shows_no_writing
+            ):
                 line.baseline = _baseline(line, layout_line.text_line, layout.to_page)
                 page.lines.append(line)
     page.seconds = time.perf_counter() - start

@@ -422,6 +422,10 @@ class TranscriptionSettings(_Frozen):
     junk_line_confidence: float = 0.1  # a line whose letters' mean confidence is lower is no writing ...
     junk_mark_chars: int = 2  # ... nor is a line of at most this many characters ...
     junk_mark_confidence: float = 0.25  # ... read with a mean confidence under this
+    junk_page_min_glyphs: int = 50  # on a page of at least this many first-look glyphs (a crop of a word
+    # or two has too few to tell) that does not show it holds writing (see
+    # RecognitionSettings.writing_min_sure_share) ...
+    junk_page_line_confidence: float = 0.3  # ... a line read with a lower mean confidence is no writing
 
 
 class Settings(_Frozen):

@@ -45,12 +45,20 @@ class PageBudget:
         self.min_sure_share = settings.recognition.writing_min_sure_share
         self.looks_left = settings.recognition.looks_again_per_page
         self.searches_left = settings.transcription.searches_per_page
+        self.min_glyphs_to_tell = settings.transcription.junk_page_min_glyphs
         self.writing: bool | None = None  # decided by the page's first look
+        self.glyphs = 0  # glyphs and candidate pieces of the first look
+
+    @property
+    def shows_no_writing(self) -> bool:
+        """Did the first look see enough glyphs to tell, and too few of them read surely for writing?"""
+        return self.writing is False and self.glyphs >= self.min_glyphs_to_tell
 
     def looks(self, sure: int, unsure: int) -> int:
         """How many of `unsure` glyphs to look at again, after a first look that read `sure` surely."""
         if self.writing is None:
             self.writing = sure >= self.min_sure_share * (sure + unsure)
+            self.glyphs = sure + unsure
             log.debug("%d of %d glyphs read surely at the first look", sure, sure + unsure)
         granted = unsure if self.writing else min(unsure, self.looks_left)
         self.looks_left -= granted

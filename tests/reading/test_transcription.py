@@ -97,6 +97,20 @@ def test_a_page_that_shows_no_writing_is_read_within_fixed_budgets():
     writing = PageBudget()
     assert writing.looks(sure=500, unsure=1500) == 1500  # a quarter read surely: writing
     assert writing.looks(sure=0, unsure=900) == 900 and writing.searches(500) == 500
+    assert budget.shows_no_writing and not writing.shows_no_writing
+    crop = PageBudget()
+    crop.looks(sure=2, unsure=20)  # a word or two read unsurely: too few glyphs to tell
+    assert crop.writing is False and not crop.shows_no_writing
+
+
+def test_a_texture_or_a_checkerboard_reads_as_a_blank_page_and_writing_stays():
+    from hcr_ocr.evaluate.stress import stress_image
+    from tests.conftest import REPO
+
+    # before: 37 lines of "DDDD..." and 3 lines ("ANA FIRST", ...) read with mean confidences under 0.25
+    assert hcr_ocr.read(stress_image("checkerboard", 0.5, seed=0)).lines == []
+    assert hcr_ocr.read(stress_image("texture", 0.5, seed=0)).lines == []
+    assert len(hcr_ocr.read(REPO / "samples" / "paragraph.png").lines) == 4
 
 
 def spy_on_budgets(monkeypatch) -> list[tuple[str, int, int, bool]]:
