@@ -57,6 +57,7 @@ from hcr_ocr.reading.transcription import (
     in_listed_language,
     raw_word,
     running_text_loss,
+    split_at_listed_gap,
     take_joins,
 )
 from hcr_ocr.reading.words import split_words
@@ -349,6 +350,15 @@ def transcribe_page(
         search_word_list(
             lines, pending[: evidence.budget.searches(len(pending))], candidates, evidence, lexicon
         )
+    if lexicon is not None:
+        lines = [
+            [
+                part
+                for w in words
+                for part in split_at_listed_gap(w, line.text_line.body_height, lexicon, evidence.settings)
+            ]
+            for words, line in zip(lines, layout.lines, strict=True)
+        ]
     return lines
 
 

@@ -419,6 +419,9 @@ class TranscriptionSettings(_Frozen):
     # writing (see RecognitionSettings.writing_min_sure_share), the first in reading order
     number_min_digits: float = 0.5  # a reading with more than this share of digits is a number, not searched
     # (fewer: letters read as digits, 'T0', 'S7ORES')
+    listed_split_min_gap: float = 0.2  # body: a gap in a word that is no listed word, this wide ...
+    listed_split_min_ratio: float = 2.0  # ... and this many times the word's other gaps (the median) is
+    # a word space where the letters on either side of it read as listed words ('PAGEONE', 'THETHIRD')
     junk_line_confidence: float = 0.1  # a line whose letters' mean confidence is lower is no writing ...
     junk_mark_chars: int = 2  # ... nor is a line of at most this many characters ...
     junk_mark_confidence: float = 0.25  # ... read with a mean confidence under this

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 
@@ -260,6 +261,28 @@ def running_text_loss(query: SearchQuery, settings: LexiconSettings) -> float:
     classifier is sure of, such as a name, stays as it was read)."""
     unsure = -float(query.raw_logp.max(axis=1).sum())
     return settings.max_loss + min(settings.text_max_loss - settings.max_loss, unsure)
+
+
+def split_at_listed_gap(
+    word: Word, body: float, lexicon: Lexicon, settings: Settings = DEFAULT
+) -> list[Word]:
+    """A word that is no listed word, split at its widest gap into words that are listed, where that gap
+    is wide for a letter gap (a narrow word space, as type and tight writing have); else the word itself."""
+    s = settings.transcription
+    text = word.text
+    if len(text) < 4 or not text.isalpha() or text.lower() in lexicon:
+        return [word]
+    gaps = [b.bbox[0] - a.bbox[2] for a, b in pairwise(word.chars)]
+    widest = int(np.argmax(gaps))
+    others = gaps[:widest] + gaps[widest + 1 :]
+    typical = max(float(np.median(others)), 1.0)
+    if gaps[widest] < s.listed_split_min_gap * body or gaps[widest] < s.listed_split_min_ratio * typical:
+        return [word]
+    halves = word.chars[: widest + 1], word.chars[widest + 1 :]
+    if not all(len(h) > 1 and "".join(c.text for c in h).lower() in lexicon for h in halves):
+        return [word]
+    log.debug("word list: %r split at its widest gap", text)
+    return [Word(h, union_bbox([c.bbox for c in h]), from_lexicon=True, raw=word.raw) for h in halves]
 
 
 def best_listed(

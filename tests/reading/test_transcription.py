@@ -15,7 +15,13 @@ from hcr_ocr.reading.lexicon import Lexicon
 from hcr_ocr.reading.loading import load_image
 from hcr_ocr.reading.pipeline import get_classifier
 from hcr_ocr.reading.settings import DEFAULT, replace
-from hcr_ocr.reading.transcription import Evidence, choose_splits, in_listed_language, take_joins
+from hcr_ocr.reading.transcription import (
+    Evidence,
+    choose_splits,
+    in_listed_language,
+    split_at_listed_gap,
+    take_joins,
+)
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
@@ -186,3 +192,32 @@ def test_a_page_of_running_text_lets_the_word_list_mend_more():
     strict = replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, text_max_loss=DEFAULT.lexicon.max_loss))
     read_strictly = hcr_ocr.read(grainy, settings=strict).text.lower().split()
     assert "meewlig" in read_strictly and "bnilg" in read_strictly
+
+
+def spaced(text: str, gaps: list[int], width: int = 10) -> Word:
+    """A word of capitals `width` px wide with the given gaps between them (boxes on a 40 px body)."""
+    chars, x = [], 0
+    for ch, gap in zip(text, [*gaps, 0], strict=True):
+        chars.append(Char(ch, (x, 0, x + width, 40), 0.9))
+        x += width + gap
+    return Word(chars, (0, 0, x, 40))
+
+
+def test_a_word_is_split_at_a_narrow_space_where_both_sides_are_listed_words():
+    lexicon = Lexicon.shipped()
+    body = 40.0
+    split = split_at_listed_gap(spaced("PAGEONE", [3, 2, 3, 12, 3, 2]), body, lexicon)
+    assert [w.text for w in split] == ["PAGE", "ONE"] and split[1].bbox[0] == 4 * 10 + 3 + 2 + 3 + 12
+    # no gap wide enough, or not wide for this word's letter gaps: one word
+    assert len(split_at_listed_gap(spaced("PAGEONE", [3, 2, 3, 5, 3, 2]), body, lexicon)) == 1
+    assert len(split_at_listed_gap(spaced("PAGEONE", [9, 8, 9, 12, 9, 8]), body, lexicon)) == 1
+    # a listed word stays whole however it is spaced; so does one whose halves are not both listed
+    assert len(split_at_listed_gap(spaced("NOTEBOOK", [2, 2, 2, 14, 2, 2, 2]), body, lexicon)) == 1
+    assert len(split_at_listed_gap(spaced("PAGEQXZ", [3, 2, 3, 12, 3, 2]), body, lexicon)) == 1
+
+
+def test_printed_capitals_under_grain_keep_their_narrow_word_space():
+    # samples/print-sans-caps.png under film grain (`hcr-ocr bench --conditions speckle`): "PAGEONE" before
+    page = load_image(SAMPLES / "print-sans-caps.png")
+    grainy = degrade(page, "speckle", seed=0, index=8, source="samples")
+    assert hcr_ocr.read(grainy).text.split("\n")[0] == "PAGE ONE"
