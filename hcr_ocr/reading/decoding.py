@@ -249,7 +249,8 @@ def one_case(
 ) -> list[str]:
     """Words are written in small letters, Capitalised or in CAPITALS, not in a mix: the letters after the
     first take the case most of them have (a letter whose class tells its case, `sure`, has two votes, one
-    sized from the line has one; a tie follows the first letter), and a word whose later letters are capitals is capitals throughout."""
+    sized from the line has one; a tie follows the first letter), and a word whose later letters are
+    capitals is capitals throughout."""
     later = [i for i in range(1, len(texts)) if texts[i].isalpha()]
     if not later:
         return texts
