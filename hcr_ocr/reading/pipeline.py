@@ -55,6 +55,7 @@ from hcr_ocr.reading.transcription import (
     best_listed,
     choose_splits,
     in_listed_language,
+    listed_words,
     raw_word,
     running_text_loss,
     split_at_listed_gap,
@@ -379,17 +380,24 @@ def _baseline(line: Line, text_line: TextLine, to_page: ToPage) -> list[tuple[in
     return [(int(x), int(y)) for x, y in ends]
 
 
-def _is_junk(line: Line, s: TranscriptionSettings, no_writing: bool) -> bool:
+def _is_junk(line: Line, s: TranscriptionSettings, no_writing: bool, lexicon: Lexicon | None) -> bool:
     """A line that is no writing: one read with hardly any confidence (the edge of the paper, a smudge),
-    a mark or two read with little, or, on a page that shows no writing (see PageBudget), any line read
-    with less than a modest confidence."""
+    a mark or two read with little, or, on a page that shows no writing (see PageBudget), a line read with
+    less than a modest confidence, or with less than a good one and mostly words no word list has
+    (noise read as 'RNN Hz NIZI NMIZ')."""
     chars = [c.confidence for w in line.words for c in w.chars]
     mean = float(np.mean(chars)) if chars else 0.0
-    least = s.junk_page_line_confidence if no_writing else s.junk_line_confidence
-    if mean < least or (len(chars) <= s.junk_mark_chars and mean < s.junk_mark_confidence):
+    junk = mean < s.junk_line_confidence or (
+        len(chars) <= s.junk_mark_chars and mean < s.junk_mark_confidence
+    )
+    if no_writing and not junk:
+        junk = mean < s.junk_page_line_confidence
+        if not junk and mean < s.junk_page_sure_line and lexicon is not None:
+            listed, words = listed_words(line.words, lexicon)
+            junk = listed < s.junk_page_min_listed * words
+    if junk:
         log.debug("left out %r: no writing (mean confidence %.2f)", line.text, mean)
-        return True
-    return False
+    return junk
 
 
 def read(
@@ -417,9 +425,8 @@ def read(
             layout.lines, transcribe_page(layout, candidates, evidence, lexicon), strict=True
         ):
             line = _on_page(words, layout.to_page, layout_line.text_line.block)
-            if line is not None and not _is_junk(
-                line, settings.transcription, evidence.budget.shows_no_writing
-            ):
+            no_writing = evidence.budget.shows_no_writing
+            if line is not None and not _is_junk(line, settings.transcription, no_writing, lexicon):
                 line.baseline = _baseline(line, layout_line.text_line, layout.to_page)
                 page.lines.append(line)
     page.seconds = time.perf_counter() - start

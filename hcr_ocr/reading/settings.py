@@ -428,7 +428,10 @@ class TranscriptionSettings(_Frozen):
     junk_page_min_glyphs: int = 50  # on a page of at least this many first-look glyphs (a crop of a word
     # or two has too few to tell) that does not show it holds writing (see
     # RecognitionSettings.writing_min_sure_share) ...
-    junk_page_line_confidence: float = 0.3  # ... a line read with a lower mean confidence is no writing
+    junk_page_line_confidence: float = 0.3  # ... a line read with a lower mean confidence is no writing,
+    junk_page_sure_line: float = 0.5  # ... nor is one read with a lower mean confidence than this ...
+    junk_page_min_listed: float = 0.5  # ... where fewer than this share of its words of two letters or more
+    # are listed words (lines of noise: 0-0.3; of real writing on such pages: most)
 
 
 class Settings(_Frozen):

@@ -247,14 +247,19 @@ def lattice(
     return edges, node + 1
 
 
+def listed_words(words: list[Word], lexicon: Lexicon) -> tuple[int, int]:
+    """How many of the words of two letters or more (punctuation aside, no digits) are listed words, and
+    how many such words there are."""
+    texts = [t for t in (w.text.lower().strip(".,;:!?'\"-") for w in words) if len(t) > 1 and t.isalpha()]
+    return sum(t in lexicon for t in texts), len(texts)
+
+
 def in_listed_language(lines: list[list[Word]], lexicon: Lexicon, settings: LexiconSettings) -> bool:
     """Is the page running text in the word list's language: enough words of two letters or more, and
     enough of them listed words? A lone name or a field is not."""
-    words = [t for t in (w.text.lower().strip(".,;:!?'\"-") for line in lines for w in line) if len(t) > 1]
-    words = [t for t in words if t.isalpha()]
-    listed = sum(t in lexicon for t in words)
-    log.debug("%d of %d words are listed words", listed, len(words))
-    return len(words) >= settings.text_min_words and listed >= settings.text_min_listed * len(words)
+    listed, words = listed_words([w for line in lines for w in line], lexicon)
+    log.debug("%d of %d words are listed words", listed, words)
+    return words >= settings.text_min_words and listed >= settings.text_min_listed * words
 
 
 def running_text_loss(query: SearchQuery, settings: LexiconSettings) -> float:

@@ -119,6 +119,31 @@ def test_a_texture_or_a_checkerboard_reads_as_a_blank_page_and_writing_stays():
     assert len(hcr_ocr.read(REPO / "samples" / "paragraph.png").lines) == 4
 
 
+def test_grey_noise_and_specks_read_as_blank_pages_and_tiny_writing_stays(monkeypatch):
+    from hcr_ocr.evaluate.stress import stress_image
+    from hcr_ocr.reading.transcription import PageBudget
+
+    # 1600x1200 of Gaussian grey noise: before, 23 lines such as "RNN Hz M 7 II NIZI NMIZ", mean confidence
+    # 0.36-0.44, a fifth of their words or fewer listed
+    noise = np.clip(np.random.default_rng(5).normal(128, 40, (1200, 1600)), 0, 255).astype(np.uint8)
+    assert hcr_ocr.read(noise).lines == []
+    assert hcr_ocr.read(stress_image("specks", 0.5, seed=0)).lines == []  # before: a line of 102 I's
+    # print written tiny (x0.35): under a quarter of its glyphs read surely, so it shows no writing, yet its
+    # lines are read with good confidence and listed words, and stay
+    verdicts = []
+    shows = PageBudget.shows_no_writing
+
+    def recorded(budget):
+        verdicts.append(shows.fget(budget))
+        return verdicts[-1]
+
+    monkeypatch.setattr(PageBudget, "shows_no_writing", property(recorded))
+    tiny = degrade(
+        load_image(SAMPLES / "print-serif-mixed.png"), "scale-0.35", seed=0, index=11, source="samples"
+    )
+    assert len(hcr_ocr.read(tiny).lines) == 2 and verdicts == [True, True]
+
+
 def spy_on_budgets(monkeypatch) -> list[tuple[str, int, int, bool]]:
     """Record each (what, wanted, granted, writing) the reader's page budgets are asked."""
     from hcr_ocr.reading.transcription import PageBudget
