@@ -380,15 +380,36 @@ def _baseline(line: Line, text_line: TextLine, to_page: ToPage) -> list[tuple[in
     return [(int(x), int(y)) for x, y in ends]
 
 
+def _tiny(line: Line, s: TranscriptionSettings) -> bool:
+    """Are the line's characters too small to be letters anyone could read (a speck of grain)?"""
+    return (
+        max((c.bbox[3] - c.bbox[1] for w in line.words for c in w.chars), default=0) < s.junk_mark_min_height
+    )
+
+
+def _scattered(line: Line, s: TranscriptionSettings) -> bool:
+    """Are the line's characters specks strewn across the page rather than letters: on average more than
+    `junk_max_spacing` of their own heights apart?"""
+    boxes = [c.bbox for w in line.words for c in w.chars]
+    if len(boxes) < s.junk_min_scattered:
+        return False
+    letters = [c.bbox for w in line.words for c in w.chars if c.text.isalnum()] or boxes  # stops aside
+    height = max(float(np.median([b[3] - b[1] for b in letters])), 1.0)
+    centres = sorted((b[0] + b[2]) / 2 for b in boxes)
+    return (centres[-1] - centres[0]) / (len(boxes) - 1) > s.junk_max_spacing * height
+
+
 def _is_junk(line: Line, s: TranscriptionSettings, no_writing: bool, lexicon: Lexicon | None) -> bool:
     """A line that is no writing: one read with hardly any confidence (the edge of the paper, a smudge),
-    a mark or two read with little, or, on a page that shows no writing (see PageBudget), a line read with
+    a mark or two read with little or too small to read, specks strewn far apart, or, on a page that shows no writing (see PageBudget), a line read with
     less than a modest confidence, or with less than a good one and mostly words no word list has
     (noise read as 'RNN Hz NIZI NMIZ')."""
     chars = [c.confidence for w in line.words for c in w.chars]
     mean = float(np.mean(chars)) if chars else 0.0
-    junk = mean < s.junk_line_confidence or (
-        len(chars) <= s.junk_mark_chars and mean < s.junk_mark_confidence
+    junk = (
+        mean < s.junk_line_confidence
+        or (len(chars) <= s.junk_mark_chars and (mean < s.junk_mark_confidence or _tiny(line, s)))
+        or _scattered(line, s)
     )
     if no_writing and not junk:
         junk = mean < s.junk_page_line_confidence

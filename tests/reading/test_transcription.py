@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 import hcr_ocr
@@ -128,6 +129,11 @@ def test_grey_noise_and_specks_read_as_blank_pages_and_tiny_writing_stays(monkey
     noise = np.clip(np.random.default_rng(5).normal(128, 40, (1200, 1600)), 0, 255).astype(np.uint8)
     assert hcr_ocr.read(noise).lines == []
     assert hcr_ocr.read(stress_image("specks", 0.5, seed=0)).lines == []  # before: a line of 102 I's
+    # a photo of grainy paper: before, "DAD", "SEA", "DAWN": single specks a few px tall, hundreds apart
+    rng = np.random.default_rng(11)
+    grain = 200 + rng.normal(0, 25, (1200, 1600)) * (rng.random((1200, 1600)) < 0.5)
+    grain = cv2.GaussianBlur(np.clip(grain, 0, 255).astype(np.uint8), (3, 3), 0)
+    assert hcr_ocr.read(grain).lines == []
     # print written tiny (x0.35): under a quarter of its glyphs read surely, so it shows no writing, yet its
     # lines are read with good confidence and listed words, and stay
     verdicts = []
