@@ -302,7 +302,7 @@ def search_word_list(
     """Cut the pending words' glyphs finer, classify the pieces in one batch (without the zoomed views:
     they are many), and replace each word by the listed word they support, where there is one: first
     where the list's word loses at most `max_loss` against the glyph-by-glyph reading; then, on a page of
-    running text in the list's language, where it loses at most `text_max_loss`."""
+    running text in the list's language, where it loses at most `running_text_loss`."""
     settings = evidence.settings
     cuts: dict[Glyph, Cuts] = {}
     small_of: dict[Glyph, bool] = {}
@@ -382,16 +382,15 @@ def _baseline(line: Line, text_line: TextLine, to_page: ToPage) -> list[tuple[in
 
 def _tiny(line: Line, s: TranscriptionSettings) -> bool:
     """Are the line's characters too small to be letters anyone could read (a speck of grain)?"""
-    return (
-        max((c.bbox[3] - c.bbox[1] for w in line.words for c in w.chars), default=0) < s.junk_mark_min_height
-    )
+    tallest = max((c.bbox[3] - c.bbox[1] for w in line.words for c in w.chars), default=0)
+    return tallest < s.junk_mark_min_height
 
 
 def _scattered(line: Line, s: TranscriptionSettings) -> bool:
     """Are the line's characters specks strewn across the page rather than letters: on average more than
     `junk_max_spacing` of their own heights apart?"""
     boxes = [c.bbox for w in line.words for c in w.chars]
-    if len(boxes) < s.junk_min_scattered:
+    if len(boxes) < max(2, s.junk_min_scattered):
         return False
     letters = [c.bbox for w in line.words for c in w.chars if c.text.isalnum()] or boxes  # stops aside
     height = max(float(np.median([b[3] - b[1] for b in letters])), 1.0)
@@ -399,26 +398,29 @@ def _scattered(line: Line, s: TranscriptionSettings) -> bool:
     return (centres[-1] - centres[0]) / (len(boxes) - 1) > s.junk_max_spacing * height
 
 
-def _is_junk(line: Line, s: TranscriptionSettings, no_writing: bool, lexicon: Lexicon | None) -> bool:
-    """A line that is no writing: one read with hardly any confidence (the edge of the paper, a smudge),
-    a mark or two read with little or too small to read, specks strewn far apart, or, on a page that shows no writing (see PageBudget), a line read with
-    less than a modest confidence, or with less than a good one and mostly words no word list has
-    (noise read as 'RNN Hz NIZI NMIZ')."""
+def _junk_reason(line: Line, s: TranscriptionSettings, no_writing: bool, lexicon: Lexicon | None) -> str:
+    """Why a line is no writing ('' when it is writing): read with hardly any confidence (the edge of the
+    paper, a smudge); a mark or two read with little, or too small to read; specks strewn far apart, read
+    with less than a good confidence. On a page that shows no writing (see PageBudget): read with less
+    than a modest confidence, or with less than a good one and fewer than half its words of two letters or
+    more listed (noise read as 'RNN Hz NIZI NMIZ'; a line with no such words, digits or single marks, is
+    judged by its confidence alone)."""
     chars = [c.confidence for w in line.words for c in w.chars]
     mean = float(np.mean(chars)) if chars else 0.0
-    junk = (
-        mean < s.junk_line_confidence
-        or (len(chars) <= s.junk_mark_chars and (mean < s.junk_mark_confidence or _tiny(line, s)))
-        or _scattered(line, s)
-    )
-    if no_writing and not junk:
-        junk = mean < s.junk_page_line_confidence
-        if not junk and mean < s.junk_page_sure_line and lexicon is not None:
-            listed, words = listed_words(line.words, lexicon)
-            junk = listed < s.junk_page_min_listed * words
-    if junk:
-        log.debug("left out %r: no writing (mean confidence %.2f)", line.text, mean)
-    return junk
+    unsure = mean < s.junk_page_sure_line
+    if mean < s.junk_line_confidence:
+        return f"mean confidence {mean:.2f}"
+    if len(chars) <= s.junk_mark_chars and (mean < s.junk_mark_confidence or _tiny(line, s)):
+        return f"a mark or two, mean confidence {mean:.2f}"
+    if unsure and _scattered(line, s):
+        return "specks strewn far apart"
+    if no_writing and mean < s.junk_page_line_confidence:
+        return f"mean confidence {mean:.2f} on a page that shows no writing"
+    if no_writing and unsure and lexicon is not None:
+        listed, words = listed_words(line.words, lexicon)
+        if listed < s.junk_page_min_listed * words:
+            return f"{listed} of {words} words listed on a page that shows no writing"
+    return ""
 
 
 def read(
@@ -442,12 +444,16 @@ def read(
     if layout is not None:
         page.skew_degrees = layout.angle
         candidates = classify_page(layout, evidence)
-        for layout_line, words in zip(
-            layout.lines, transcribe_page(layout, candidates, evidence, lexicon), strict=True
-        ):
+        lines = transcribe_page(layout, candidates, evidence, lexicon)
+        no_writing = evidence.budget.shows_no_writing  # decided by the page's first look
+        for layout_line, words in zip(layout.lines, lines, strict=True):
             line = _on_page(words, layout.to_page, layout_line.text_line.block)
-            no_writing = evidence.budget.shows_no_writing
-            if line is not None and not _is_junk(line, settings.transcription, no_writing, lexicon):
+            if line is None:
+                continue
+            junk = _junk_reason(line, settings.transcription, no_writing, lexicon)
+            if junk:
+                log.debug("left out %r: no writing (%s)", line.text, junk)
+            else:
                 line.baseline = _baseline(line, layout_line.text_line, layout.to_page)
                 page.lines.append(line)
     page.seconds = time.perf_counter() - start

@@ -406,7 +406,8 @@ class LexiconSettings(_Frozen):
     text_min_words: int = 4  # words of two letters or more a page needs to show it is in the list's
     # language ...
     text_min_listed: float = 0.5  # ... and the share of them read as listed words; on such a page ...
-    text_max_loss: float = 9.0  # ... a listed word may lose this many nats (instead of max_loss)
+    text_max_loss: float = 9.0  # ... a listed word may lose up to this many nats: max_loss plus as many
+    # as the glyph-by-glyph reading is itself unsure by (its surprisal)
 
 
 class TranscriptionSettings(_Frozen):
@@ -421,16 +422,18 @@ class TranscriptionSettings(_Frozen):
     # (fewer: letters read as digits, 'T0', 'S7ORES')
     listed_split_min_gap: float = 0.2  # body: a gap in a word that is no listed word, this wide ...
     listed_split_min_ratio: float = 2.0  # ... and this many times the word's other gaps (the median) is
-    # a word space where the letters on either side of it read as listed words ('PAGEONE')
+    # a word space where the letters on either side of it read as listed words of two letters or more
+    # ('PAGEONE')
     junk_line_confidence: float = 0.1  # a line whose letters' mean confidence is lower is no writing ...
     junk_mark_chars: int = 2  # ... nor is a line of at most this many characters ...
     junk_mark_confidence: float = 0.25  # ... read with a mean confidence under this ...
     junk_mark_min_height: int = 6  # ... or shorter than this many px of the image: a speck
     junk_max_spacing: float = 10.0  # character heights: a line of characters further apart on average
-    # (from centre to centre) is specks strewn across the page, not writing ...
-    junk_min_scattered: int = 2  # ... if it has at least this many
-    junk_page_min_glyphs: int = 50  # on a page of at least this many first-look glyphs (a crop of a word
-    # or two has too few to tell) that does not show it holds writing (see
+    # (from centre to centre), read with a mean confidence under junk_page_sure_line, is specks strewn
+    # across the page, not writing ...
+    junk_min_scattered: int = 2  # ... if it has at least this many (2 at the least)
+    junk_page_min_glyphs: int = 50  # on a page whose first look classified at least this many glyphs,
+    # joins and candidate pieces (a crop of a word or two, 8-40 of them, has too few to tell) that does not show it holds writing (see
     # RecognitionSettings.writing_min_sure_share) ...
     junk_page_line_confidence: float = 0.3  # ... a line read with a lower mean confidence is no writing,
     junk_page_sure_line: float = 0.5  # ... nor is one read with a lower mean confidence than this ...

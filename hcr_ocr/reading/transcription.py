@@ -50,7 +50,7 @@ class PageBudget:
         self.searches_left = settings.transcription.searches_per_page
         self.min_glyphs_to_tell = settings.transcription.junk_page_min_glyphs
         self.writing: bool | None = None  # decided by the page's first look
-        self.glyphs = 0  # glyphs and candidate pieces of the first look
+        self.glyphs = 0  # glyphs, joins and candidate pieces of the first look
 
     @property
     def shows_no_writing(self) -> bool:
@@ -265,7 +265,7 @@ def in_listed_language(lines: list[list[Word]], lexicon: Lexicon, settings: Lexi
 def running_text_loss(query: SearchQuery, settings: LexiconSettings) -> float:
     """On running text in the list's language, the nats a listed word may lose against the reading: more
     than max_loss by as much as the reading is itself unsure of its letters, up to text_max_loss (a word the
-    classifier is sure of, such as a name, stays as it was read)."""
+    classifier is sure of, such as a name, gets no more than max_loss)."""
     unsure = -float(query.raw_logp.max(axis=1).sum())
     return settings.max_loss + min(settings.text_max_loss - settings.max_loss, unsure)
 
@@ -273,11 +273,12 @@ def running_text_loss(query: SearchQuery, settings: LexiconSettings) -> float:
 def split_at_listed_gap(
     word: Word, body: float, lexicon: Lexicon, settings: Settings = DEFAULT
 ) -> list[Word]:
-    """A word that is no listed word, split at its widest gap into words that are listed, where that gap
-    is wide for a letter gap (a narrow word space, as type and tight writing have); else the word itself."""
+    """A word that is no listed word, split at its widest gap into two listed words of two letters or more,
+    where that gap is wide for a letter gap (a narrow word space, as type and tight writing have); else the
+    word itself."""
     s = settings.transcription
     text = word.text
-    if len(text) < 4 or not text.isalpha() or text.lower() in lexicon:
+    if len(word.chars) < 4 or not text.isalpha() or text.lower() in lexicon:
         return [word]
     gaps = [b.bbox[0] - a.bbox[2] for a, b in pairwise(word.chars)]
     widest = int(np.argmax(gaps))
@@ -289,7 +290,7 @@ def split_at_listed_gap(
     if not all(len(h) > 1 and "".join(c.text for c in h).lower() in lexicon for h in halves):
         return [word]
     log.debug("word list: %r split at its widest gap", text)
-    return [Word(h, union_bbox([c.bbox for c in h]), from_lexicon=True, raw=word.raw) for h in halves]
+    return [Word(h, union_bbox([c.bbox for c in h]), from_lexicon=True, raw=word.text) for h in halves]
 
 
 def best_listed(
