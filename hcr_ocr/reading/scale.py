@@ -39,8 +39,8 @@ def preview(gray: np.ndarray, side: int) -> np.ndarray:
 def letter_height(gray: np.ndarray, settings: Settings = DEFAULT) -> float:
     """The page's letter height in its own pixels, measured on a preview of about `preview_pixels`."""
     shrink = min(1.0, float(np.sqrt(settings.scale.preview_pixels / gray.size)))
-    preview = gray if shrink == 1.0 else resize_by(gray, shrink)
-    ink = binarize(preview, settings=settings.binarization)
+    small = gray if shrink == 1.0 else resize_by(gray, shrink)
+    ink = binarize(small, settings=settings.binarization)
     if ink is None:
         return 0.0
     return text_height(ink, settings=settings.binarization) / shrink

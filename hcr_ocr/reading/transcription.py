@@ -278,13 +278,15 @@ def split_at_listed_gap(
     word itself."""
     s = settings.transcription
     text = word.text
-    if len(word.chars) < 4 or not text.isalpha() or text.lower() in lexicon:
+    if word.from_lexicon or len(word.chars) < 4 or not text.isalpha():
         return [word]
     gaps = [b.bbox[0] - a.bbox[2] for a, b in pairwise(word.chars)]
     widest = int(np.argmax(gaps))
     others = gaps[:widest] + gaps[widest + 1 :]
     typical = max(float(np.median(others)), 1.0)
     if gaps[widest] < s.listed_split_min_gap * body or gaps[widest] < s.listed_split_min_ratio * typical:
+        return [word]
+    if text.lower() in lexicon:  # looked up last: most words never get here
         return [word]
     halves = word.chars[: widest + 1], word.chars[widest + 1 :]
     if not all(len(h) > 1 and "".join(c.text for c in h).lower() in lexicon for h in halves):
