@@ -251,6 +251,10 @@ def test_bold_type_whose_letters_touch_splits_at_its_narrow_spaces():
     assert natural_break(short, body) is None
     assert natural_break(short, body, hidden_gaps=1) == pytest.approx((0.06 + 0.38) / 2 * body)
     assert natural_break(np.array([0.38]) * body, body, hidden_gaps=6) is None  # one gap: nothing to split
+    # "NOTICE TO ALL STAFF" in bold serif capitals under a marker: every letter gap closed, the spaces a
+    # fifth to a quarter of the letter height
+    serif = np.array([0.0, 0.26, 0.26, 0.0, 0.18, 0.0]) * body
+    assert natural_break(serif, body, hidden_gaps=8) == pytest.approx(0.18 / 2 * body)
 
 
 def test_a_thick_markers_narrow_spaces_split_however_small_the_jump():
