@@ -7,7 +7,8 @@ decided from context.
 EMNIST's 47 classes merge the capital and small forms of C I J K L M O P S U V W X Y Z. The case of those is
 read from the glyph's height against the line's capital and x-heights (measured on the glyphs whose class
 tells their size), and a word whose unambiguous letters are all capitals stays in capitals; a word of small
-letters opened by an A, E, N or R no taller than they are opens with the small form. Look-alikes
+letters opened by an A, E, N or R no taller than they are opens with the small form, and an A, E, N or R
+anywhere whose top is at the x-height that other words' small letters show is read small. Look-alikes
 (0 O, 1 I l, 2 Z, 5 S, 8 B, 9 g q) follow the rest of the word: digits among digits, letters among letters.
 """
 
@@ -23,6 +24,7 @@ from hcr_ocr.reading.stats import median, percentile
 MERGED = set("CIJKLMOPSUVWXYZ")
 SHORT_WHEN_SMALL = set("CJMOPSUVWXYZ")  # small forms start at the x-height line (p, y, j hang below)
 X_HEIGHT_SMALL = set("aenr")  # small letters with neither ascender nor descender
+CAPITALS_OF_X_HEIGHT = set("AENR")  # capitals whose small forms are classes of their own, of x-height
 TALL = set("123456789ABDEFGHNQRTbdfhk")  # glyphs as tall as a capital (0 may be a small o)
 BARS = set("IL1")  # a bare vertical stroke is one of these, decided by the word around it
 DIGIT_FOR_LETTER = {
@@ -50,6 +52,8 @@ class LineMetrics:
     x_height: float | None
     baseline: float  # at x = 0
     slope: float = 0.0  # baseline rise per pixel to the right (down is positive)
+    small_letters: tuple[tuple[int, int, int, int], ...] = ()  # boxes of the letters read as a, e, n or r
+    # that the x-height was measured on
 
     def baseline_at(self, x: float) -> float:
         return self.baseline + self.slope * x
@@ -70,10 +74,11 @@ def line_metrics(
     short = [b[3] - b[1] for c, b in zip(labels, boxes, strict=True) if c in X_HEIGHT_SMALL]
     cap = median(tall) if tall else None
     xh = median(short) if short else None
+    small_letters = tuple(b for c, b in zip(labels, boxes, strict=True) if c in X_HEIGHT_SMALL)
     if cap is None:
         cap = max(body, (xh or 0) * s.cap_per_x_height)
     if xh is not None and xh > s.x_height_max * cap:
-        xh = None  # the "small" letters are as tall as the capitals: no usable x-height
+        xh, small_letters = None, ()  # the "small" letters are as tall as the capitals: no usable x-height
     if xh is None:  # no a, e, n or r: the clearly shorter glyphs on the line (c, o, s, u, m, ...), when
         # they are a good share of it (in capitals a few short glyphs are only a shaky hand)
         seated_heights = [b[3] - b[1] for c, b in zip(labels, boxes, strict=True) if c not in DESCENDERS]
@@ -82,7 +87,7 @@ def line_metrics(
             xh = median(low)
     seated = [((b[0] + b[2]) / 2, b[3]) for c, b in zip(labels, boxes, strict=True) if c not in DESCENDERS]
     slope, intercept = _fit_baseline(seated, cap, baseline, s)
-    return LineMetrics(cap, xh, float(intercept), float(slope))
+    return LineMetrics(cap, xh, float(intercept), float(slope), small_letters)
 
 
 def _fit_baseline(
@@ -182,6 +187,7 @@ def decode_word(
             labels[i], confs[i] = _swap(probs[i], classes, c, LETTER_FOR_DIGIT, str.isalpha, confs[i], s)
         elif kind == "digits" and c.isalpha():
             labels[i], confs[i] = _swap(probs[i], classes, c, DIGIT_FOR_LETTER, str.isdigit, confs[i], s)
+    _small_by_height(labels, boxes, classes, metrics, s)
     small, lower_word, upper_word = _word_case(labels, boxes, metrics, s)
     chars = []
     for i, c in enumerate(labels):
@@ -198,7 +204,7 @@ def decode_word(
         elif (
             i == 0
             and lower_word
-            and c in "AENR"  # capitals whose small forms are classes of their own, of x-height
+            and c in CAPITALS_OF_X_HEIGHT
             and metrics.x_height
             and starts_low(boxes[i], metrics, settings=s)
         ):
@@ -220,6 +226,24 @@ def decode_word(
         chars.append((text, confs[i], alternatives))
     texts = one_case([c[0] for c in chars], [c.isalpha() and c not in MERGED for c in labels], settings=s)
     return [(t, conf, alts) for t, (_, conf, alts) in zip(texts, chars, strict=True)]
+
+
+def _small_by_height(
+    labels: list[str],
+    boxes: list[tuple[int, int, int, int]],
+    classes: str,
+    metrics: LineMetrics,
+    s: DecodingSettings,
+) -> None:
+    """Read an A, E, N or R whose top is at the x-height line as its small form, in place, where small
+    letters in other words of the line show that x-height (a word does not vouch for itself: a name in
+    uneven capitals shows none)."""
+    own = set(boxes)
+    if not metrics.x_height or all(b in own for b in metrics.small_letters):
+        return
+    for i, c in enumerate(labels):
+        if c in CAPITALS_OF_X_HEIGHT and c.lower() in classes and starts_low(boxes[i], metrics, settings=s):
+            labels[i] = c.lower()
 
 
 def _word_case(

@@ -146,3 +146,27 @@ def test_a_capital_no_taller_than_the_small_letters_after_it_opens_a_small_word(
     assert text_of("Area", "ssss") == "area"
     assert text_of("EggS", "Tdds") == "Eggs"
     assert text_of("Anna", "Tsss") == "Anna"
+
+
+def test_a_capital_at_the_x_height_that_other_words_show_is_small():
+    """"your NOTES" on a line whose other words' a, e, n and r show the x-height: an N and an E read as
+    capitals but whose tops are at that height are the small n and e, and the word is small. Without small
+    letters elsewhere on the line (a name in uneven capitals, whose own short letters would vouch for
+    themselves) the classifier's capitals stand."""
+    word = boxes("sssss")
+    other_words = ((500, BASE - XH, 520, BASE), (530, BASE - XH, 550, BASE))
+    shown = LineMetrics(cap_height=CAP, x_height=XH, baseline=BASE, small_letters=other_words)
+    read = decode_word(probs_for("NOTES"), word, BALANCED47, shown, starts_line=False)
+    assert "".join(c for c, _, _ in read) == "notes"
+    own_only = LineMetrics(cap_height=CAP, x_height=XH, baseline=BASE, small_letters=(word[0], word[3]))
+    read = decode_word(probs_for("NOTES"), word, BALANCED47, own_only, starts_line=False)
+    assert "".join(c for c, _, _ in read) == "NOTES"
+    tall = boxes("TTTTT")
+    read = decode_word(probs_for("NOTES"), tall, BALANCED47, shown, starts_line=False)
+    assert "".join(c for c, _, _ in read) == "NOTES"
+
+
+def test_line_metrics_keep_the_small_letters_they_measured():
+    labels, spec = "Hand", "Tsst"
+    found = line_metrics(list(labels), boxes(spec.replace("t", "T")), 30, BASE)
+    assert found.small_letters == tuple(boxes("TssT")[1:3])
