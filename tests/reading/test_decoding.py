@@ -149,10 +149,10 @@ def test_a_capital_no_taller_than_the_small_letters_after_it_opens_a_small_word(
 
 
 def test_a_capital_at_the_x_height_that_other_words_show_is_small():
-    """ "your NOTES" on a line whose other words' a, e, n and r show the x-height: an N and an E read as
-    capitals but whose tops are at that height are the small n and e, and the word is small. Without small
-    letters elsewhere on the line (a name in uneven capitals, whose own short letters would vouch for
-    themselves) the classifier's capitals stand."""
+    """The words "your NOTES" on a line whose other words' a, e, n and r show the x-height: an N and an
+    E read as capitals but whose tops are at that height are the small n and e, and the word is small.
+    Without small letters elsewhere on the line (a name in uneven capitals, whose own short letters would
+    vouch for themselves) the classifier's capitals stand."""
     word = boxes("sssss")
     other_words = ((500, BASE - XH, 520, BASE), (530, BASE - XH, 550, BASE))
     shown = LineMetrics(cap_height=CAP, x_height=XH, baseline=BASE, small_letters=other_words)
