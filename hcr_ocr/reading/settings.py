@@ -92,7 +92,9 @@ class DenoiseSettings(_Frozen):
     inverted_min_contrast: float = 40.0  # ... and this many grey levels brighter than the dark side
     sheet_min_share: float = 0.5  # ... unless one bright region holds this share of the bright side ...
     sheet_min_fill: float = 0.6  # ... and fills this share of its box: a sheet of paper on a darker desk
-    impulse_delta: int = 60  # grey levels a pixel must lie beyond all 8 neighbours to count as impulse noise
+    impulse_delta: int = 90  # grey levels a pixel must lie beyond all 8 neighbours to count as impulse noise
+    # (heavy grain, of sigma 40, puts 1% of its pixels 60 levels beyond theirs: a median filter, meant for
+    # salt and pepper, then wears away the thin strokes of small print)
     impulse_min_share: float = 0.005  # share of impulse pixels over which a 3x3 median filter is applied ...
     median_passes: int = 2  # ... at most this many times
     grain_min_sigma: float = 8.0  # grey levels of measured grain over which the page is smoothed ...

@@ -10,6 +10,7 @@ import pytest
 import hcr_ocr
 from hcr_ocr.page import Page
 from hcr_ocr.reading.denoise import denoise, edge_blur, impulse_share, is_inverted, noise_sigma, sharpen
+from hcr_ocr.reading.settings import DEFAULT
 from tests.conftest import REPO
 
 SAMPLES = REPO / "samples"
@@ -45,6 +46,14 @@ def test_impulse_noise_is_told_from_thin_strokes():
     lines[::10, :] = 20  # one-pixel rules: every pixel has neighbours like it
     assert impulse_share(lines) == 0.0
     assert impulse_share(with_salt_and_pepper(np.full((200, 200), 200, np.uint8), 0.08)) > 0.02
+
+
+def test_heavy_grain_is_not_taken_for_salt_and_pepper():
+    """Grain of sigma 40 leaves no pixel as far beyond all its neighbours as salt and pepper does, so it
+    is smoothed, not median-filtered (which wears away the thin strokes of small print)."""
+    grain = with_grain(np.full((200, 200), 180.0), 40)
+    assert impulse_share(grain) < DEFAULT.denoise.impulse_min_share
+    assert impulse_share(with_salt_and_pepper(grain, 0.03)) > DEFAULT.denoise.impulse_min_share
 
 
 def test_light_writing_on_a_dark_board_reads_as_the_dark_on_light_page():
