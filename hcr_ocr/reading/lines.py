@@ -201,6 +201,8 @@ def find_lines(
         measure_line(line, settings=s)
         lines.append(line)
     lines.sort(key=lambda ln: ln.top)
+    # a "line" many times taller than its letters is specks strewn over an area (grain, texture), no row
+    lines = [ln for ln in lines if ln.bottom - ln.top <= s.max_body_heights * max(ln.body_height, 1.0)]
     return drop_fragments(lines, settings=s)
 
 
