@@ -78,6 +78,8 @@ def line_metrics(
     if cap is None:
         cap = max(body, (xh or 0) * s.cap_per_x_height)
     if xh is not None and xh > s.x_height_max * cap:
+        cap = _riser_height(labels, boxes, xh, s) or cap
+    if xh is not None and xh > s.x_height_max * cap:
         xh, small_letters = None, ()  # the "small" letters are as tall as the capitals: no usable x-height
     if xh is None:  # no a, e, n or r: the clearly shorter glyphs on the line (c, o, s, u, m, ...), when
         # they are a good share of it (in capitals a few short glyphs are only a shaky hand)
@@ -88,6 +90,19 @@ def line_metrics(
     seated = [((b[0] + b[2]) / 2, b[3]) for c, b in zip(labels, boxes, strict=True) if c not in DESCENDERS]
     slope, intercept = _fit_baseline(seated, cap, baseline, s)
     return LineMetrics(cap, xh, float(intercept), float(slope), small_letters)
+
+
+def _riser_height(
+    labels: list[str], boxes: list[tuple[int, int, int, int]], x_height: float, s: DecodingSettings
+) -> float | None:
+    """The median height of the seated glyphs that rise well above the x-height (ascenders and capitals,
+    whatever they were read as), or None when there are too few of them."""
+    risers = [
+        b[3] - b[1]
+        for c, b in zip(labels, boxes, strict=True)
+        if c not in DESCENDERS and b[3] - b[1] >= s.riser_min_x_heights * x_height
+    ]
+    return median(risers) if len(risers) >= s.risers_min else None
 
 
 def _fit_baseline(

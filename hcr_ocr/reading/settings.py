@@ -375,7 +375,10 @@ class DecodingSettings(_Frozen):
     """Stage 9, probabilities → characters: line metrics, case, digits or letters."""
 
     cap_per_x_height: float = 1.45  # capital height guessed from the x-height when no tall glyph is read
-    x_height_max: float = 0.85  # share of the capital height: a taller "x-height" is none
+    x_height_max: float = 0.85  # share of the capital height: a taller "x-height" is none, unless ...
+    riser_min_x_heights: float = 1.25  # ... glyphs this many x-heights tall or more (ascenders, capitals)
+    risers_min: int = 2  # ... at least this many, standing on the baseline, show the capital height (the
+    # "tall" reading was small letters misread, as o read D and r read T)
     low_glyph_max: float = 0.8  # share of the capital height under which a glyph counts as short
     low_glyphs_min: int = 2  # short glyphs needed to take the x-height from them ...
     low_glyphs_min_share: float = 0.3  # ... and at least this share of the line's seated glyphs

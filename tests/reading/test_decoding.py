@@ -170,3 +170,15 @@ def test_line_metrics_keep_the_small_letters_they_measured():
     labels, spec = "Hand", "Tsst"
     found = line_metrics(list(labels), boxes(spec.replace("t", "T")), 30, BASE)
     assert found.small_letters == tuple(boxes("TssT")[1:3])
+
+
+def test_the_capital_height_is_found_when_small_letters_were_read_as_tall_ones():
+    """'women serious' in a thin pen: o read D, r read T, so the "tall" glyphs are mostly small letters and
+    their median height is the x-height. The glyphs standing well above the a, e, n and r (the t and i, the
+    l, the capital A), whatever they were read as, give the capital height, and the x-height is kept. In
+    capitals, where no glyph rises above the misread ones, the x-height is dropped as before."""
+    labels, spec = "wDMenSeTiDuSAtl", "ssssssssTssSTTT"
+    m = line_metrics(list(labels), boxes(spec.replace("S", "s")), 30, BASE)
+    assert m.cap_height == CAP and m.x_height == XH
+    capitals = line_metrics(list("DEaTN"), boxes("TTTTT"), 30, BASE)
+    assert capitals.x_height is None
