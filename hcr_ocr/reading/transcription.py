@@ -273,26 +273,31 @@ def running_text_loss(query: SearchQuery, settings: LexiconSettings) -> float:
 def split_at_listed_gap(
     word: Word, body: float, lexicon: Lexicon, settings: Settings = DEFAULT
 ) -> list[Word]:
-    """A word that is no listed word, split at its widest gap into two listed words of two letters or more,
-    where that gap is wide for a letter gap (a narrow word space, as type and tight writing have); else the
-    word itself."""
+    """A word that is no listed word, split at gaps wide for a letter gap (narrow word spaces, as type and
+    tight writing have) into listed words of two letters or more: at its widest such gap, or its two
+    widest, and so on, as few as will do; else the word itself."""
     s = settings.transcription
     text = word.text
     if word.from_lexicon or len(word.chars) < 4 or not text.isalpha():
         return [word]
     gaps = [b.bbox[0] - a.bbox[2] for a, b in pairwise(word.chars)]
     widest = int(np.argmax(gaps))
-    others = gaps[:widest] + gaps[widest + 1 :]
-    typical = max(float(np.median(others)), 1.0)
-    if gaps[widest] < s.listed_split_min_gap * body or gaps[widest] < s.listed_split_min_ratio * typical:
+    typical = max(float(np.median(gaps[:widest] + gaps[widest + 1 :])), 1.0)
+    wide = [
+        i
+        for i, g in enumerate(gaps)
+        if g >= s.listed_split_min_gap * body and g >= s.listed_split_min_ratio * typical
+    ]
+    if not wide or text.lower() in lexicon:  # looked up last: most words never get here
         return [word]
-    if text.lower() in lexicon:  # looked up last: most words never get here
-        return [word]
-    halves = word.chars[: widest + 1], word.chars[widest + 1 :]
-    if not all(len(h) > 1 and "".join(c.text for c in h).lower() in lexicon for h in halves):
-        return [word]
-    log.debug("word list: %r split at its widest gap", text)
-    return [Word(h, union_bbox([c.bbox for c in h]), from_lexicon=True, raw=word.text) for h in halves]
+    wide = sorted(wide, key=lambda i: -gaps[i])[: s.listed_split_max_spaces]
+    for n in range(1, len(wide) + 1):  # a space is wider than every letter gap: the n widest gaps
+        bounds = [-1, *sorted(wide[:n]), len(gaps)]
+        parts = [word.chars[a + 1 : b + 1] for a, b in pairwise(bounds)]
+        if all(len(p) > 1 and "".join(c.text for c in p).lower() in lexicon for p in parts):
+            log.debug("word list: %r split at its %d widest gap(s)", text, n)
+            return [Word(p, union_bbox([c.bbox for c in p]), from_lexicon=True, raw=word.text) for p in parts]
+    return [word]
 
 
 def best_listed(

@@ -247,6 +247,19 @@ def test_a_word_is_split_at_a_narrow_space_where_both_sides_are_listed_words():
     assert len(split_at_listed_gap(spaced("PAGEQXZ", [3, 2, 3, 12, 3, 2]), body, lexicon)) == 1
 
 
+def test_a_run_of_words_is_split_at_as_few_of_its_narrow_spaces_as_make_listed_words():
+    """Printed capitals under speckle: the line's spaces fell short of a word gap and six words ran together.
+    Its five spaces, its five widest gaps, are wide for its letter gaps, and every word between them is
+    listed; a wide letter gap in MEET, narrower than the spaces, is left alone."""
+    lexicon = Lexicon.shipped()
+    gaps = [3, 9, 3, 12, 3, 13, 2, 3, 14, 3, 12, 3, 2, 15, 3, 2]
+    split = split_at_listed_gap(spaced("MEETATSIXBYTHEOLD", gaps), 40.0, lexicon)
+    assert [w.text for w in split] == ["MEET", "AT", "SIX", "BY", "THE", "OLD"]
+    assert all(w.from_lexicon and w.raw == "MEETATSIXBYTHEOLD" for w in split)
+    # one piece not listed: the run stays whole
+    assert len(split_at_listed_gap(spaced("MEETATSIXBYTHEQXD", gaps), 40.0, lexicon)) == 1
+
+
 def test_printed_capitals_under_grain_keep_their_narrow_word_space():
     # samples/print-sans-caps.png under film grain (`hcr-ocr bench --conditions speckle`): "PAGEONE" before
     page = load_image(SAMPLES / "print-sans-caps.png")
