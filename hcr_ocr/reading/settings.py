@@ -218,8 +218,8 @@ class LineSettings(_Frozen):
     grazing_blob_share: float = 0.7  # where every line is cut: one with at most this share of its blobs at
     # the edge only grazes it (the field's own writing, cut tight) and is kept; a line cut through its
     # letters has nearly all of them at the edge
-    max_body_heights: float = 10.0  # body heights a line may span from top to bottom (real lines: 3.5 at most;
-    # pages of grain: 200 and more)
+    max_body_heights: float = 10.0  # body heights a line may span from top to bottom (real lines: 3.5 at
+    # most; pages of grain: 200 and more)
     min_line_ink: int = 10  # px of ink under which a line is dropped
     min_line_ink_share: float = 0.02  # share of the page's ink under which a line is dropped
     fragment_ink_share: float = 0.15  # share of the inkiest line's ink a line needs, unless tall enough
