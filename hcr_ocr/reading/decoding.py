@@ -79,6 +79,9 @@ def line_metrics(
         cap = max(body, (xh or 0) * s.cap_per_x_height)
     if xh is not None and xh > s.x_height_max * cap:
         cap = _riser_height(labels, boxes, xh, s) or cap
+    many_small = len(short) >= max(s.small_line_min_letters, s.small_line_per_tall * len(tall))
+    if xh is not None and xh > s.x_height_max * cap and many_small:
+        cap = xh * s.cap_per_x_height  # a line of small letters, a few of them misread as tall
     if xh is not None and xh > s.x_height_max * cap:
         xh, small_letters = None, ()  # the "small" letters are as tall as the capitals: no usable x-height
     if xh is None:  # no a, e, n or r: the clearly shorter glyphs on the line (c, o, s, u, m, ...), when

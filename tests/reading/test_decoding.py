@@ -182,3 +182,15 @@ def test_the_capital_height_is_found_when_small_letters_were_read_as_tall_ones()
     assert m.cap_height == CAP and m.x_height == XH
     capitals = line_metrics(list("DEaTN"), boxes("TTTTT"), 30, BASE)
     assert capitals.x_height is None
+
+
+def test_a_line_of_small_letters_with_one_ascender_keeps_its_x_height():
+    """'sure connection or' in tiny writing: one glyph (the e of sure) read as R, so the only "capital"
+    is as short as the six a, e, n and r, and only the t rises above them. So many small letters against
+    one tall reading make a line of small letters: the x-height stands, the capital height is guessed from
+    it. Two tall readings against four small letters leave no x-height, as before (capitals misread)."""
+    labels, spec = "SUrRCOnneCtWnOr", "sssssssssssssss"
+    m = line_metrics(list(labels), boxes(spec[:10] + "T" + spec[11:]), 30, BASE)
+    assert m.x_height == XH and m.cap_height == pytest.approx(XH * 1.45)
+    mixed = line_metrics(list("RnAnen"), boxes("ssssss"), 30, BASE)
+    assert mixed.x_height is None
