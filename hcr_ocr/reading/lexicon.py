@@ -39,6 +39,8 @@ from hcr_ocr.errors import HcrError
 from hcr_ocr.reading.settings import DEFAULT, LexiconSettings
 
 SYMBOLS = "abcdefghijklmnopqrstuvwxyz0123456789"
+# digits whose shapes are one with a letter's: a word read with one is searched with that letter too
+_LETTER_OF_DIGIT = str.maketrans({"0": "o", "1": "i"})
 SHIPPED = Path(__file__).resolve().parent / "resources" / "english-words.tsv.gz"
 CACHE_ENV = "HCR_OCR_CACHE"  # folder for compiled word lists (default: the platform's user cache)
 COMPILED_MAGIC = b"hcr-ocr word list 3\n"
@@ -238,7 +240,9 @@ class Lexicon:
         s = settings
         shortest, longest = _path_lengths(edges, n_nodes)
         raw, lattice = raw.lower(), best_reading(edges, n_nodes, settings=s)
-        queries = [raw] if lattice == raw else [raw, lattice]  # the raw reading and the lattice's own
+        # the raw reading, the lattice's own, and the raw reading with its 0 and 1 as the o and i they look
+        # like (a word read 'I0' is one edit from 'to' so, two as read)
+        queries = list(dict.fromkeys([raw, lattice, raw.translate(_LETTER_OF_DIGIT)]))
         by_length: dict[int, set[str]] = {}
         for query in queries:
             lengths = range(len(query) - s.length_slack, len(query) + s.length_slack + 1)

@@ -231,3 +231,13 @@ def test_word_scores_are_the_best_path_found_by_trying_every_path(seed, n_nodes,
             continue
         assert found[word].score == pytest.approx(max(scores))
         assert _path_score(found[word].path, word) == pytest.approx(found[word].score)
+
+
+def test_a_digit_in_a_word_is_searched_as_the_letter_it_looks_like():
+    """Serif capitals under grain: TO read 'I0', two edits from 'to' as read but one from 'io', its 0 taken
+    for the O it looks like; the evidence (T second to I, O second to 0) then favours 'to' over 'id'."""
+    lexicon = Lexicon(["to", "is", "id"], [1000.0, 500.0, 50.0])
+    edges = lattice(glyph("I", 0.58, "T"), glyph("0", 0.64, "O"))
+    match = lexicon.best_match(edges, 3, "I0")
+    assert match.word == "to"
+    assert lexicon.accepts(match, raw_logp(edges))
