@@ -71,17 +71,14 @@ def line_metrics(
     that sit on it (letters that hang below are left out)."""
     s = settings
     tall = [b[3] - b[1] for c, b in zip(labels, boxes, strict=True) if c in TALL]
-    short = [b[3] - b[1] for c, b in zip(labels, boxes, strict=True) if c in X_HEIGHT_SMALL]
+    small_letters = tuple(b for c, b in zip(labels, boxes, strict=True) if c in X_HEIGHT_SMALL)
+    short = [b[3] - b[1] for b in small_letters]
     cap = median(tall) if tall else None
     xh = median(short) if short else None
-    small_letters = tuple(b for c, b in zip(labels, boxes, strict=True) if c in X_HEIGHT_SMALL)
     if cap is None:
         cap = max(body, (xh or 0) * s.cap_per_x_height)
     if xh is not None and xh > s.x_height_max * cap:
-        cap = _riser_height(labels, boxes, xh, s) or cap
-    many_small = len(short) >= max(s.small_line_min_letters, s.small_line_per_tall * len(tall))
-    if xh is not None and xh > s.x_height_max * cap and many_small:
-        cap = xh * s.cap_per_x_height  # a line of small letters, a few of them misread as tall
+        cap = _capital_height_of_small_line(labels, boxes, xh, len(short), len(tall), s) or cap
     if xh is not None and xh > s.x_height_max * cap:
         xh, small_letters = None, ()  # the "small" letters are as tall as the capitals: no usable x-height
     if xh is None:  # no a, e, n or r: the clearly shorter glyphs on the line (c, o, s, u, m, ...), when
@@ -95,17 +92,28 @@ def line_metrics(
     return LineMetrics(cap, xh, float(intercept), float(slope), small_letters)
 
 
-def _riser_height(
-    labels: list[str], boxes: list[tuple[int, int, int, int]], x_height: float, s: DecodingSettings
+def _capital_height_of_small_line(
+    labels: list[str],
+    boxes: list[tuple[int, int, int, int]],
+    x_height: float,
+    n_small: int,
+    n_tall: int,
+    s: DecodingSettings,
 ) -> float | None:
-    """The median height of the seated glyphs that rise well above the x-height (ascenders and capitals,
-    whatever they were read as), or None when there are too few of them."""
+    """The capital height of a line whose glyphs read as tall are no taller than its a, e, n and r (small
+    letters misread, o as D, r as T): the median height of the seated glyphs that rise well above the
+    x-height (ascenders and capitals, whatever they were read as), or, with too few of them, one guessed
+    from the x-height when the a, e, n and r far outnumber the tall readings; None when neither tells."""
     risers = [
         b[3] - b[1]
         for c, b in zip(labels, boxes, strict=True)
         if c not in DESCENDERS and b[3] - b[1] >= s.riser_min_x_heights * x_height
     ]
-    return median(risers) if len(risers) >= s.risers_min else None
+    if len(risers) >= s.risers_min:
+        return median(risers)
+    if n_small >= max(s.small_line_min_letters, s.small_line_per_tall * n_tall):
+        return x_height * s.cap_per_x_height
+    return None
 
 
 def _fit_baseline(
