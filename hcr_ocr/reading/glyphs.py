@@ -357,27 +357,29 @@ def _cuts_in_three(profile: np.ndarray, w: int, s: GlyphSettings) -> list[list[i
 def join_candidates(
     glyphs: list[Glyph], letter_width: float, *, settings: GlyphSettings = DEFAULT.glyphs
 ) -> dict[int, Glyph]:
-    """Neighbouring letter glyphs that may be one letter broken in two (an H whose bar reaches only one
-    stem, a k or B whose halves don't touch), each pair joined as a glyph, keyed by the first one's index:
-    neither wider than a letter, together at most 1.5 letters wide (an h, an m), and under a quarter of
-    the word's usual gap apart (words of four letters or more). The classifier decides whether to keep the
-    join."""
+    """Neighbouring letter glyphs that may be one letter broken in two, each pair joined as a glyph, keyed
+    by the first one's index: an H whose bar reaches only one stem, a k or B whose halves don't touch
+    (neither wider than a letter, together at most 1.5 letters wide, and under a quarter of the word's
+    usual gap apart, in words of four letters or more); and, in any word, a stroke that stands above or
+    below a neighbour it overlaps in x, sharing few rows with it (the flag of a 5, the bar of a T). The
+    classifier decides whether to keep the join."""
     s = settings
     pairs = list(pairwise(i for i, g in enumerate(glyphs) if not g.punct))
     gaps = [glyphs[j].bbox[0] - glyphs[i].bbox[2] for i, j in pairs]
-    if len(gaps) < s.join_min_gaps:
-        return {}
-    close = s.join_max_gap * median(gaps)
+    close = s.join_max_gap * median(gaps) if len(gaps) >= s.join_min_gaps else None
     joined = {}
     for (i, j), gap in zip(pairs, gaps, strict=True):
         a, b = glyphs[i], glyphs[j]
         x0, x1 = a.bbox[0], max(a.bbox[2], b.bbox[2])
-        if (
-            j != i + 1
-            or gap > close
-            or max(a.w, b.w) > letter_width
-            or x1 - x0 > s.join_max_width * letter_width
-        ):
+        shared_rows = min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
+        stacked = gap < 0 and shared_rows <= s.join_stacked_max_overlap * min(a.h, b.h)
+        narrow_and_close = (
+            close is not None
+            and gap <= close
+            and max(a.w, b.w) <= letter_width
+            and x1 - x0 <= s.join_max_width * letter_width
+        )
+        if j != i + 1 or not (stacked or narrow_and_close):
             continue
         y0, y1 = min(a.bbox[1], b.bbox[1]), max(a.bbox[3], b.bbox[3])
         mask = np.zeros((y1 - y0, x1 - x0), np.uint8)

@@ -338,6 +338,8 @@ class GlyphSettings(_Frozen):
     join_min_gaps: int = 3  # gaps between letters a word needs before neighbours are offered joined
     join_max_gap: float = 0.25  # share of the word's median letter gap: closer neighbours are offered joined
     join_max_width: float = 1.5  # letter widths a joined pair may span
+    join_stacked_max_overlap: float = 0.3  # share of the shorter one's height: neighbours that overlap in x
+    # and share no more rows than this stand one above the other, pieces of one letter (offered joined)
     oversegment_spacing: float = 0.3  # letter widths between the fine cuts
     oversegment_min_spacing: int = 2  # px between the fine cuts at least
     oversegment_max_run: int = 3  # neighbouring fine pieces that may make one letter

@@ -82,3 +82,21 @@ def test_join_candidates_only_for_narrow_close_neighbours_in_words_of_four_or_mo
     assert join_candidates(word[:3], letter_width=10) == {}
     # pieces that together are wider than 1.5 letters are two letters
     assert join_candidates([bar(0, 9), bar(10, 19), *word[2:]], letter_width=10) == {}
+
+
+def test_a_stroke_standing_above_its_neighbour_is_offered_joined_in_any_word():
+    """The flag of a 5 written apart from its body, over the body's right edge: the two are offered as one
+    glyph even in a two-glyph word and however wide together; side-by-side neighbours of the same width
+    are not."""
+    body = glyph_of(np.full((24, 18), 255, np.uint8), x0=0, y0=10)
+    flag = glyph_of(np.full((8, 20), 255, np.uint8), x0=14, y0=3)  # rows 3-11: 1 row shared with the body
+    joined = join_candidates([body, flag], letter_width=12)
+    assert list(joined) == [0]
+    assert joined[0].bbox == (0, 3, 34, 34)
+    assert (
+        joined[0].mask[0, 14:].all() and joined[0].mask[-1, :18].all() and not joined[0].mask[-1, 18:].any()
+    )
+    beside = glyph_of(np.full((24, 18), 255, np.uint8), x0=16, y0=10)  # overlaps in x, on the same rows
+    assert join_candidates([body, beside], letter_width=12) == {}
+    low_flag = glyph_of(np.full((8, 20), 255, np.uint8), x0=14, y0=8)  # 6 rows of 8 shared: beside it
+    assert join_candidates([body, low_flag], letter_width=12) == {}
