@@ -298,18 +298,19 @@ def search_word_list(
     candidates: Candidates,
     evidence: Evidence,
     lexicon: Lexicon,
+    wide: float,
 ) -> None:
-    """Cut the pending words' glyphs finer, classify the pieces in one batch (without the zoomed views:
-    they are many), and replace each word by the listed word they support, where there is one: first
-    where the list's word loses at most `max_loss` against the glyph-by-glyph reading; then, on a page of
-    running text in the list's language, where it loses at most `running_text_loss`."""
+    """Cut the pending words' glyphs `wide` letters wide or more finer, classify the pieces in one batch
+    (without the zoomed views: they are many), and replace each word by the listed word they support,
+    where there is one: first where the list's word loses at most `max_loss` against the glyph-by-glyph
+    reading; then, on a page of running text in the list's language, where it loses at most
+    `running_text_loss`."""
     settings = evidence.settings
     cuts: dict[Glyph, Cuts] = {}
     small_of: dict[Glyph, bool] = {}
     for p in pending:
         for g in p.glyphs:
             if not g.punct:
-                wide = settings.transcription.oversegment
                 cuts[g] = oversegment(g, p.context.letter_width, wide, settings=settings.glyphs)
                 small_of[g] = p.small
     runs, small = [], []
@@ -348,9 +349,11 @@ def transcribe_page(
         lines.append(words)
         pending += to_search
     if pending and lexicon is not None:
-        search_word_list(
-            lines, pending[: evidence.budget.searches(len(pending))], candidates, evidence, lexicon
-        )
+        s = evidence.settings.transcription
+        running_text = in_listed_language(lines, lexicon, evidence.settings.lexicon)
+        wide = s.oversegment_running_text if running_text else s.oversegment
+        searched = pending[: evidence.budget.searches(len(pending))]
+        search_word_list(lines, searched, candidates, evidence, lexicon, wide)
     if lexicon is not None:
         lines = [
             [

@@ -426,7 +426,11 @@ class TranscriptionSettings(_Frozen):
     """Stage 10, glyphs and their probabilities → words: which cuts and joins are kept, which words searched."""
 
     split_margin: float = 0.15  # nats the pieces' mean log-certainty must beat the whole glyph's by
-    oversegment: float = 1.3  # letter widths: a wider glyph is cut finer for the word list
+    oversegment: float = 1.3  # letter widths: a wider glyph is cut finer for the word list (and a surely
+    # read listed word that has one is searched all the same) ...
+    oversegment_running_text: float = 1.0  # ... and on a page of running text in the list's language (see
+    # LexiconSettings.text_min_words), where the list knows nearly every word, a glyph this wide in a word
+    # searched (an i and o that touch)
     sure_letter: float = 0.75  # probability: a listed word read with every letter surer is not searched
     searches_per_page: int = 40  # words searched in the word list on a page that does not show it holds
     # writing (see RecognitionSettings.writing_min_sure_share), the first in reading order
