@@ -298,13 +298,35 @@ def search_word_list(
     candidates: Candidates,
     evidence: Evidence,
     lexicon: Lexicon,
-    wide: float,
 ) -> None:
+    """Replace each pending word by the listed word its glyphs support, where there is one: first where the
+    list's word loses at most `max_loss` against the glyph-by-glyph reading; then, on a page of running
+    text in the list's language (as read so far), where it loses at most `running_text_loss`. Glyphs are
+    cut finer for the search from `oversegment` letters wide, and on running text from
+    `oversegment_running_text`."""
+    settings = evidence.settings
+    s = settings.transcription
+    running_text = in_listed_language(lines, lexicon, settings.lexicon)
+    wide = s.oversegment_running_text if running_text else s.oversegment
+    matches = _listed_matches(pending, wide, candidates, evidence, lexicon)
+    left = [(p, m) for p, m in zip(pending, matches, strict=True) if not _mended(p, m, lexicon, evidence)]
+    if not left or not in_listed_language(lines, lexicon, settings.lexicon):
+        return
+    if not running_text and s.oversegment_running_text < s.oversegment:  # running text only now that the
+        # list has mended words: search again, cut finer, as strictly as the first time
+        unmended = [p for p, _ in left]
+        matches = _listed_matches(unmended, s.oversegment_running_text, candidates, evidence, lexicon)
+        mended = {id(p) for p, m in zip(unmended, matches, strict=True) if _mended(p, m, lexicon, evidence)}
+        left = [(p, m) for p, m in left if id(p) not in mended]
+    for p, match in left:
+        _mended(p, match, lexicon, evidence, running_text_loss(p.query, settings.lexicon))
+
+
+def _listed_matches(
+    pending: list[PendingSearch], wide: float, candidates: Candidates, evidence: Evidence, lexicon: Lexicon
+) -> list[Match | None]:
     """Cut the pending words' glyphs `wide` letters wide or more finer, classify the pieces in one batch
-    (without the zoomed views: they are many), and replace each word by the listed word they support,
-    where there is one: first where the list's word loses at most `max_loss` against the glyph-by-glyph
-    reading; then, on a page of running text in the list's language, where it loses at most
-    `running_text_loss`."""
+    (without the zoomed views: they are many), and find each word's best listed word."""
     settings = evidence.settings
     cuts: dict[Glyph, Cuts] = {}
     small_of: dict[Glyph, bool] = {}
@@ -318,12 +340,7 @@ def search_word_list(
         runs += found.values()
         small += [small_of[g]] * len(found)
     evidence.classify(runs, small, views=False)
-    matches = [best_listed(p.query, p.glyphs, candidates.splits, cuts, evidence, lexicon) for p in pending]
-    s = settings.lexicon
-    left = [(p, m) for p, m in zip(pending, matches, strict=True) if not _mended(p, m, lexicon, evidence)]
-    if left and in_listed_language(lines, lexicon, s):
-        for p, match in left:
-            _mended(p, match, lexicon, evidence, running_text_loss(p.query, s))
+    return [best_listed(p.query, p.glyphs, candidates.splits, cuts, evidence, lexicon) for p in pending]
 
 
 def _mended(
@@ -349,11 +366,8 @@ def transcribe_page(
         lines.append(words)
         pending += to_search
     if pending and lexicon is not None:
-        s = evidence.settings.transcription
-        running_text = in_listed_language(lines, lexicon, evidence.settings.lexicon)
-        wide = s.oversegment_running_text if running_text else s.oversegment
         searched = pending[: evidence.budget.searches(len(pending))]
-        search_word_list(lines, searched, candidates, evidence, lexicon, wide)
+        search_word_list(lines, searched, candidates, evidence, lexicon)
     if lexicon is not None:
         lines = [
             [

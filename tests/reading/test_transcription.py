@@ -284,3 +284,15 @@ def test_on_running_text_a_glyph_little_wider_than_a_letter_is_cut_for_the_word_
     assert hcr_ocr.read(gray).text.split("\n")[0] == "sure connection or"
     coarse = replace(DEFAULT, transcription=replace(DEFAULT.transcription, oversegment_running_text=1.3))
     assert hcr_ocr.read(gray, settings=coarse).text.split("\n")[0] == "sure connectwn or"
+
+
+def test_a_page_found_to_be_running_text_by_the_word_list_is_searched_again_cut_finer():
+    # samples/print-serif-mixed.png in marker, as `hcr-ocr bench --conditions marker` makes it: read glyph
+    # by glyph, 2 of its 9 words are listed words; once the word list has mended four of them the page is
+    # running text, and "Friday", whose r and i touch (read "Fhday"), is searched again with its glyphs cut
+    # from one letter wide. Cut only from 1.3 letters wide, it becomes "today".
+    page = load_image(SAMPLES / "print-serif-mixed.png")
+    bold = degrade(page, "marker", seed=0, index=11, source="samples")
+    assert hcr_ocr.read(bold).text.split("\n")[0].endswith(" to Friday")
+    coarse = replace(DEFAULT, transcription=replace(DEFAULT.transcription, oversegment_running_text=1.3))
+    assert hcr_ocr.read(bold, settings=coarse).text.split("\n")[0].endswith(" to today")
