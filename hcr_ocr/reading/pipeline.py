@@ -302,35 +302,45 @@ def search_word_list(
     """Replace each pending word by the listed word its glyphs support, where there is one: first where the
     list's word loses at most `max_loss` against the glyph-by-glyph reading; then, on a page of running
     text in the list's language (as read so far), where it loses at most `running_text_loss`. Glyphs are
-    cut finer for the search from `oversegment` letters wide, and on running text from
-    `oversegment_running_text`."""
+    cut finer for the search from `oversegment` letters wide, and in the longer words of running text from
+    `oversegment_running_text`: a page that is running text only once the list has mended its words is
+    searched again so, as strictly as the first time."""
     settings = evidence.settings
-    s = settings.transcription
     running_text = in_listed_language(lines, lexicon, settings.lexicon)
-    wide = s.oversegment_running_text if running_text else s.oversegment
-    matches = _listed_matches(pending, wide, candidates, evidence, lexicon)
+    matches = _listed_matches(pending, running_text, candidates, evidence, lexicon)
     left = [(p, m) for p, m in zip(pending, matches, strict=True) if not _mended(p, m, lexicon, evidence)]
     if not left or not in_listed_language(lines, lexicon, settings.lexicon):
         return
-    if not running_text and s.oversegment_running_text < s.oversegment:  # running text only now that the
-        # list has mended words: search again, cut finer, as strictly as the first time
-        unmended = [p for p, _ in left]
-        matches = _listed_matches(unmended, s.oversegment_running_text, candidates, evidence, lexicon)
-        mended = {id(p) for p, m in zip(unmended, matches, strict=True) if _mended(p, m, lexicon, evidence)}
+    if not running_text:
+        again = [p for p, _ in left if _cut_finer(p, settings.transcription)]
+        matches = _listed_matches(again, True, candidates, evidence, lexicon)
+        mended = {id(p) for p, m in zip(again, matches, strict=True) if _mended(p, m, lexicon, evidence)}
         left = [(p, m) for p, m in left if id(p) not in mended]
     for p, match in left:
         _mended(p, match, lexicon, evidence, running_text_loss(p.query, settings.lexicon))
 
 
+def _cut_finer(p: PendingSearch, s: TranscriptionSettings) -> bool:
+    """Is the word long enough to be cut finer on running text (a short word has many listed neighbours a
+    letter longer)?"""
+    return len(p.query.raw) >= s.running_text_min_letters and s.oversegment_running_text < s.oversegment
+
+
 def _listed_matches(
-    pending: list[PendingSearch], wide: float, candidates: Candidates, evidence: Evidence, lexicon: Lexicon
+    pending: list[PendingSearch],
+    running_text: bool,
+    candidates: Candidates,
+    evidence: Evidence,
+    lexicon: Lexicon,
 ) -> list[Match | None]:
-    """Cut the pending words' glyphs `wide` letters wide or more finer, classify the pieces in one batch
-    (without the zoomed views: they are many), and find each word's best listed word."""
+    """Cut the pending words' glyphs finer where they are wide (see `search_word_list`), classify the
+    pieces in one batch (without the zoomed views: they are many), and find each word's best listed word."""
     settings = evidence.settings
+    s = settings.transcription
     cuts: dict[Glyph, Cuts] = {}
     small_of: dict[Glyph, bool] = {}
     for p in pending:
+        wide = s.oversegment_running_text if running_text and _cut_finer(p, s) else s.oversegment
         for g in p.glyphs:
             if not g.punct:
                 cuts[g] = oversegment(g, p.context.letter_width, wide, settings=settings.glyphs)

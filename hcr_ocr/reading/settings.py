@@ -430,7 +430,9 @@ class TranscriptionSettings(_Frozen):
     # read listed word that has one is searched all the same) ...
     oversegment_running_text: float = 1.0  # ... and on a page of running text in the list's language (see
     # LexiconSettings.text_min_words), where the list knows nearly every word, a glyph this wide in a word
-    # searched (an i and o that touch)
+    # searched (an i and o that touch) ...
+    running_text_min_letters: int = 4  # ... of at least this many letters as read (a short word has many
+    # listed neighbours a letter longer: "at" would read "int")
     sure_letter: float = 0.75  # probability: a listed word read with every letter surer is not searched
     searches_per_page: int = 40  # words searched in the word list on a page that does not show it holds
     # writing (see RecognitionSettings.writing_min_sure_share), the first in reading order

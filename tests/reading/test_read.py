@@ -32,6 +32,12 @@ def read_json(*args: str) -> dict:
     ("name", "expected"),
     [
         ("word-caps", "SHOPPING LIST"),
+        ("word-hello", "Hello"),
+        ("keys", "Bring the keys"),
+        ("letters", "Zebra quilt hedge"),
+        ("sentence", "The quick brown fox jumps"),
+        ("phone", "Call Sam at 555 0142"),
+        ("note", "Meet me at the park\nat 7 tonight"),
         ("mixed-case", "Anna met Bob in Paris"),
         ("list", "milk 2\neggs 12\nbread 1\napples 6"),
         ("digits", "31415 92653 58979"),
