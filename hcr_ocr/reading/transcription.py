@@ -14,8 +14,9 @@ digits or letters, see decoding). Where a word list is given and the word is nei
 digits) nor a surely read listed word with no glyph wide enough to hide two letters, its glyphs are cut
 finer where letters may touch and the listed word that the pieces support nearly as well as the
 glyph-by-glyph reading replaces it (see lexicon). On a page of running text in the list's language (most of
-its words listed ones, before the search or after it), glyphs are cut finer (from one letter wide) and a
-listed word may lose more against a reading the classifier is itself unsure of.
+its words listed ones, before the search or after it), the glyphs of words of four letters or more are cut
+finer (from one letter wide) and a listed word may lose more against a reading the classifier is itself
+unsure of.
 Last, a word that is no listed word is split at a gap wide for its letters where both sides are listed
 words: a narrow word space ("PAGEONE").
 """
