@@ -306,14 +306,15 @@ def search_word_list(
     `oversegment_running_text`: a page that is running text only once the list has mended its words is
     searched again so, as strictly as the first time."""
     settings = evidence.settings
+    cuts: dict[Glyph, Cuts] = {}  # kept for the second search, which cuts only the glyphs not yet cut
     running_text = in_listed_language(lines, lexicon, settings.lexicon)
-    matches = _listed_matches(pending, running_text, candidates, evidence, lexicon)
+    matches = _listed_matches(pending, running_text, cuts, candidates, evidence, lexicon)
     left = [(p, m) for p, m in zip(pending, matches, strict=True) if not _mended(p, m, lexicon, evidence)]
     if not left or not in_listed_language(lines, lexicon, settings.lexicon):
         return
     if not running_text:
         again = [p for p, _ in left if _cut_finer(p, settings.transcription)]
-        matches = _listed_matches(again, True, candidates, evidence, lexicon)
+        matches = _listed_matches(again, True, cuts, candidates, evidence, lexicon)
         mended = {id(p) for p, m in zip(again, matches, strict=True) if _mended(p, m, lexicon, evidence)}
         left = [(p, m) for p, m in left if id(p) not in mended]
     for p, match in left:
@@ -321,34 +322,33 @@ def search_word_list(
 
 
 def _cut_finer(p: PendingSearch, s: TranscriptionSettings) -> bool:
-    """Is the word long enough to be cut finer on running text (a short word has many listed neighbours a
-    letter longer)?"""
+    """Are the word's glyphs cut finer on running text than elsewhere: is the word long enough (a short word
+    has many listed neighbours a letter longer), and is the running-text width the finer one?"""
     return len(p.query.raw) >= s.running_text_min_letters and s.oversegment_running_text < s.oversegment
 
 
 def _listed_matches(
     pending: list[PendingSearch],
     running_text: bool,
+    cuts: dict[Glyph, Cuts],
     candidates: Candidates,
     evidence: Evidence,
     lexicon: Lexicon,
 ) -> list[Match | None]:
-    """Cut the pending words' glyphs finer where they are wide (see `search_word_list`), classify the
-    pieces in one batch (without the zoomed views: they are many), and find each word's best listed word."""
+    """Cut the pending words' glyphs finer where they are wide (see `search_word_list`; a glyph already in
+    `cuts` with pieces keeps them, the rest are added), classify the new pieces in one batch (without the
+    zoomed views: they are many), and find each word's best listed word."""
     settings = evidence.settings
     s = settings.transcription
-    cuts: dict[Glyph, Cuts] = {}
-    small_of: dict[Glyph, bool] = {}
+    runs, small = [], []
     for p in pending:
         wide = s.oversegment_running_text if running_text and _cut_finer(p, s) else s.oversegment
         for g in p.glyphs:
-            if not g.punct:
-                cuts[g] = oversegment(g, p.context.letter_width, wide, settings=settings.glyphs)
-                small_of[g] = p.small
-    runs, small = [], []
-    for g, (_, found) in cuts.items():
-        runs += found.values()
-        small += [small_of[g]] * len(found)
+            if g.punct or (g in cuts and cuts[g][1]):
+                continue
+            cuts[g] = oversegment(g, p.context.letter_width, wide, settings=settings.glyphs)
+            runs += cuts[g][1].values()
+            small += [p.small] * len(cuts[g][1])
     evidence.classify(runs, small, views=False)
     return [best_listed(p.query, p.glyphs, candidates.splits, cuts, evidence, lexicon) for p in pending]
 
