@@ -276,17 +276,18 @@ class Lexicon:
         self,
         match: Match | None,
         raw_logp: np.ndarray,
+        raw_cost: float = 0.0,
         *,
         max_loss: float | None = None,
         settings: LexiconSettings = DEFAULT.lexicon,
     ) -> bool:
         """Is the listed word close enough in evidence to the raw reading (its glyphs' caseless
-        log-probabilities, (n, 36)) to replace it: does it lose at most `max_loss` nats (default
-        settings.max_loss)?"""
+        log-probabilities, (n, 36), less `raw_cost` nats) to replace it: does it lose at most `max_loss`
+        nats (default settings.max_loss)?"""
         s = settings
         if match is None:
             return False
-        raw_score = float(raw_logp.max(axis=1).sum()) + s.letter_bonus * len(raw_logp)
+        raw_score = float(raw_logp.max(axis=1).sum()) + s.letter_bonus * len(raw_logp) - raw_cost
         loss = s.max_loss if max_loss is None else max_loss
         return match.score + s.prior_weight * self.log_prior(match.word) >= raw_score - loss
 

@@ -350,7 +350,9 @@ def _listed_matches(
             runs += cuts[g][1].values()
             small += [p.small] * len(cuts[g][1])
     evidence.classify(runs, small, views=False)
-    return [best_listed(p.query, p.glyphs, candidates.splits, cuts, evidence, lexicon) for p in pending]
+    return [
+        best_listed(p.query, p.glyphs, candidates.splits, cuts, evidence, lexicon, p.context) for p in pending
+    ]
 
 
 def _mended(
@@ -358,7 +360,8 @@ def _mended(
 ) -> bool:
     """Replace the pending word by the listed word `match` if the word list accepts it (losing at most
     `max_loss` nats, default the settings' max_loss); whether it did."""
-    if not lexicon.accepts(match, p.query.raw_logp, max_loss=max_loss, settings=evidence.settings.lexicon):
+    s = evidence.settings.lexicon
+    if not lexicon.accepts(match, p.query.raw_logp, p.query.width_cost, max_loss=max_loss, settings=s):
         return False
     p.line_words[p.index] = as_listed(p.line_words[p.index], p.query, match, p.glyphs, evidence, p.context)
     return True
@@ -429,7 +432,7 @@ def _junk_reason(line: Line, s: TranscriptionSettings, no_writing: bool, lexicon
     """Why a line is no writing ('' when it is writing): read with hardly any confidence (the edge of the
     paper, a smudge); a mark or two read with little, or too small to read; specks strewn far apart, read
     with less than a good confidence. On a page that shows no writing (see PageBudget): read with less
-    than a modest confidence, or with less than a good one and fewer than half its words of two letters or
+    than a modest confidence, or with less than a good one and at most half its words of two letters or
     more listed (noise read as 'RNN Hz NIZI NMIZ'; a line with no such words, digits or single marks, is
     judged by its confidence alone)."""
     chars = [c.confidence for w in line.words for c in w.chars]
@@ -445,7 +448,7 @@ def _junk_reason(line: Line, s: TranscriptionSettings, no_writing: bool, lexicon
         return f"mean confidence {mean:.2f} on a page that shows no writing"
     if no_writing and unsure and lexicon is not None:
         listed, words = listed_words(line.words, lexicon)
-        if listed < s.junk_page_min_listed * words:
+        if words and listed <= s.junk_page_min_listed * words:
             return f"{listed} of {words} words listed on a page that shows no writing"
     return ""
 

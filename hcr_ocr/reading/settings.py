@@ -420,6 +420,12 @@ class LexiconSettings(_Frozen):
     text_min_listed: float = 0.5  # ... and the share of them read as listed words; on such a page ...
     text_max_loss: float = 9.0  # ... a listed word may lose up to this many nats: max_loss plus as many
     # as the glyph-by-glyph reading is itself unsure by (its surprisal)
+    wide_letter_free: float = 2.0  # letter widths (see transcription.width_unit) a glyph read as one
+    # letter may span at no cost; a wider one costs ...
+    wide_letter_cost: float = 3.0  # ... this many nats per letter width beyond (touching letters read as
+    # one: 'pec' read 'e' makes 'Respect' 'Reset')
+    wide_letter_min_unit: float = 0.5  # capital heights: a letter width is never counted narrower (a word
+    # of thin strokes: 'L I N A' written in boxes)
 
 
 class TranscriptionSettings(_Frozen):
@@ -456,8 +462,8 @@ class TranscriptionSettings(_Frozen):
     # not show it holds writing (see RecognitionSettings.writing_min_sure_share) ...
     junk_page_line_confidence: float = 0.3  # ... a line read with a lower mean confidence is no writing,
     junk_page_sure_line: float = 0.5  # ... nor is one read with a lower mean confidence than this ...
-    junk_page_min_listed: float = 0.5  # ... where fewer than this share of its words of two letters or more
-    # are listed words (lines of noise: 0-0.3; of real writing on such pages: most)
+    junk_page_min_listed: float = 0.5  # ... where no more than this share of its words of two letters or
+    # more are listed words (lines of noise: 0-0.5; of real writing on such pages: most)
 
 
 class Settings(_Frozen):

@@ -194,6 +194,7 @@ class SearchQuery:
 
     raw: str
     raw_logp: np.ndarray
+    width_cost: float = 0.0  # nats its glyphs cost for being wide (see wide_letter_cost)
 
 
 def raw_word(
@@ -224,19 +225,48 @@ def raw_word(
     if raw.lower() in lexicon and sure and not wide:
         word.from_lexicon = True  # a listed word, every letter sure and none wide: nothing to search for
         return word, None
-    return word, SearchQuery(raw, raw_logp)
+    read_letters = [g for g in chosen if not g.punct]
+    unit = width_unit(glyphs, context, settings.lexicon)
+    cost = float(width_cost([g.w for g in read_letters], unit, settings.lexicon).sum())
+    return word, SearchQuery(raw, raw_logp, cost)
+
+
+def width_unit(glyphs: list[Glyph], context: WordContext, settings: LexiconSettings) -> float:
+    """The width of one letter for `width_cost`: the line's letter width, or where wider, the word's median
+    letter glyph (capitals, wide writing) or `wide_letter_min_unit` of the line's capital height (letters
+    of thin strokes)."""
+    letters = [g.w for g in glyphs if not g.punct]
+    median_glyph = float(np.median(letters)) if letters else 0.0
+    least = settings.wide_letter_min_unit * context.metrics.cap_height
+    return max(context.letter_width, median_glyph, least)
+
+
+def width_cost(widths: list[int], letter_width: float, settings: LexiconSettings) -> np.ndarray:
+    """Nats each glyph of these widths costs when read as one letter: nothing up to `wide_letter_free`
+    letter widths, then `wide_letter_cost` per letter width beyond."""
+    if letter_width <= 0:
+        return np.zeros(len(widths))
+    beyond = np.asarray(widths, dtype=float) / letter_width - settings.wide_letter_free
+    return settings.wide_letter_cost * np.maximum(beyond, 0.0)
 
 
 def lattice(
-    glyphs: list[Glyph], options: dict[Glyph, list[list[Glyph]]], cuts: dict[Glyph, Cuts], evidence: Evidence
+    glyphs: list[Glyph],
+    options: dict[Glyph, list[list[Glyph]]],
+    cuts: dict[Glyph, Cuts],
+    evidence: Evidence,
+    context: WordContext,
 ) -> tuple[list[Edge], int]:
     """The ways to read a word's letter glyphs (whole, cut into letters, or cut finer where letters may
     touch) as a lattice: edges between the glyph boundaries and the fine cuts inside glyphs; and the number
-    of nodes."""
+    of nodes. A piece read as one letter costs what its width does (`width_cost`)."""
+    s = evidence.settings.lexicon
+    unit = width_unit(glyphs, context, s)
 
     def caseless_of(pieces: list[Glyph]) -> np.ndarray:
         probs = np.array([evidence.probs[p] for p in pieces])
-        return caseless(probs, evidence.classes, settings=evidence.settings.lexicon)
+        logp = caseless(probs, evidence.classes, settings=s)
+        return logp - width_cost([p.w for p in pieces], unit, s)[:, None]
 
     edges, node = [], 0
     for g in (g for g in glyphs if not g.punct):
@@ -309,10 +339,11 @@ def best_listed(
     cuts: dict[Glyph, Cuts],
     evidence: Evidence,
     lexicon: Lexicon,
+    context: WordContext,
 ) -> Match | None:
     """The listed word near the reading that the glyphs (whole, or cut where letters may touch) support
     best, or None."""
-    edges, n_nodes = lattice(glyphs, options, cuts, evidence)
+    edges, n_nodes = lattice(glyphs, options, cuts, evidence, context)
     return lexicon.best_match(edges, n_nodes, query.raw, settings=evidence.settings.lexicon)
 
 

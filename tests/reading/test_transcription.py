@@ -296,3 +296,29 @@ def test_a_page_found_to_be_running_text_by_the_word_list_is_searched_again_cut_
     assert hcr_ocr.read(bold).text.split("\n")[0].endswith(" to Friday")
     coarse = replace(DEFAULT, transcription=replace(DEFAULT.transcription, oversegment_running_text=1.3))
     assert hcr_ocr.read(bold, settings=coarse).text.split("\n")[0].endswith(" to today")
+
+
+def test_touching_letters_read_as_one_cost_the_word_list_their_width():
+    """The 8th synthetic page of seed 0 in marker, as `hcr-ocr bench --conditions marker` makes it: the p, e
+    and c of 'Respect' run together into one glyph 2.7 letters wide. Read as one letter, it makes the
+    listed word 'Reset'; priced by its width (wide_letter_cost), the word list reads 'Respect'."""
+    from hcr_ocr.data.synthetic import synthetic_pages
+    from hcr_ocr.reading.decoding import line_metrics
+    from hcr_ocr.reading.transcription import WordContext, width_cost, width_unit
+
+    assert list(width_cost([10, 20, 27], 10.0, DEFAULT.lexicon)) == pytest.approx([0.0, 0.0, 2.1])
+    # letters are counted in the line's letter width, or where wider the word's median glyph (a word of
+    # capitals), or half the capital height (a word of thin strokes)
+    metrics = line_metrics([], [], 20.0, 20.0)
+    assert metrics.cap_height == 20.0
+    line = WordContext(metrics, True, 8.0)
+    assert width_unit([bar(0, 14), bar(20, 34), bar(40, 80)], line, DEFAULT.lexicon) == 14.0
+    assert width_unit([bar(0, 6), bar(10, 16), bar(20, 50)], line, DEFAULT.lexicon) == 10.0
+    if not (SHARED_DATA / "emnist").is_dir():
+        pytest.skip("no EMNIST data")
+    gray, truth = next(itertools.islice(synthetic_pages(8, 0, SHARED_DATA), 7, None))
+    assert truth.split("\n")[0] == "rate 222 Respect quick"
+    bold = degrade(gray, "marker", seed=0, index=7, source="synthetic 50")
+    assert hcr_ocr.read(bold).text.split("\n")[0] == "rate 222 Respect quick"
+    free = replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, wide_letter_cost=0.0))
+    assert hcr_ocr.read(bold, settings=free).text.split("\n")[0] == "rate 222 Reset quick"
