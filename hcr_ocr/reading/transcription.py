@@ -5,18 +5,19 @@
     evidence.classify(glyphs, small)                 # one batch: probabilities of every glyph and piece
     glyphs = take_joins(glyphs, joined, evidence, options)
     glyphs = choose_splits(glyphs, options, evidence)
-    word, search = raw_word(glyphs, chosen, evidence, metrics, ...)
-    match = best_listed(search, glyphs, options, cuts, evidence, lexicon)   # then as_listed(word, ...)
+    word, search = raw_word(glyphs, chosen, evidence, context, lexicon)
+    match = best_listed(search, glyphs, options, cuts, evidence, lexicon, context)  # then as_listed(...)
 
 A word is first read glyph by glyph: a letter broken in two is read joined, and a glyph wide enough to hold
 two letters read cut, where the classifier is surer of that reading; each letter is then decoded (case,
 digits or letters, see decoding). Where a word list is given and the word is neither a number (mostly
 digits) nor a surely read listed word with no glyph wide enough to hide two letters, its glyphs are cut
 finer where letters may touch and the listed word that the pieces support nearly as well as the
-glyph-by-glyph reading replaces it (see lexicon). On a page of running text in the list's language (most of
-its words listed ones, before the search or after it), the glyphs of words of four letters or more are cut
-finer (from one letter wide) and a listed word may lose more against a reading the classifier is itself
-unsure of.
+glyph-by-glyph reading replaces it (see lexicon); in both readings a glyph read as one letter costs what it
+is wider than two letters (`width_cost`), so that letters run together are read as the longer word. On a
+page of running text in the list's language (most of its words listed ones, before the search or after
+it), the glyphs of words of four letters or more are cut finer (from one letter wide) and a listed word may
+lose more against a reading the classifier is itself unsure of.
 Last, a word that is no listed word is split at a gap wide for its letters where both sides are listed
 words: a narrow word space ("PAGEONE").
 """

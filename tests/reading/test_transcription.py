@@ -311,9 +311,10 @@ def test_touching_letters_read_as_one_cost_the_word_list_their_width():
     # capitals), or half the capital height (a word of thin strokes)
     metrics = line_metrics([], [], 20.0, 20.0)
     assert metrics.cap_height == 20.0
-    line = WordContext(metrics, True, 8.0)
+    line = WordContext(metrics, True, 12.0)
     assert width_unit([bar(0, 14), bar(20, 34), bar(40, 80)], line, DEFAULT.lexicon) == 14.0
-    assert width_unit([bar(0, 6), bar(10, 16), bar(20, 50)], line, DEFAULT.lexicon) == 10.0
+    thin = WordContext(metrics, True, 4.0)
+    assert width_unit([bar(0, 3), bar(10, 13), bar(20, 23)], thin, DEFAULT.lexicon) == 10.0
     if not (SHARED_DATA / "emnist").is_dir():
         pytest.skip("no EMNIST data")
     gray, truth = next(itertools.islice(synthetic_pages(8, 0, SHARED_DATA), 7, None))
