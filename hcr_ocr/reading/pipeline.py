@@ -361,7 +361,7 @@ def _mended(
     """Replace the pending word by the listed word `match` if the word list accepts it (losing at most
     `max_loss` nats, default the settings' max_loss); whether it did."""
     s = evidence.settings.lexicon
-    if not lexicon.accepts(match, p.query.raw_logp, p.query.width_cost, max_loss=max_loss, settings=s):
+    if not lexicon.accepts(match, p.query.raw_logp, p.query.raw_cost, max_loss=max_loss, settings=s):
         return False
     p.line_words[p.index] = as_listed(p.line_words[p.index], p.query, match, p.glyphs, evidence, p.context)
     return True

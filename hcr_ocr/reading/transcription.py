@@ -195,7 +195,7 @@ class SearchQuery:
 
     raw: str
     raw_logp: np.ndarray
-    width_cost: float = 0.0  # nats its glyphs cost for being wide (see wide_letter_cost)
+    raw_cost: float = 0.0  # nats its glyphs cost for being wide (see width_cost)
 
 
 def raw_word(
