@@ -409,8 +409,8 @@ class LexiconSettings(_Frozen):
     prior_weight: float = 0.15  # weight of log(word frequency / frequency of the commonest word)
     candidates: int = 40  # listed words scored per length and query
     letter_bonus: float = 0.5  # nats per letter, so that readings with more or fewer cuts compare fairly
-    length_slack: int = 2  # letters a listed word may have more or fewer than the reading (touching
-    # letters read as one, a letter broken in two)
+    length_slack: int = 3  # letters a listed word may have more or fewer than the reading (touching
+    # letters read as one, a letter broken in two; a thick pen runs several together)
     max_edit_share: float = 0.8  # share of the reading's length (rounded down) a listed word may differ by
     # in edits ...
     min_max_edits: int = 1  # ... and at least this many edits

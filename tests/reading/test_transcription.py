@@ -323,3 +323,19 @@ def test_touching_letters_read_as_one_cost_the_word_list_their_width():
     assert hcr_ocr.read(bold).text.split("\n")[0] == "rate 222 Respect quick"
     free = replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, wide_letter_cost=0.0))
     assert hcr_ocr.read(bold, settings=free).text.split("\n")[0] == "rate 222 Reset quick"
+
+
+def test_a_word_whose_letters_run_together_may_be_listed_three_letters_longer_than_read():
+    """The same marker page: 'comprehensive' is five glyphs, its letters run together, read 'comemnsm' glyph
+    by glyph and 'comfm4ensm' through the cuts. Listed words up to three letters longer than either are
+    tried, and it reads 'comprehensive'; up to two only, 'communism'."""
+    from hcr_ocr.data.synthetic import synthetic_pages
+
+    if not (SHARED_DATA / "emnist").is_dir():
+        pytest.skip("no EMNIST data")
+    gray, truth = next(itertools.islice(synthetic_pages(8, 0, SHARED_DATA), 7, None))
+    assert truth.split("\n")[3] == "nations comprehensive 58"
+    bold = degrade(gray, "marker", seed=0, index=7, source="synthetic 50")
+    assert hcr_ocr.read(bold).text.split("\n")[3].split()[1] == "comprehensive"
+    two = replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, length_slack=2))
+    assert hcr_ocr.read(bold, settings=two).text.split("\n")[3].split()[1] == "communism"
