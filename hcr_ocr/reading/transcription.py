@@ -208,7 +208,8 @@ def raw_word(
     """A word read glyph by glyph (`chosen`: its glyphs after joins and splits), and, where the word list
     should be searched for a better reading, what to search for (else None)."""
     settings = evidence.settings
-    raw_probs = [evidence.probs[g] for g in chosen if not g.punct]
+    read_letters = [g for g in chosen if not g.punct]
+    raw_probs = [evidence.probs[g] for g in read_letters]
     chars = decode_glyphs(chosen, raw_probs, evidence.classes, context, settings)
     word = Word(chars, union_bbox([c.bbox for c in chars]))
     word.raw = word.text
@@ -226,8 +227,7 @@ def raw_word(
     if raw.lower() in lexicon and sure and not wide:
         word.from_lexicon = True  # a listed word, every letter sure and none wide: nothing to search for
         return word, None
-    read_letters = [g for g in chosen if not g.punct]
-    unit = width_unit(glyphs, context, settings.lexicon)
+    unit = width_unit(letters, context, settings.lexicon)
     cost = float(width_cost([g.w for g in read_letters], unit, settings.lexicon).sum())
     return word, SearchQuery(raw, raw_logp, cost)
 
