@@ -234,10 +234,11 @@ def raw_word(
 
 def width_unit(glyphs: list[Glyph], context: WordContext, settings: LexiconSettings) -> float:
     """The width of one letter for `width_cost`: the line's letter width, or where wider, the word's median
-    letter glyph (capitals, wide writing) or `wide_letter_min_unit` of the line's capital height (letters
-    of thin strokes)."""
+    letter glyph (capitals, wide writing; in words of `wide_letter_median_glyphs` glyphs or more, since one
+    or two may be letters run together) or `wide_letter_min_unit` of the line's capital height (letters of
+    thin strokes)."""
     letters = [g.w for g in glyphs if not g.punct]
-    median_glyph = float(np.median(letters)) if letters else 0.0
+    median_glyph = float(np.median(letters)) if len(letters) >= settings.wide_letter_median_glyphs else 0.0
     least = settings.wide_letter_min_unit * context.metrics.cap_height
     return max(context.letter_width, median_glyph, least)
 

@@ -315,6 +315,8 @@ def test_touching_letters_read_as_one_cost_the_word_list_their_width():
     assert width_unit([bar(0, 14), bar(20, 34), bar(40, 80)], line, DEFAULT.lexicon) == 14.0
     thin = WordContext(metrics, True, 4.0)
     assert width_unit([bar(0, 3), bar(10, 13), bar(20, 23)], thin, DEFAULT.lexicon) == 10.0
+    # a word of one or two glyphs has no median to go by: its glyphs may be letters run together
+    assert width_unit([bar(0, 14), bar(20, 60)], line, DEFAULT.lexicon) == 12.0
     if not (SHARED_DATA / "emnist").is_dir():
         pytest.skip("no EMNIST data")
     gray, truth = next(itertools.islice(synthetic_pages(8, 0, SHARED_DATA), 7, None))
@@ -323,6 +325,17 @@ def test_touching_letters_read_as_one_cost_the_word_list_their_width():
     assert hcr_ocr.read(bold).text.split("\n")[0] == "rate 222 Respect quick"
     free = replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, wide_letter_cost=0.0))
     assert hcr_ocr.read(bold, settings=free).text.split("\n")[0] == "rate 222 Reset quick"
+
+
+def test_a_word_of_two_glyphs_is_priced_in_the_line_letter_width():
+    """The serif capitals of samples/print-serif-caps.png in marker, as `hcr-ocr bench --conditions marker`
+    makes them: STAFF is two glyphs, 'ST' and 'AFF', the second 2.4 of the line's letter widths wide. The
+    median of two glyphs is no letter width (wide_letter_median_glyphs), so read as one letter 'AFF' costs
+    its width and the word reads 'STAFF'; priced in the word's own median glyph, 'SIM'."""
+    bold = degrade(load_image(SAMPLES / "print-serif-caps.png"), "marker", seed=0, index=10, source="samples")
+    assert hcr_ocr.read(bold).text.split("\n")[0].split()[-1] == "STAFF"
+    median = replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, wide_letter_median_glyphs=1))
+    assert hcr_ocr.read(bold, settings=median).text.split("\n")[0].split()[-1] == "SIM"
 
 
 def test_a_word_whose_letters_run_together_may_be_listed_three_letters_longer_than_read():
