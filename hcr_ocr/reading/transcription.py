@@ -298,10 +298,12 @@ def in_listed_language(lines: list[list[Word]], lexicon: Lexicon, settings: Lexi
 
 def running_text_loss(query: SearchQuery, settings: LexiconSettings) -> float:
     """On running text in the list's language, the nats a listed word may lose against the reading: more
-    than max_loss by as much as the reading is itself unsure of its letters, up to text_max_loss (a word the
-    classifier is sure of, such as a name, gets no more than max_loss)."""
+    than max_loss by as much as the reading is itself unsure of its letters, up to text_max_loss, or for a
+    long reading text_loss_per_letter nats a letter read (a word the classifier is sure of, such as a name,
+    gets no more than max_loss)."""
     unsure = -float(query.raw_logp.max(axis=1).sum())
-    return settings.max_loss + min(settings.text_max_loss - settings.max_loss, unsure)
+    most = max(settings.text_max_loss, settings.text_loss_per_letter * len(query.raw_logp))
+    return settings.max_loss + min(most - settings.max_loss, unsure)
 
 
 def split_at_listed_gap(

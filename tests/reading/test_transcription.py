@@ -338,6 +338,22 @@ def test_a_word_of_two_glyphs_is_priced_in_the_line_letter_width():
     assert hcr_ocr.read(bold, settings=median).text.split("\n")[0].split()[-1] == "SIM"
 
 
+def test_on_running_text_a_long_unsure_reading_may_lose_a_nat_a_letter_to_a_listed_word():
+    """The 42nd synthetic page of seed 0 with a hairline pen, as `hcr-ocr bench --conditions hairline` makes
+    it: 'increasing' reads 'lnoreaslnc7' glyph by glyph, ten letters the classifier is unsure of, against
+    which 'increasing' loses more than text_max_loss but less than a nat a letter (text_loss_per_letter)."""
+    from hcr_ocr.data.synthetic import synthetic_pages
+
+    if not (SHARED_DATA / "emnist").is_dir():
+        pytest.skip("no EMNIST data")
+    gray, truth = next(itertools.islice(synthetic_pages(42, 0, SHARED_DATA), 41, None))
+    assert truth.split("\n")[1] == "drug increasing"
+    thin = degrade(gray, "hairline", seed=0, index=41, source="synthetic 50")
+    assert hcr_ocr.read(thin).text.split("\n")[1] == "drug increasing"
+    capped = replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, text_loss_per_letter=0.0))
+    assert hcr_ocr.read(thin, settings=capped).text.split("\n")[1] == "drug lnoreaslnc7"
+
+
 def test_a_word_whose_letters_run_together_may_be_listed_three_letters_longer_than_read():
     """The same marker page: 'comprehensive' is five glyphs, its letters run together, read 'comemnsm' glyph
     by glyph and 'comfm4ensm' through the cuts. Listed words up to three letters longer than either are
