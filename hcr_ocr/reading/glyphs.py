@@ -7,10 +7,11 @@
 Blobs that overlap horizontally become one glyph (broken strokes). A small mark above a narrow stem is the dot
 of an i or j and joins it; above a wide letter it is an accent and is dropped, since EMNIST has no accents;
 apart under a letter and below the baseline it is grain, and is dropped too.
-Periods, commas and hyphens are recognised by shape alone. A glyph much wider than the line's letters is
-offered to the classifier whole and cut at the weakest columns of its ink (`split_candidates`), and two
-narrow glyphs much closer than the word's other letters are offered joined (`join_candidates`: a letter
-broken in two); the reader keeps whichever reading the classifier is surer of.
+Periods, commas and hyphens are recognised by shape, and left out where their darkest pixel is much lighter
+than their word's ink (`drop_faint_marks`: grain, not a pen's stop). A glyph much wider than the line's
+letters is offered to the classifier whole and cut at the weakest columns of its ink (`split_candidates`),
+and two narrow glyphs much closer than the word's other letters are offered joined (`join_candidates`: a
+letter broken in two); the reader keeps whichever reading the classifier is surer of.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from itertools import pairwise
 
 import numpy as np
 
+from hcr_ocr.page import union_bbox
 from hcr_ocr.reading.binarization import stroke_width
 from hcr_ocr.reading.lines import Blob, TextLine
 from hcr_ocr.reading.settings import DEFAULT, FormSettings, GlyphSettings
@@ -239,6 +241,38 @@ def drop_leading_stops(glyphs: list[Glyph]) -> list[Glyph]:
     while first < len(glyphs) and glyphs[first].punct in (".", ","):
         first += 1
     return glyphs[first:]
+
+
+def drop_faint_marks(
+    glyphs: list[Glyph], gray: np.ndarray, *, settings: GlyphSettings = DEFAULT.glyphs
+) -> list[Glyph]:
+    """A word's glyphs without the punctuation marks whose darkest pixel is lighter than
+    `mark_min_darkness` of the word's ink (grey levels of `gray`, the deskewed page, below the paper
+    around the word): a clump of film grain or sensor noise at the baseline, not a stop written with the
+    letters' pen."""
+    letters = [g for g in glyphs if not g.punct]
+    if len(letters) == len(glyphs) or not letters:
+        return glyphs
+    x0, y0, x1, y1 = union_bbox([g.bbox for g in glyphs])
+    area, ink = gray[y0:y1, x0:x1], np.zeros((y1 - y0, x1 - x0), bool)
+    for g in glyphs:
+        ink[g.bbox[1] - y0 : g.bbox[3] - y0, g.bbox[0] - x0 : g.bbox[2] - x0] |= g.mask > 0
+    if ink.all():
+        return glyphs
+    paper = float(np.median(area[~ink]))
+    letter_ink = np.concatenate([_grey_of(g, gray) for g in letters])
+    depth = paper - float(np.percentile(letter_ink, settings.ink_core_percentile))
+    return [
+        g
+        for g in glyphs
+        if not g.punct or paper - float(_grey_of(g, gray).min()) >= settings.mark_min_darkness * depth
+    ]
+
+
+def _grey_of(glyph: Glyph, gray: np.ndarray) -> np.ndarray:
+    """The grey levels of a glyph's ink pixels."""
+    x0, y0, x1, y1 = glyph.bbox
+    return gray[y0:y1, x0:x1][glyph.mask > 0]
 
 
 def printed_runs(glyphs: list[Glyph], *, settings: FormSettings = DEFAULT.forms) -> list[list[Glyph]]:

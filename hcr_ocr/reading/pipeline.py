@@ -31,6 +31,7 @@ from hcr_ocr.reading.deskew import estimate_skew, rotate, rotation
 from hcr_ocr.reading.forms import drop_cut_off, drop_edge_remnants, drop_frame_lines, drop_printed_labels
 from hcr_ocr.reading.glyphs import (
     Glyph,
+    drop_faint_marks,
     drop_leading_stops,
     find_glyphs,
     join_candidates,
@@ -203,6 +204,10 @@ def segment_page(gray: np.ndarray, settings: Settings = DEFAULT) -> PageLayout |
         ]
         small = tl.body_height < settings.recognition.small_writing
         lines.append(LineLayout(tl, [w for w in words if w], small))
+    if any(g.punct for line in lines for w in line.words for g in w):
+        upright = rotate(gray, angle, fill=255)  # the grey levels where the glyphs are
+        for line in lines:
+            line.words = [drop_faint_marks(w, upright, settings=settings.glyphs) for w in line.words]
     for i, line in enumerate(lines):
         log.debug(
             "line %d: %d word(s), letters %.0f px tall%s",

@@ -326,6 +326,9 @@ class GlyphSettings(_Frozen):
     comma_max_width: float = 0.35  # body
     comma_max_rise: float = 0.35  # body its top may stand above the baseline
     comma_min_drop: float = 0.1  # body its bottom hangs below the baseline
+    mark_min_darkness: float = 0.6  # share of its word's ink darkness (below the paper) a mark's darkest
+    # pixel reaches: a lighter one is grain, not ink (a pen's stops are as dark as its letters)
+    ink_core_percentile: float = 10.0  # percentile of a word's ink grey levels taken as its ink darkness
     split_min_width: float = 1.45  # letter widths: a wider glyph is offered cut in two
     split_min_aspect: float = 0.8  # width / height a glyph needs to be offered cut
     split_three_min_width: float = 2.4  # letter widths: a wider glyph is also offered cut in three

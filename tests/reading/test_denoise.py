@@ -126,6 +126,26 @@ def test_film_grain_over_handwriting_is_left_out():
     assert score_texts(texts, [t for _, t in pages])["cer"] <= 0.10
 
 
+def test_a_stop_as_faint_as_grain_is_no_stop():
+    """A dot at the baseline after 'Hello' reads as a full stop when it is as dark as the word's ink, and is
+    left out when its darkest pixel reaches under `mark_min_darkness` of that ink's depth below the paper
+    (grain). On the paragraph sample in film grain (the `speckle` condition) no clump is read as a stop; with
+    the rule off, 'FOR.' and 'GIFT.'."""
+    from hcr_ocr.data.degradations import degrade
+    from hcr_ocr.reading.settings import replace
+
+    hello = sample("word-hello")
+    ink, paper = float(np.percentile(hello[hello < 128], 10)), float(np.median(hello))
+    for depth, text in ((1.0, "Hello."), (0.7, "Hello."), (0.5, "Hello")):
+        dotted = hello.copy()
+        cv2.circle(dotted, (212, 82), 3, round(paper - depth * (paper - ink)), -1)
+        assert hcr_ocr.read(dotted).text == text
+    grainy = degrade(sample("paragraph"), "speckle", 0, 6, "samples")
+    assert hcr_ocr.read(grainy).text.split("\n")[1] == "THANK YOU FOR THE LOVELY GIFT"
+    off = replace(DEFAULT, glyphs=replace(DEFAULT.glyphs, mark_min_darkness=0.0))
+    assert hcr_ocr.read(grainy, settings=off).text.split("\n")[1] == "THANK YOU FOR. THE LOVELY GIFT."
+
+
 def test_grain_blobs_go_and_dark_dots_stay():
     """On a page of many small blobs, a small blob as faint as grain is dropped; a small blob as dark as the
     strokes (a full stop) and every stroke stay. A page with few small blobs is left as it is."""
