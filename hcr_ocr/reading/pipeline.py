@@ -5,12 +5,13 @@
     print(page.text)
 
 Each stage lives in its own module (see hcr_ocr.reading); this one runs them in order, in three steps:
-`segment_page` (binarise, deskew, find lines, leave out form clean-up, split words, group glyphs),
-`classify_page` (every glyph of the page, the cuts offered for glyphs that may hold two letters and the joins
-offered for letters that may be broken in two, in one batch) and `transcribe_page` (each word read glyph by
-glyph, then, where it is not already a surely read listed word, cut finer where letters may touch, the pieces
-classified in a second batch, and searched against the word list). Stage decisions are logged at debug
-level on the `hcr_ocr.reading` loggers (`hcr-ocr read -v` shows them).
+`segment_page` (binarise, deskew, find lines, leave out form clean-up, split words, group glyphs, leave
+out stops fainter than their word's ink), `classify_page` (every glyph of the page, the cuts offered for
+glyphs that may hold two letters and the joins offered for letters that may be broken in two, in one batch)
+and `transcribe_page` (each word read glyph by glyph, then, where it is not already a surely read listed
+word, cut finer where letters may touch, the pieces classified in a second batch, and searched against the
+word list). Stage decisions are logged at debug level on the `hcr_ocr.reading` loggers (`hcr-ocr read -v`
+shows them).
 """
 
 from __future__ import annotations

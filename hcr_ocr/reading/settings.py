@@ -432,7 +432,7 @@ class LexiconSettings(_Frozen):
     wide_letter_min_unit: float = 0.5  # capital heights: a letter width is never counted narrower (a word
     # of thin strokes: 'L I N A' written in boxes)
     wide_letter_median_glyphs: int = 3  # letter glyphs a word needs for its median glyph to count as a
-    # letter width (one or two glyphs may be letters run together: 'ALL' in marker as one glyph)
+    # letter width (one or two glyphs may be letters run together: 'STAFF' in marker as 'ST' and 'AFF')
 
 
 class TranscriptionSettings(_Frozen):
