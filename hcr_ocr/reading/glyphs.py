@@ -177,12 +177,20 @@ def _dot_over_stem(group: list[Blob], s: GlyphSettings) -> bool:
 
 
 def punctuation(
-    bbox: tuple[int, int, int, int], line: TextLine, *, settings: GlyphSettings = DEFAULT.glyphs
+    bbox: tuple[int, int, int, int],
+    line: TextLine,
+    ink: int = 0,
+    *,
+    settings: GlyphSettings = DEFAULT.glyphs,
 ) -> str:
-    """'.', ',' or '-' for small marks recognised by size and position, else ''."""
+    """'.', ',' or '-' for small marks recognised by size and position, else ''. `ink`: the mark's pixels of
+    ink, where known: a round solid dot may be larger (the full stop of bold type; the stem of an i whose
+    dot is lost is solid but not round)."""
     s = settings
     x0, y0, x1, y1 = bbox
     w, h, body = x1 - x0, y1 - y0, line.body_height
+    solid = ink >= s.solid_dot_min_fill * w * h and min(w, h) >= s.solid_dot_min_round * max(w, h)
+    largest = s.solid_dot_max_size if solid else s.period_max_height
     if (
         h < s.hyphen_max_height * body
         and w > s.hyphen_min_aspect * h
@@ -191,8 +199,8 @@ def punctuation(
     ):
         return "-"
     if (
-        h < s.period_max_height * body
-        and w < s.period_max_width * body
+        h < largest * body
+        and w < max(largest, s.period_max_width) * body
         and y0 > line.baseline - s.period_max_rise * body
     ):
         return "."
@@ -216,7 +224,7 @@ def find_glyphs(
     body = line.body_height
     for group in groups:
         bbox = _bbox(group)
-        mark = punctuation(bbox, line, settings=s)
+        mark = punctuation(bbox, line, sum(b.area for b in group), settings=s)
         if (
             not mark
             and bbox[3] - bbox[1] < s.speck_max_size * body

@@ -322,6 +322,11 @@ class GlyphSettings(_Frozen):
     period_max_height: float = 0.3  # body
     period_max_width: float = 0.4  # body
     period_max_rise: float = 0.45  # body its top may stand above the baseline
+    solid_dot_max_size: float = 0.4  # body: a solid dot this high and wide is a full stop too (bold type) ...
+    solid_dot_min_fill: float = 0.65  # ... where its ink fills this share of its box ...
+    solid_dot_min_round: float = (
+        0.6  # ... and its box is at least this share as wide as high, and high as wide
+    )
     comma_max_height: float = 0.55  # body
     comma_max_width: float = 0.35  # body
     comma_max_rise: float = 0.35  # body its top may stand above the baseline
