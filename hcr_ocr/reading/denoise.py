@@ -30,7 +30,7 @@ import numpy as np
 from hcr_ocr.reading.binarization import flatten_background
 from hcr_ocr.reading.scale import letter_height, preview
 from hcr_ocr.reading.settings import DEFAULT, DenoiseSettings, Settings
-from hcr_ocr.reading.stats import median, percentile
+from hcr_ocr.reading.stats import count_median, percentile
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +67,8 @@ def noise_sigma(gray: np.ndarray) -> float:
     """The standard deviation of the page's pixel noise, in grey levels."""
     if min(gray.shape) < 3:
         return 0.0
-    residual = cv2.filter2D(gray.astype(np.float32), -1, _NOISE_KERNEL)[1:-1, 1:-1]
-    return float(median(np.abs(residual)) / (_MAD_TO_SIGMA * _NOISE_GAIN))
+    residual = cv2.filter2D(gray.astype(np.float32), -1, _NOISE_KERNEL)[1:-1, 1:-1]  # whole numbers
+    return float(count_median(np.abs(residual)) / (_MAD_TO_SIGMA * _NOISE_GAIN))
 
 
 def impulse_share(gray: np.ndarray, *, settings: DenoiseSettings = DEFAULT.denoise) -> float:
