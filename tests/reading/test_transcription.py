@@ -30,6 +30,17 @@ from tests.conftest import SHARED_DATA
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
+def synthetic_page(number: int, condition: str = "clean") -> tuple[np.ndarray, list[str]]:
+    """The `number`th synthetic page of seed 0 (1-based), degraded as `hcr-ocr bench --conditions` degrades
+    it, and its lines of truth; skips the test where the EMNIST data is absent."""
+    from hcr_ocr.data.synthetic import synthetic_pages
+
+    if not (SHARED_DATA / "emnist").is_dir():
+        pytest.skip("no EMNIST data")
+    gray, truth = next(itertools.islice(synthetic_pages(number, 0, SHARED_DATA), number - 1, None))
+    return degrade(gray, condition, seed=0, index=number - 1, source="synthetic 50"), truth.split("\n")
+
+
 def bar(x0: int, x1: int, top: int = 0, bottom: int = 20) -> Glyph:
     """A solid block of ink from x0 to x1 (exclusive), as a glyph."""
     return Glyph((x0, top, x1, bottom), np.full((bottom - top, x1 - x0), 255, np.uint8))
@@ -275,12 +286,8 @@ def test_on_running_text_a_glyph_little_wider_than_a_letter_is_cut_for_the_word_
     as one glyph, 'connectwn', a glyph only a little wider than the page's letters. On running text it is
     cut finer for the word list and the word reads 'connection'; cut only from 1.3 letters wide, as on a
     field of a form, it stays 'connectwn'."""
-    from hcr_ocr.data.synthetic import synthetic_pages
-
-    if not (SHARED_DATA / "emnist").is_dir():
-        pytest.skip("no EMNIST data")
-    gray, truth = next(itertools.islice(synthetic_pages(32, 0, SHARED_DATA), 31, None))
-    assert truth.split("\n")[0] == "sure connection or"
+    gray, truth = synthetic_page(32)
+    assert truth[0] == "sure connection or"
     assert hcr_ocr.read(gray).text.split("\n")[0] == "sure connection or"
     coarse = replace(DEFAULT, transcription=replace(DEFAULT.transcription, oversegment_running_text=1.3))
     assert hcr_ocr.read(gray, settings=coarse).text.split("\n")[0] == "sure connectwn or"
@@ -302,7 +309,6 @@ def test_touching_letters_read_as_one_cost_the_word_list_their_width():
     """The 8th synthetic page of seed 0 in marker, as `hcr-ocr bench --conditions marker` makes it: the p, e
     and c of 'Respect' run together into one glyph 2.7 letters wide. Read as one letter, it makes the
     listed word 'Reset'; priced by its width (wide_letter_cost), the word list reads 'Respect'."""
-    from hcr_ocr.data.synthetic import synthetic_pages
     from hcr_ocr.reading.decoding import line_metrics
     from hcr_ocr.reading.transcription import WordContext, width_cost, width_unit
 
@@ -317,11 +323,8 @@ def test_touching_letters_read_as_one_cost_the_word_list_their_width():
     assert width_unit([bar(0, 3), bar(10, 13), bar(20, 23)], thin, DEFAULT.lexicon) == 10.0
     # a word of one or two glyphs has no median to go by: its glyphs may be letters run together
     assert width_unit([bar(0, 14), bar(20, 60)], line, DEFAULT.lexicon) == 12.0
-    if not (SHARED_DATA / "emnist").is_dir():
-        pytest.skip("no EMNIST data")
-    gray, truth = next(itertools.islice(synthetic_pages(8, 0, SHARED_DATA), 7, None))
-    assert truth.split("\n")[0] == "rate 222 Respect quick"
-    bold = degrade(gray, "marker", seed=0, index=7, source="synthetic 50")
+    bold, truth = synthetic_page(8, "marker")
+    assert truth[0] == "rate 222 Respect quick"
     assert hcr_ocr.read(bold).text.split("\n")[0] == "rate 222 Respect quick"
     free = replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, wide_letter_cost=0.0))
     assert hcr_ocr.read(bold, settings=free).text.split("\n")[0] == "rate 222 Reset quick"
@@ -342,13 +345,8 @@ def test_on_running_text_a_long_unsure_reading_may_lose_a_nat_a_letter_to_a_list
     """The 42nd synthetic page of seed 0 with a hairline pen, as `hcr-ocr bench --conditions hairline` makes
     it: 'increasing' reads 'lnoreaslnc7' glyph by glyph, ten letters the classifier is unsure of, against
     which 'increasing' loses more than text_max_loss but less than a nat a letter (text_loss_per_letter)."""
-    from hcr_ocr.data.synthetic import synthetic_pages
-
-    if not (SHARED_DATA / "emnist").is_dir():
-        pytest.skip("no EMNIST data")
-    gray, truth = next(itertools.islice(synthetic_pages(42, 0, SHARED_DATA), 41, None))
-    assert truth.split("\n")[1] == "drug increasing"
-    thin = degrade(gray, "hairline", seed=0, index=41, source="synthetic 50")
+    thin, truth = synthetic_page(42, "hairline")
+    assert truth[1] == "drug increasing"
     assert hcr_ocr.read(thin).text.split("\n")[1] == "drug increasing"
     capped = replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, text_loss_per_letter=0.0))
     assert hcr_ocr.read(thin, settings=capped).text.split("\n")[1] == "drug lnoreaslnc7"
@@ -358,13 +356,8 @@ def test_a_word_whose_letters_run_together_may_be_listed_three_letters_longer_th
     """The same marker page: 'comprehensive' is five glyphs, its letters run together, read 'comemnsm' glyph
     by glyph and 'comfm4ensm' through the cuts. Listed words up to three letters longer than either are
     tried, and it reads 'comprehensive'; up to two only, 'communism'."""
-    from hcr_ocr.data.synthetic import synthetic_pages
-
-    if not (SHARED_DATA / "emnist").is_dir():
-        pytest.skip("no EMNIST data")
-    gray, truth = next(itertools.islice(synthetic_pages(8, 0, SHARED_DATA), 7, None))
-    assert truth.split("\n")[3] == "nations comprehensive 58"
-    bold = degrade(gray, "marker", seed=0, index=7, source="synthetic 50")
+    bold, truth = synthetic_page(8, "marker")
+    assert truth[3] == "nations comprehensive 58"
     assert hcr_ocr.read(bold).text.split("\n")[3].split()[1] == "comprehensive"
     two = replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, length_slack=2))
     assert hcr_ocr.read(bold, settings=two).text.split("\n")[3].split()[1] == "communism"
