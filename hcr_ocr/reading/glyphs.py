@@ -184,8 +184,8 @@ def punctuation(
     settings: GlyphSettings = DEFAULT.glyphs,
 ) -> str:
     """'.', ',' or '-' for small marks recognised by size and position, else ''. `ink`: the mark's pixels of
-    ink, where known: a round solid dot may be larger (the full stop of bold type; the stem of an i whose
-    dot is lost is solid but not round)."""
+    ink, where known: a round solid mark may be larger (the full stop of bold type, and its comma, whose
+    head is that stop; the stem of an i whose dot is lost is solid but not round)."""
     s = settings
     x0, y0, x1, y1 = bbox
     w, h, body = x1 - x0, y1 - y0, line.body_height
@@ -206,7 +206,7 @@ def punctuation(
         return "."
     if (
         h < s.comma_max_height * body
-        and w < s.comma_max_width * body
+        and w < max(s.comma_max_width, largest) * body
         and y0 > line.baseline - s.comma_max_rise * body
         and y1 > line.baseline + s.comma_min_drop * body
     ):

@@ -195,8 +195,9 @@ def test_dot_of_an_i_joins_its_stem_and_a_full_stop_is_punctuation():
 
 def test_the_full_stop_of_bold_type_is_a_stop_and_a_piece_of_stroke_as_high_is_not():
     """A solid dot on the baseline a third of the letters' height high, as bold type's full stop is, is a
-    full stop; an outline of the same size (a broken piece of a letter) is not. Read end to end, a line set
-    in OpenCV's bold sans ends 'home.', not 'homer' (solid_dot_max_size at the plain stop's 0.3: 'homer')."""
+    full stop, and a solid comma as wide a comma; an outline of the same size (a broken piece of a letter)
+    is neither. Read end to end, a line set in OpenCV's bold sans ends 'home.', also photographed, where
+    with solid_dot_max_size at the plain stop's 0.3 it ends 'homer' and 'horned'."""
     import hcr_ocr
     from hcr_ocr.reading.lines import TextLine
     from hcr_ocr.reading.settings import DEFAULT, replace
@@ -206,11 +207,20 @@ def test_the_full_stop_of_bold_type_is_a_stop_and_a_piece_of_stroke_as_high_is_n
     assert punctuation((100, 60, 110, 70), line, ink=40) == ""
     assert punctuation((100, 61, 108, 69), line, ink=30) == "."  # a small dot is a stop however filled
     assert punctuation((100, 58, 105, 70), line, ink=45) == ""  # the stem of an i that lost its dot
+    # bold type's comma, whose head is that stop: as wide as it, where a thin comma is narrower
+    assert punctuation((100, 60, 111, 74), line, ink=110) == ","
+    assert punctuation((100, 60, 111, 74), line, ink=40) == ""
     page = np.full((120, 700), 235, np.uint8)
     cv2.putText(page, "Room 42, then home.", (20, 80), cv2.FONT_HERSHEY_SIMPLEX, 2.0, 40, 4, cv2.LINE_AA)
     assert hcr_ocr.read(page).text == "Room 42, then home."
     plain = replace(DEFAULT, glyphs=replace(DEFAULT.glyphs, solid_dot_max_size=0.3))
     assert hcr_ocr.read(page, settings=plain).text == "Room 42, then homer"
+    # the same line as a phone photo: 3.6 times larger, light falling off, noise
+    rng = np.random.default_rng(0)
+    big = cv2.resize(page, None, fx=3.6, fy=3.6, interpolation=cv2.INTER_CUBIC).astype(np.float32)
+    photo = np.clip(big * np.linspace(0.8, 1.05, big.shape[1])[None, :] + rng.normal(0, 9, big.shape), 0, 255)
+    assert hcr_ocr.read(photo.astype(np.uint8)).text == "Room 42, then home."
+    assert hcr_ocr.read(photo.astype(np.uint8), settings=plain).text == "Room 42, then horned"
 
 
 def test_frame_strokes_of_a_tight_field_crop_are_dropped():
