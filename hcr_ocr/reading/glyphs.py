@@ -25,7 +25,7 @@ from hcr_ocr.page import union_bbox
 from hcr_ocr.reading.binarization import stroke_width
 from hcr_ocr.reading.lines import Blob, TextLine
 from hcr_ocr.reading.settings import DEFAULT, FormSettings, GlyphSettings
-from hcr_ocr.reading.stats import median
+from hcr_ocr.reading.stats import median, percentile
 
 
 @dataclass(eq=False)  # compared and hashed by identity: the reader keys its tables by glyph
@@ -267,9 +267,9 @@ def drop_faint_marks(
         ink[g.bbox[1] - y0 : g.bbox[3] - y0, g.bbox[0] - x0 : g.bbox[2] - x0] |= g.mask > 0
     if ink.all():
         return glyphs
-    paper = float(np.median(area[~ink]))
+    paper = median(area[~ink])
     letter_ink = np.concatenate([_grey_of(g, gray) for g in letters])
-    depth = paper - float(np.percentile(letter_ink, settings.ink_core_percentile))
+    depth = paper - percentile(letter_ink, settings.ink_core_percentile)
     return [
         g
         for g in glyphs

@@ -36,6 +36,7 @@ from hcr_ocr.reading.glyphs import Glyph
 from hcr_ocr.reading.lexicon import SYMBOLS, Edge, Lexicon, Match, caseless, symbol_matrix
 from hcr_ocr.reading.recognition import GlyphClassifier
 from hcr_ocr.reading.settings import DEFAULT, LexiconSettings, Settings
+from hcr_ocr.reading.stats import median
 
 log = logging.getLogger(__name__)
 
@@ -238,7 +239,7 @@ def width_unit(glyphs: list[Glyph], context: WordContext, settings: LexiconSetti
     or two may be letters run together) or `wide_letter_min_unit` of the line's capital height (letters of
     thin strokes)."""
     letters = [g.w for g in glyphs if not g.punct]
-    median_glyph = float(np.median(letters)) if len(letters) >= settings.wide_letter_median_glyphs else 0.0
+    median_glyph = median(letters) if len(letters) >= settings.wide_letter_median_glyphs else 0.0
     least = settings.wide_letter_min_unit * context.metrics.cap_height
     return max(context.letter_width, median_glyph, least)
 

@@ -30,6 +30,12 @@ from tests.conftest import SHARED_DATA
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
+def read_line(image: np.ndarray, line: int, **lexicon_settings: float) -> str:
+    """Line `line` of the text `hcr_ocr.read` gives for `image`, with these word-list settings changed."""
+    settings = replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, **lexicon_settings))
+    return hcr_ocr.read(image, settings=settings).text.split("\n")[line]
+
+
 def synthetic_page(number: int, condition: str = "clean") -> tuple[np.ndarray, list[str]]:
     """The `number`th synthetic page of seed 0 (1-based), degraded as `hcr-ocr bench --conditions` degrades
     it, and its lines of truth; skips the test where the EMNIST data is absent."""
@@ -325,9 +331,8 @@ def test_touching_letters_read_as_one_cost_the_word_list_their_width():
     assert width_unit([bar(0, 14), bar(20, 60)], line, DEFAULT.lexicon) == 12.0
     bold, truth = synthetic_page(8, "marker")
     assert truth[0] == "rate 222 Respect quick"
-    assert hcr_ocr.read(bold).text.split("\n")[0] == "rate 222 Respect quick"
-    free = replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, wide_letter_cost=0.0))
-    assert hcr_ocr.read(bold, settings=free).text.split("\n")[0] == "rate 222 Reset quick"
+    assert read_line(bold, 0) == "rate 222 Respect quick"
+    assert read_line(bold, 0, wide_letter_cost=0.0) == "rate 222 Reset quick"
 
 
 def test_a_word_of_two_glyphs_is_priced_in_the_line_letter_width():
@@ -336,9 +341,8 @@ def test_a_word_of_two_glyphs_is_priced_in_the_line_letter_width():
     median of two glyphs is no letter width (wide_letter_median_glyphs), so read as one letter 'AFF' costs
     its width and the word reads 'STAFF'; priced in the word's own median glyph, 'SIM'."""
     bold = degrade(load_image(SAMPLES / "print-serif-caps.png"), "marker", seed=0, index=10, source="samples")
-    assert hcr_ocr.read(bold).text.split("\n")[0].split()[-1] == "STAFF"
-    median = replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, wide_letter_median_glyphs=1))
-    assert hcr_ocr.read(bold, settings=median).text.split("\n")[0].split()[-1] == "SIM"
+    assert read_line(bold, 0).split()[-1] == "STAFF"
+    assert read_line(bold, 0, wide_letter_median_glyphs=1).split()[-1] == "SIM"
 
 
 def test_on_running_text_a_long_unsure_reading_may_lose_a_nat_a_letter_to_a_listed_word():
@@ -347,9 +351,8 @@ def test_on_running_text_a_long_unsure_reading_may_lose_a_nat_a_letter_to_a_list
     which 'increasing' loses more than text_max_loss but less than a nat a letter (text_loss_per_letter)."""
     thin, truth = synthetic_page(42, "hairline")
     assert truth[1] == "drug increasing"
-    assert hcr_ocr.read(thin).text.split("\n")[1] == "drug increasing"
-    capped = replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, text_loss_per_letter=0.0))
-    assert hcr_ocr.read(thin, settings=capped).text.split("\n")[1] == "drug lnoreaslnc7"
+    assert read_line(thin, 1) == "drug increasing"
+    assert read_line(thin, 1, text_loss_per_letter=0.0) == "drug lnoreaslnc7"
 
 
 def test_a_word_whose_letters_run_together_may_be_listed_three_letters_longer_than_read():
@@ -358,6 +361,5 @@ def test_a_word_whose_letters_run_together_may_be_listed_three_letters_longer_th
     tried, and it reads 'comprehensive'; up to two only, 'communism'."""
     bold, truth = synthetic_page(8, "marker")
     assert truth[3] == "nations comprehensive 58"
-    assert hcr_ocr.read(bold).text.split("\n")[3].split()[1] == "comprehensive"
-    two = replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, length_slack=2))
-    assert hcr_ocr.read(bold, settings=two).text.split("\n")[3].split()[1] == "communism"
+    assert read_line(bold, 3).split()[1] == "comprehensive"
+    assert read_line(bold, 3, length_slack=2).split()[1] == "communism"
