@@ -14,12 +14,15 @@ reading and of the lattice's own likeliest reading; each is scored by dynamic pr
 (nodes: glyph boundaries and cuts; edges: a glyph, a split of it, or a run of pieces), so a listed word may
 use cuts that the raw reading did not. A listed word replaces the raw reading when its log-probability, plus
 `prior_weight` times its log frequency, is within `max_loss` of the raw reading's (LexiconSettings): a name
-or a number the classifier is sure of stays as it was read.
+or a number the classifier is sure of stays as it was read. The list also gives a letter trigram model of
+its words' spelling (`Lexicon.spelling`, see spelling): on running text a reading spelled unlike any word
+may lose more (transcription.running_text_loss).
 
-Parsing a list of 80,000 words takes a third of a second, too long for a command that reads one image: the
-first load of a list compiles it (words grouped by length, their log priors) into the user's cache
-(`$HCR_OCR_CACHE`, else the platform's cache folder), named by the list's SHA-256; later loads read that
-file in one go (about a millisecond) and decode the words of a length when a word of that length is first
+Parsing a list of 80,000 words and modelling its spelling take most of a second, too long for a command that
+reads one image: the first load of a list compiles it (words grouped by length, their log priors, the
+spelling model) into the user's cache (`$HCR_OCR_CACHE`, else the platform's cache folder), named by the
+list's CRC-32 and size; later loads read that
+file in one go (a few milliseconds) and decode the words of a length when a word of that length is first
 looked up.
 """
 
@@ -37,13 +40,14 @@ import numpy as np
 
 from hcr_ocr.errors import HcrError
 from hcr_ocr.reading.settings import DEFAULT, LexiconSettings
+from hcr_ocr.reading.spelling import Spelling
 
 SYMBOLS = "abcdefghijklmnopqrstuvwxyz0123456789"
 # digits whose shapes are one with a letter's: a word read with one is searched with that letter too
 _LETTER_OF_DIGIT = str.maketrans({"0": "o", "1": "i"})
 SHIPPED = Path(__file__).resolve().parent / "resources" / "english-words.tsv.gz"
 CACHE_ENV = "HCR_OCR_CACHE"  # folder for compiled word lists (default: the platform's user cache)
-COMPILED_MAGIC = b"hcr-ocr word list 3\n"
+COMPILED_MAGIC = b"hcr-ocr word list 4\n"
 
 
 @cache
@@ -99,6 +103,7 @@ class Lexicon:
             ranks.setdefault(len(w), []).append(rank)
         self._ranks = {n: np.array(r, np.int32) for n, r in ranks.items()}  # length → places in the list
         self._words: dict[int, list[str]] = {}
+        self.spelling = Spelling.of_words(list(prior))
 
     def group(self, length: int) -> dict[str, float]:
         """The listed words of this length and their log priors, in the list's order."""
@@ -151,7 +156,8 @@ class Lexicon:
         total = sum(count for _, count, _ in groups)
         priors_at = words_at + sum(size for _, _, size in groups)
         ranks_at = priors_at + 8 * total
-        if ranks_at + 4 * total != len(data):
+        spelling_at = ranks_at + 4 * total
+        if spelling_at + Spelling.NBYTES != len(data):
             raise ValueError("a compiled word list of the wrong size")
         if (
             data.count(b"\n", words_at, priors_at) != total - len(groups)
@@ -160,6 +166,7 @@ class Lexicon:
             raise ValueError("a compiled word list whose words are damaged")
         lexicon = cls.__new__(cls)
         lexicon._groups, lexicon._packed, lexicon._ranks, lexicon._words = {}, {}, {}, {}
+        lexicon.spelling = Spelling.from_bytes(view[spelling_at:])
         for length, count, size in groups:
             priors = np.frombuffer(data, np.float64, count, priors_at)
             lexicon._packed[length] = (view[words_at : words_at + size], priors)
@@ -170,7 +177,7 @@ class Lexicon:
     def compiled(self) -> bytes:
         """The word list in the form that loads in one read: a header with each length's word count and
         bytes, then the words of each length (in the list's order, the commonest first), their log priors
-        (float64) and their places in the whole list (int32)."""
+        (float64), their places in the whole list (int32) and the list's spelling model."""
         groups = [self.group(n) for n in self.lengths]
         blobs = ["\n".join(g).encode("utf-8") for g in groups]
         header = json.dumps(
@@ -178,7 +185,8 @@ class Lexicon:
         )
         priors = np.array([p for g in groups for p in g.values()], np.float64).tobytes()
         ranks = np.concatenate([self._ranks[n] for n in self.lengths]).astype(np.int32).tobytes()
-        return COMPILED_MAGIC + header.encode() + b"\n" + b"".join(blobs) + priors + ranks
+        spelling = self.spelling.to_bytes()
+        return COMPILED_MAGIC + header.encode() + b"\n" + b"".join(blobs) + priors + ranks + spelling
 
     @classmethod
     def load(cls, path: str | Path) -> Lexicon:

@@ -324,7 +324,7 @@ def search_word_list(
         mended = {id(p) for p, m in zip(again, matches, strict=True) if _mended(p, m, lexicon, evidence)}
         left = [(p, m) for p, m in left if id(p) not in mended]
     for p, match in left:
-        _mended(p, match, lexicon, evidence, running_text_loss(p.query, settings.lexicon))
+        _mended(p, match, lexicon, evidence, running_text_loss(p.query, match, lexicon, settings.lexicon))
 
 
 def _cut_finer(p: PendingSearch, s: TranscriptionSettings) -> bool:

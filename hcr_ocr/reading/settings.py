@@ -430,6 +430,11 @@ class LexiconSettings(_Frozen):
     # as the glyph-by-glyph reading is itself unsure by (its surprisal) ...
     text_loss_per_letter: float = 1.0  # ... or for a long reading, up to this many nats per letter read
     # ('lnoreaslnc7' for 'increasing' in a hairline pen: ten letters off the list are rarely a word)
+    text_spelling_free: float = 8.0  # ... and a listed word as long as a reading of letters more where
+    # the reading is spelled less like the list's words than it is (letter trigram surprisal, see
+    # spelling): beyond this many nats ...
+    text_spelling_weight: float = 0.5  # ... by this share of the difference ('commcrcc' for 'commerce',
+    # 27 nats less word-like: a hairline e read surely as c)
     wide_letter_free: float = 2.0  # letter widths (see transcription.width_unit) a glyph read as one
     # letter may span at no cost; a wider one costs ...
     wide_letter_cost: float = 3.0  # ... this many nats per letter width beyond (touching letters read as

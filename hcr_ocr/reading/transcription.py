@@ -17,7 +17,7 @@ glyph-by-glyph reading replaces it (see lexicon); in both readings a glyph read 
 is wider than two letters (`width_cost`), so that letters run together are read as the longer word. On a
 page of running text in the list's language (most of its words listed ones, before the search or after
 it), the glyphs of words of four letters or more are cut finer (from one letter wide) and a listed word may
-lose more against a reading the classifier is itself unsure of.
+lose more against a reading the classifier is itself unsure of, or that is spelled unlike the list's words.
 Last, a word that is no listed word is split at a gap wide for its letters where both sides are listed
 words: a narrow word space ("PAGEONE").
 """
@@ -297,14 +297,22 @@ def in_listed_language(lines: list[list[Word]], lexicon: Lexicon, settings: Lexi
     return words >= settings.text_min_words and listed >= settings.text_min_listed * words
 
 
-def running_text_loss(query: SearchQuery, settings: LexiconSettings) -> float:
-    """On running text in the list's language, the nats a listed word may lose against the reading: more
-    than max_loss by as much as the reading is itself unsure of its letters, up to text_max_loss, or for a
-    long reading text_loss_per_letter nats a letter read (a word the classifier is sure of, such as a name,
-    gets no more than max_loss)."""
+def running_text_loss(
+    query: SearchQuery, match: Match | None, lexicon: Lexicon, settings: LexiconSettings
+) -> float:
+    """On running text in the list's language, the nats the listed word `match` may lose against the
+    reading: more than max_loss by as much as the reading is itself unsure of its letters, up to
+    text_max_loss, or for a long reading text_loss_per_letter nats a letter read (a word the classifier is
+    sure of, such as a name, gets no more than max_loss); and where the reading is all letters and the
+    listed word has as many, more by a share of as much as the reading is spelled less like the list's
+    words than the listed word is, beyond text_spelling_free nats (letters misread surely: 'commcrcc')."""
     unsure = -float(query.raw_logp.max(axis=1).sum())
     most = max(settings.text_max_loss, settings.text_loss_per_letter * len(query.raw_logp))
-    return settings.max_loss + min(most - settings.max_loss, unsure)
+    loss = settings.max_loss + min(most - settings.max_loss, unsure)
+    if match is None or len(match.word) != len(query.raw) or not query.raw.isalpha():
+        return loss
+    unlike = lexicon.spelling.surprisal(query.raw) - lexicon.spelling.surprisal(match.word)
+    return loss + settings.text_spelling_weight * max(unlike - settings.text_spelling_free, 0.0)
 
 
 def split_at_listed_gap(

@@ -240,7 +240,12 @@ def test_a_page_of_running_text_lets_the_word_list_mend_more():
     grainy = degrade(page, "speckle", seed=0, index=11, source="samples")
     read_as = hcr_ocr.read(grainy).text.lower().split()
     assert "meeting" in read_as and "bring" in read_as
-    strict = replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, text_max_loss=DEFAULT.lexicon.max_loss))
+    no_more_room = {
+        "text_max_loss": DEFAULT.lexicon.max_loss,
+        "text_loss_per_letter": 0.0,
+        "text_spelling_weight": 0.0,
+    }
+    strict = replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, **no_more_room))
     read_strictly = hcr_ocr.read(grainy, settings=strict).text.lower().split()
     assert "meewlig" in read_strictly and "bnilg" in read_strictly
 
@@ -291,11 +296,15 @@ def test_on_running_text_a_glyph_little_wider_than_a_letter_is_cut_for_the_word_
     """A synthetic page of running text (the 32nd of seed 0): the i and o of 'connection' touch and read
     as one glyph, 'connectwn', a glyph only a little wider than the page's letters. On running text it is
     cut finer for the word list and the word reads 'connection'; cut only from 1.3 letters wide, as on a
-    field of a form, it stays 'connectwn'."""
+    field of a form (and without the room a reading spelled unlike any word gets), it stays 'connectwn'."""
     gray, truth = synthetic_page(32)
     assert truth[0] == "sure connection or"
     assert hcr_ocr.read(gray).text.split("\n")[0] == "sure connection or"
-    coarse = replace(DEFAULT, transcription=replace(DEFAULT.transcription, oversegment_running_text=1.3))
+    coarse = replace(
+        DEFAULT,
+        transcription=replace(DEFAULT.transcription, oversegment_running_text=1.3),
+        lexicon=replace(DEFAULT.lexicon, text_spelling_weight=0.0),
+    )
     assert hcr_ocr.read(gray, settings=coarse).text.split("\n")[0] == "sure connectwn or"
 
 
@@ -353,6 +362,16 @@ def test_on_running_text_a_long_unsure_reading_may_lose_a_nat_a_letter_to_a_list
     assert truth[1] == "drug increasing"
     assert read_line(thin, 1) == "drug increasing"
     assert read_line(thin, 1, text_loss_per_letter=0.0) == "drug lnoreaslnc7"
+
+
+def test_on_running_text_a_reading_spelled_unlike_any_word_may_lose_more_to_a_listed_word():
+    """The 15th synthetic page of seed 0 with a hairline pen: the classifier is sure of 'commcrcc' (each e
+    read as c), which 'commerce' loses to by more than a nat a letter; but 'commcrcc' is spelled 27 nats less
+    like the list's words (spelling), and 'commerce' may lose half of that beyond text_spelling_free."""
+    thin, truth = synthetic_page(15, "hairline")
+    assert truth[0] == "safe commerce netherlands"
+    assert read_line(thin, 0) == "safe commerce netherlands"
+    assert read_line(thin, 0, text_spelling_weight=0.0) == "safe commcrcc netherlands"
 
 
 def test_a_word_whose_letters_run_together_may_be_listed_three_letters_longer_than_read():
