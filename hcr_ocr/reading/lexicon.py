@@ -18,12 +18,11 @@ or a number the classifier is sure of stays as it was read. The list also gives 
 its words' spelling (`Lexicon.spelling`, see spelling): on running text a reading spelled unlike any word
 may lose more (transcription.running_text_loss).
 
-Parsing a list of 80,000 words and modelling its spelling take most of a second, too long for a command that
-reads one image: the first load of a list compiles it (words grouped by length, their log priors, the
+Parsing a list of 80,000 words and modelling its spelling take most of a second, too long for a command
+that reads one image: the first load of a list compiles it (words grouped by length, their log priors, the
 spelling model) into the user's cache (`$HCR_OCR_CACHE`, else the platform's cache folder), named by the
-list's CRC-32 and size; later loads read that
-file in one go (a few milliseconds) and decode the words of a length when a word of that length is first
-looked up.
+list's CRC-32 and size; later loads read that file in one go (a few milliseconds) and decode the words of a
+length when a word of that length is first looked up.
 """
 
 from __future__ import annotations

@@ -26,6 +26,8 @@ _INDEX = {c: i for i, c in enumerate(LETTERS)}
 class Spelling:
     """Log-probabilities of each symbol after every two: (SIZE, SIZE, SIZE), float32."""
 
+    NBYTES = SIZE**3 * 4  # the table's size in a compiled word list
+
     def __init__(self, log_trigram: np.ndarray):
         if log_trigram.shape != (SIZE, SIZE, SIZE):
             raise ValueError(f"a spelling table of shape {log_trigram.shape}, not {(SIZE, SIZE, SIZE)}")
@@ -52,8 +54,6 @@ class Spelling:
     @classmethod
     def from_bytes(cls, data: bytes | memoryview) -> Spelling:
         return cls(np.frombuffer(data, np.float32).reshape(SIZE, SIZE, SIZE))
-
-    NBYTES = SIZE**3 * 4
 
 
 def _trigrams(word: str) -> list[int]:
