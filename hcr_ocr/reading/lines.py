@@ -67,6 +67,23 @@ class TextLine:
         return max(b.x1 for b in self.blobs)
 
 
+def x_overlap(text_lines: list[TextLine], min_shared_rows: float = 0.5) -> int:
+    """Px by which blobs side by side in a line overlap in x (letters that lean into their neighbours),
+    summed over the lines. Side by side: they share `min_shared_rows` of the shorter one's rows (the pieces
+    of a broken letter, or an i and its dot, stand one above the other and do not count)."""
+    total = 0
+    for tl in text_lines:
+        earlier: list[Blob] = []  # blobs before this one, in x order, that may still reach it
+        for b in sorted(tl.blobs, key=lambda blob: blob.x0):
+            earlier = [a for a in earlier if a.x1 > b.x0]
+            for a in earlier:
+                rows = min(a.y1, b.y1) - max(a.y0, b.y0)
+                if rows >= min_shared_rows * min(a.y1 - a.y0, b.y1 - b.y0):
+                    total += min(a.x1, b.x1) - b.x0
+            earlier.append(b)
+    return total
+
+
 def find_blobs(ink: np.ndarray) -> tuple[list[Blob], np.ndarray]:
     """Connected components of the ink mask, and the label image."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)

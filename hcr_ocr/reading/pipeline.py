@@ -28,7 +28,7 @@ from hcr_ocr.page import Line, Page, Word, union_bbox
 from hcr_ocr.reading.binarization import binarize
 from hcr_ocr.reading.decoding import line_metrics
 from hcr_ocr.reading.denoise import dark_on_light, denoise, sharpen
-from hcr_ocr.reading.deskew import estimate_skew, rotate, rotation
+from hcr_ocr.reading.deskew import Levelling, estimate_skew, estimate_slant, rotate
 from hcr_ocr.reading.forms import drop_cut_off, drop_edge_remnants, drop_frame_lines, drop_printed_labels
 from hcr_ocr.reading.glyphs import (
     Glyph,
@@ -40,7 +40,15 @@ from hcr_ocr.reading.glyphs import (
     split_candidates,
 )
 from hcr_ocr.reading.lexicon import Lexicon, Match, lexicon_from
-from hcr_ocr.reading.lines import Blob, TextLine, edge_blobs, find_blobs, find_lines, labels_touching
+from hcr_ocr.reading.lines import (
+    Blob,
+    TextLine,
+    edge_blobs,
+    find_blobs,
+    find_lines,
+    labels_touching,
+    x_overlap,
+)
 from hcr_ocr.reading.loading import MAX_PIXELS, load_image
 from hcr_ocr.reading.recognition import GlyphClassifier, OnnxClassifier
 from hcr_ocr.reading.regions import find_blocks
@@ -87,14 +95,17 @@ def get_classifier(model: str | Path | None = None, threads: int = 0) -> GlyphCl
     return _classifiers[key]
 
 
+LEVEL = Levelling()  # a page neither rotated nor sheared
+
+
 class ToPage:
-    """Maps boxes in the deskewed working image back to the page as loaded: the rotation undone, then the
-    working scale (`factor` working pixels per page pixel)."""
+    """Maps boxes in the levelled working image back to the page as loaded: the rotation and shear undone,
+    then the working scale (`factor` working pixels per page pixel)."""
 
     def __init__(
         self,
         shape: tuple[int, int],
-        angle: float,
+        levelling: Levelling = LEVEL,
         factor: float = 1.0,
         page_shape: tuple[int, int] | None = None,
     ):
@@ -102,8 +113,8 @@ class ToPage:
         self.width, self.height = w, h
         self.factor = factor
         self.inverse = None
-        if angle:
-            self.inverse = cv2.invertAffineTransform(rotation(shape, angle)[0])
+        if levelling:
+            self.inverse = cv2.invertAffineTransform(levelling.matrix(shape)[0])
 
     def __call__(self, box: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
         x0, y0, x1, y1 = box
@@ -132,10 +143,10 @@ class LineLayout:
 
 @dataclass
 class PageLayout:
-    """The page segmented, in the deskewed image's coordinates."""
+    """The page segmented, in the levelled image's coordinates."""
 
     lines: list[LineLayout]
-    angle: float
+    levelling: Levelling
     to_page: ToPage
     letter_width: float  # median width of the page's letter glyphs
 
@@ -143,10 +154,12 @@ class PageLayout:
         return [w for line in self.lines for w in line.words]
 
 
-def _edge_labels(ink: np.ndarray, angle: float, blobs: list[Blob], labels: np.ndarray) -> tuple[set, set]:
+def _edge_labels(
+    ink: np.ndarray, levelling: Levelling, blobs: list[Blob], labels: np.ndarray
+) -> tuple[set, set]:
     """Labels of the blobs that touch the top or bottom, and the left or right edge of the page."""
-    if angle:  # the edges moved: find what touched them before the rotation
-        top_bottom, sides = (labels_touching(labels, rotate(m, angle)) for m in edge_blobs(ink))
+    if levelling:  # the edges moved: find what touched them before the page was turned
+        top_bottom, sides = (labels_touching(labels, levelling.apply(m)) for m in edge_blobs(ink))
         return top_bottom, sides
     height, width = labels.shape
     top_bottom = {b.label for b in blobs if b.y0 == 0 or b.y1 == height}
@@ -155,11 +168,11 @@ def _edge_labels(ink: np.ndarray, angle: float, blobs: list[Blob], labels: np.nd
 
 
 def find_text_lines(
-    ink: np.ndarray, angle: float, settings: Settings = DEFAULT
+    ink: np.ndarray, levelling: Levelling, settings: Settings = DEFAULT
 ) -> tuple[list[TextLine], np.ndarray]:
-    """The page's text lines (form clean-up done) and the label image of the deskewed ink."""
-    blobs, labels = find_blobs(rotate(ink, angle))
-    top_bottom, sides = _edge_labels(ink, angle, blobs, labels)
+    """The page's text lines (form clean-up done) and the label image of the levelled ink."""
+    blobs, labels = find_blobs(levelling.apply(ink))
+    top_bottom, sides = _edge_labels(ink, levelling, blobs, labels)
     kept = drop_edge_remnants(blobs, top_bottom, settings=settings.forms, line_settings=settings.lines)
     kept = drop_cut_off(kept, sides, settings=settings.forms, line_settings=settings.lines)
     kept = drop_frame_lines(kept, labels.shape[0], settings=settings.forms)
@@ -181,6 +194,31 @@ def find_text_lines(
     return text_lines, labels
 
 
+def _stood_upright(
+    ink: np.ndarray, text_lines: list[TextLine], labels: np.ndarray, level: Levelling, settings: Settings
+) -> tuple[list[TextLine], np.ndarray, Levelling]:
+    """The text lines found again on the page sheared upright where its letters lean into each other (their
+    blobs overlap in x by `slant_min_overlap` letter heights or more), its writing leans, and upright they
+    overlap at most `slant_max_overlap` as much; else as they were. A shear keeps each line's rows."""
+    leaning = x_overlap(text_lines, settings.deskew.slant_shared_rows)
+    letter = median([tl.body_height for tl in text_lines]) if text_lines else 0.0
+    if not leaning or leaning < settings.deskew.slant_min_overlap * letter:
+        return text_lines, labels, level
+    bands = [(tl.top, tl.bottom) for tl in text_lines]
+    upright = Levelling(
+        level.angle, estimate_slant(rotate(ink, level.angle), bands, settings=settings.deskew)
+    )
+    if not upright.slant:
+        return text_lines, labels, level
+    upright_lines, upright_labels = find_text_lines(ink, upright, settings)
+    if (
+        x_overlap(upright_lines, settings.deskew.slant_shared_rows)
+        > settings.deskew.slant_max_overlap * leaning
+    ):
+        return text_lines, labels, level
+    return upright_lines, upright_labels, upright
+
+
 def segment_page(gray: np.ndarray, settings: Settings = DEFAULT) -> PageLayout | None:
     """Lines → words → glyphs of a grayscale page; None when the page holds no ink. Boxes map back to
     `gray` (through the working scale, see hcr_ocr.reading.scale)."""
@@ -194,9 +232,9 @@ def segment_page(gray: np.ndarray, settings: Settings = DEFAULT) -> PageLayout |
     if ink is None:
         log.debug("no ink: a blank page")
         return None
-    angle = estimate_skew(ink, settings=settings.deskew)
-    log.debug("page %dx%d, skew %.2f degrees", gray.shape[1], gray.shape[0], angle)
-    text_lines, labels = find_text_lines(ink, angle, settings)
+    levelling = Levelling(estimate_skew(ink, settings=settings.deskew))
+    text_lines, labels = find_text_lines(ink, levelling, settings)
+    text_lines, labels, levelling = _stood_upright(ink, text_lines, labels, levelling, settings)
     lines = []
     for tl in text_lines:
         words = [
@@ -206,7 +244,7 @@ def segment_page(gray: np.ndarray, settings: Settings = DEFAULT) -> PageLayout |
         small = tl.body_height < settings.recognition.small_writing
         lines.append(LineLayout(tl, [w for w in words if w], small))
     if any(g.punct for line in lines for w in line.words for g in w):
-        upright = rotate(gray, angle, fill=255)  # the grey levels where the glyphs are
+        upright = levelling.apply(gray, fill=255)  # the grey levels where the glyphs are
         for line in lines:
             line.words = [drop_faint_marks(w, upright, settings=settings.glyphs) for w in line.words]
     for i, line in enumerate(lines):
@@ -217,9 +255,17 @@ def segment_page(gray: np.ndarray, settings: Settings = DEFAULT) -> PageLayout |
             line.text_line.body_height,
             " (small writing)" if line.small else "",
         )
+    log.debug(
+        "page %dx%d, skew %.2f degrees, slant %.2f",
+        gray.shape[1],
+        gray.shape[0],
+        levelling.angle,
+        levelling.slant,
+    )
     letters = [g for line in lines for w in line.words for g in w if not g.punct]
     letter_width = median([g.w for g in letters]) if letters else 0.0
-    return PageLayout(lines, angle, ToPage(gray.shape, angle, factor, page_shape), letter_width)
+    to_page = ToPage(gray.shape, levelling, factor, page_shape)
+    return PageLayout(lines, levelling, to_page, letter_width)
 
 
 # ---- classify: glyphs → probabilities ----------------------------------------------------------------------
@@ -478,7 +524,7 @@ def read(
     page = Page(file=label, width=gray.shape[1], height=gray.shape[0], image=gray)
     layout = segment_page(gray, settings)
     if layout is not None:
-        page.skew_degrees = layout.angle
+        page.skew_degrees = layout.levelling.angle
         candidates = classify_page(layout, evidence)
         lines = transcribe_page(layout, candidates, evidence, lexicon)
         no_writing = evidence.budget.shows_no_writing  # decided by the page's first look

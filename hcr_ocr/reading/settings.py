@@ -175,7 +175,7 @@ class BinarizationSettings(_Frozen):
 
 
 class DeskewSettings(_Frozen):
-    """Stage 3, the text angle."""
+    """Stage 3, the text angle and the writing's slant."""
 
     max_angle: float = 15.0  # degrees, the largest skew searched
     min_ink_pixels: int = 50  # px of ink under which the page is not deskewed
@@ -186,6 +186,20 @@ class DeskewSettings(_Frozen):
     fine_span: float = 1.0  # degrees either side of the coarse best that the fine search covers
     min_angle: float = 0.75  # degrees: a smaller angle found counts as level
     min_gain: float = 1.03  # ratio of sharpness over the level page's an angle must reach to be used
+    max_slant: float = 0.8  # x shift per px of height: the strongest slant of writing searched (39°)
+    slant_band_height: int = 48  # px: taller line bands are shrunk to this height to measure their slant
+    slant_coarse_step: float = 0.05  # between slants of the coarse search
+    slant_fine_step: float = 0.01  # between slants of the fine search, a coarse step either side of the best
+    min_slant: float = 0.1  # a smaller slant found counts as upright
+    slant_min_overlap: float = 1.0  # letter heights: a slant is looked for only where the blobs of the
+    # lines overlap in x by this much in all (letters leaning into each other; glyphs that lean each on its
+    # own, apart, are left as they are) ...
+    slant_shared_rows: float = 0.5  # ... counting blobs as side by side where they share this share of the
+    # shorter one's rows (the pieces of a broken letter stand one above the other) ...
+    slant_min_gain: float = 1.1  # ... it needs this ratio of upright stroke ink (squared) over the
+    # unsheared lines' ...
+    slant_max_overlap: float = 0.5  # ... and the page is stood upright only where its lines' blobs then
+    # overlap in x at most this share of what they overlap as written
 
 
 class RegionSettings(_Frozen):

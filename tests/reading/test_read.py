@@ -421,3 +421,50 @@ def test_a_word_with_a_letter_read_as_a_digit_is_still_looked_up():
     gray, truth = next(itertools.islice(synthetic_pages(24, 0, SHARED_DATA), 23, None))
     assert truth == "advisor lesbian Surface hip\nSteps offer slightly"
     assert hcr_ocr.read(gray).text == truth
+
+
+def leaning(gray: np.ndarray, slant: float) -> np.ndarray:
+    """The page sheared so that its writing leans right by `slant` px per px of height, on its own paper."""
+    h, w = gray.shape
+    m = np.float32([[1, -slant, slant * h], [0, 1, 0]])
+    return cv2.warpAffine(gray, m, (int(w + slant * h), h), borderValue=int(np.median(gray)))
+
+
+def test_a_page_of_leaning_print_reads_once_stood_upright():
+    """samples/print-serif-caps.png leaning right by 0.35 px per px of height (19 degrees): stood upright, its
+    letters no longer overlap and it reads as the page does, each word's box on its ink in the image as
+    given; read as it leans, letters run together."""
+    from hcr_ocr.reading.settings import DEFAULT, replace
+
+    leant = leaning(cv2.imread(str(SAMPLES / "print-serif-caps.png"), cv2.IMREAD_GRAYSCALE), 0.35)
+    page = hcr_ocr.read(leant)
+    assert page.text == "NOTICE TO ALL STAFF\nTHE OFFICE CLOSES AT 5 TODAY"
+    for word in (w for line in page.lines for w in line.words):
+        x0, y0, x1, y1 = word.bbox
+        assert 0 <= x0 < x1 <= leant.shape[1] and 0 <= y0 < y1 <= leant.shape[0]
+        assert leant[y0:y1, x0:x1].min() < 100  # the word's dark ink is inside its box
+    as_it_leans = replace(DEFAULT, deskew=replace(DEFAULT.deskew, max_slant=0.0))
+    read_leaning = hcr_ocr.read(leant, settings=as_it_leans).text
+    assert read_leaning == "NOTICE TOALI STAFF\nTHE OFFICE CD OSES AT 5 TODA Y"
+
+
+def test_glyphs_that_lean_each_apart_from_the_next_are_left_as_written():
+    """The first and sixth synthetic pages of seed 0: their EMNIST letters lean right by a third or more, but
+    each in its own place, none over its neighbour: standing them upright would only push them into each
+    other, and they are read as written, exactly."""
+    from hcr_ocr.data.synthetic import synthetic_pages
+    from hcr_ocr.reading.binarization import binarize
+    from hcr_ocr.reading.deskew import estimate_slant
+    from hcr_ocr.reading.lines import find_blobs, find_lines, x_overlap
+    from hcr_ocr.reading.pipeline import segment_page
+
+    if not (SHARED_DATA / "emnist").is_dir():
+        pytest.skip("no EMNIST data")
+    pages = list(synthetic_pages(6, 0, SHARED_DATA))
+    for gray, truth in (pages[0], pages[5]):
+        ink = binarize(gray)
+        lines = find_lines(find_blobs(ink)[0], ink.shape)
+        assert estimate_slant(ink, [(tl.top, tl.bottom) for tl in lines]) > 0.3  # they lean
+        assert x_overlap(lines) == 0  # but apart
+        assert segment_page(gray).levelling.slant == 0.0
+        assert hcr_ocr.read(gray).text == truth

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hcr_ocr.reading.binarization import binarize
-from hcr_ocr.reading.deskew import estimate_skew, rotate
+from hcr_ocr.reading.deskew import estimate_skew, estimate_slant, rotate
 from hcr_ocr.reading.glyphs import find_glyphs, punctuation
-from hcr_ocr.reading.lines import find_blobs, find_lines
+from hcr_ocr.reading.lines import Blob, TextLine, find_blobs, find_lines, x_overlap
 from hcr_ocr.reading.words import split_words
 from tests.conftest import REPO
 
@@ -176,6 +176,40 @@ def test_deskew_finds_the_angle():
     straight = rotate(ink, angle)
     blobs, _ = find_blobs(straight)
     assert len(find_lines(blobs, straight.shape)) == 3
+
+
+def leaning(gray: np.ndarray, slant: float) -> np.ndarray:
+    """The page sheared so that its writing leans right by `slant` px per px of height, on its own paper."""
+    h, w = gray.shape
+    m = np.float32([[1, -slant, slant * h], [0, 1, 0]])
+    return cv2.warpAffine(gray, m, (int(w + slant * h), h), borderValue=int(np.median(gray)))
+
+
+@pytest.mark.parametrize("name", ["print-serif-caps.png", "sentence.png", "list.png"])
+def test_the_slant_of_leaning_writing_is_found_and_upright_writing_has_none(name):
+    gray = cv2.imread(str(SAMPLES / name), cv2.IMREAD_GRAYSCALE)
+    for slant in (0.0, 0.35, -0.25):
+        ink = binarize(leaning(gray, slant))
+        blobs, _ = find_blobs(ink)
+        bands = [(tl.top, tl.bottom) for tl in find_lines(blobs, ink.shape)]
+        found = estimate_slant(ink, bands)
+        assert abs(found - slant) <= 0.06, (slant, found)
+
+
+def test_blobs_that_lean_into_their_neighbours_overlap_in_x():
+    line = TextLine(
+        [Blob(1, 0, 0, 10, 30, 100), Blob(2, 6, 0, 16, 30, 100), Blob(3, 20, 0, 30, 30, 100)], 0, 30
+    )
+    assert x_overlap([line]) == 4  # 6..10; the third stands apart
+    wide = TextLine(
+        [Blob(1, 0, 0, 30, 30, 100), Blob(2, 5, 5, 10, 30, 100), Blob(3, 25, 0, 40, 30, 100)], 0, 30
+    )
+    assert x_overlap([wide, line]) == 5 + 5 + 4  # the second and third within the first blob's reach
+    # an i's dot and its stem, a letter broken into a top and a bottom: one above the other
+    stacked = TextLine(
+        [Blob(1, 0, 0, 10, 8, 30), Blob(2, 2, 10, 12, 30, 80), Blob(3, 4, 32, 14, 50, 80)], 0, 50
+    )
+    assert x_overlap([stacked]) == 0
 
 
 def test_dot_of_an_i_joins_its_stem_and_a_full_stop_is_punctuation():
