@@ -7,12 +7,22 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED_DATA = REPO.parent / "shared" / "data"
 MODELS = REPO / "models"
 FORM_NAMES_TRAIN = SHARED_DATA / "real-dev" / "form-names-train"
+
+
+def leaning(gray: np.ndarray, slant: float) -> np.ndarray:
+    """The page sheared so that its writing leans right by `slant` px per px of height (left where
+    negative), on a canvas grown to hold all of it, on its own paper."""
+    h, w = gray.shape
+    m = np.float32([[1, -slant, max(slant, 0.0) * h], [0, 1, 0]])
+    return cv2.warpAffine(gray, m, (int(w + abs(slant) * h), h), borderValue=int(np.median(gray)))
 
 
 def crops_folder(tmp_path: Path, crops: dict[str, str]) -> Path:

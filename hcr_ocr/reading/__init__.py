@@ -4,7 +4,7 @@ One module per stage, in the order the data flows:
 
     loading        file, bytes or array → grayscale page
     binarization   → ink mask
-    deskew         → the mask turned level
+    deskew         → the mask turned level, and writing that leans stood upright
     lines          → connected blobs grouped into text lines
     forms          → cut-off letters, field frames and printed form labels left out
     words          → each line's blobs split into words at its wide gaps
@@ -12,7 +12,8 @@ One module per stage, in the order the data flows:
     normalization  → 28x28 tensors made the way EMNIST's were
     recognition    → class probabilities (ONNX models run by onnxruntime)
     decoding       → characters, with case and digits or letters decided per word
-    lexicon        → the listed word the glyphs support, where there is one
+    lexicon        → the listed word the glyphs support, where there is one (spelling: how word-like a
+                     reading is spelled)
     output         → text, JSON, hOCR, an overlay picture
 
 `pipeline` runs them in order; `settings` holds every tunable number they use; `shipped` finds the models

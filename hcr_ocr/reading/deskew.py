@@ -74,14 +74,22 @@ def estimate_skew(
 _STEP_GAP = np.ones((3, 1), np.uint8)
 
 
+def _shear(shape: tuple[int, int], slant: float) -> tuple[np.ndarray, tuple[int, int]]:
+    """The affine matrix that moves each row of a (height, width) image right by `slant` px per px below
+    its middle, and the (width, height) of the canvas grown to hold all of it."""
+    h, w = shape
+    pad = abs(slant) * h / 2
+    m = np.array([[1, slant, pad - slant * h / 2], [0, 1, 0]], np.float64)
+    return m, (int(w + 2 * pad + 1), h)
+
+
 def _upright_strokes(band: np.ndarray, slant: float) -> float:
     """How much of a line's ink stands in whole vertical strokes once sheared upright by `slant`: the sum
     of the squared ink counts of the columns whose ink is one unbroken run (Vinciarelli and Luettin's
     measure; rows move right by slant per px below the middle)."""
-    h, w = band.shape
-    pad = abs(slant) * h / 2
-    m = np.float32([[1, slant, pad - slant * h / 2], [0, 1, 0]])
-    sheared = cv2.warpAffine(band, m, (int(w + 2 * pad + 1), h), flags=cv2.INTER_NEAREST, borderValue=0)
+    m, size = _shear(band.shape, slant)
+    sheared = cv2.warpAffine(band, m, size, flags=cv2.INTER_NEAREST, borderValue=0)
+    h = band.shape[0]
     sheared = cv2.morphologyEx(sheared, cv2.MORPH_CLOSE, _STEP_GAP)  # the steps a shear leaves in a stroke
     counts = sheared.sum(axis=0, dtype=np.int32)
     top = sheared.argmax(axis=0)
@@ -141,9 +149,8 @@ class Levelling:
         m, (w, h) = rotation(shape, self.angle)
         if not self.slant:
             return m, (w, h)
-        pad = abs(self.slant) * h / 2
-        shear = np.array([[1, self.slant, pad - self.slant * h / 2], [0, 1, 0], [0, 0, 1]], np.float64)
-        return (shear @ np.vstack([m, [0, 0, 1]]))[:2], (int(w + 2 * pad + 0.5), h)
+        shear, size = _shear((h, w), self.slant)
+        return (np.vstack([shear, [0, 0, 1]]) @ np.vstack([m, [0, 0, 1]]))[:2], size
 
     def apply(self, img: np.ndarray, fill: int = 0) -> np.ndarray:
         """The image turned (nearest pixels for a mask, `fill` 0; interpolated grey levels otherwise)."""

@@ -178,7 +178,7 @@ class DeskewSettings(_Frozen):
     """Stage 3, the text angle and the writing's slant."""
 
     max_angle: float = 15.0  # degrees, the largest skew searched
-    min_ink_pixels: int = 50  # px of ink under which the page is not deskewed
+    min_ink_pixels: int = 50  # px of ink under which the page is neither deskewed nor stood upright
     work_size: float = 500.0  # px, long side of the reduced copy the angle is searched on
     margin_divisor: int = 4  # the reduced copy is padded by its long side // this, so rotation keeps its ink
     coarse_step: float = 1.0  # degrees between angles of the coarse search

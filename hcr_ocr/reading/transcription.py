@@ -302,10 +302,11 @@ def running_text_loss(
 ) -> float:
     """On running text in the list's language, the nats the listed word `match` may lose against the
     reading: more than max_loss by as much as the reading is itself unsure of its letters, up to
-    text_max_loss, or for a long reading text_loss_per_letter nats a letter read (a word the classifier is
-    sure of, such as a name, gets no more than max_loss); and where the reading is all letters and the
-    listed word has as many, more by a share of as much as the reading is spelled less like the list's
-    words than the listed word is, beyond text_spelling_free nats (letters misread surely: 'commcrcc')."""
+    text_max_loss, or for a long reading text_loss_per_letter nats a letter read (so far a word the
+    classifier is sure of gets no more than max_loss); and where the reading is all letters and the listed
+    word has as many, more by a share of as much as the reading is spelled less like the list's words than
+    the listed word is, beyond text_spelling_free nats, however sure the reading (letters misread surely:
+    'commcrcc'; a name spelled unlike the list's language, 'wojciech', gets this room too)."""
     unsure = -float(query.raw_logp.max(axis=1).sum())
     most = max(settings.text_max_loss, settings.text_loss_per_letter * len(query.raw_logp))
     loss = settings.max_loss + min(most - settings.max_loss, unsure)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -54,7 +55,10 @@ def test_a_compiled_list_keeps_its_spelling(tmp_path, monkeypatch):
     source = tmp_path / "words.txt"
     source.write_text("\n".join(WORDS) + "\n", encoding="utf-8")
     parsed = Lexicon.parse(source)
-    Lexicon.load(source)
-    compiled = Lexicon.load(source)  # from the cache
-    assert np.array_equal(compiled.spelling.log_trigram, parsed.spelling.log_trigram)
+    Lexicon.load(source)  # writes the compiled form
+    (compiled_file,) = (tmp_path / "cache").iterdir()
+    compiled = Lexicon._from_compiled(compiled_file.read_bytes())  # read from it, never parsed again
     assert compiled.spelling.log_trigram.shape == (SIZE, SIZE, SIZE)
+    assert np.array_equal(compiled.spelling.log_trigram, parsed.spelling.log_trigram)
+    with pytest.raises(ValueError):  # a table cut short is a damaged file (load parses the list again)
+        Lexicon._from_compiled(compiled_file.read_bytes()[:-4])
