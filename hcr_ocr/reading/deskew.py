@@ -23,17 +23,6 @@ from hcr_ocr.reading.scale import resize_by
 from hcr_ocr.reading.settings import DEFAULT, DeskewSettings
 
 
-def _reduced(ink: np.ndarray, s: DeskewSettings) -> np.ndarray | None:
-    """The mask cropped to its ink, shrunk to `work_size` and binary; None when it holds too little ink."""
-    ys, xs = np.nonzero(ink)
-    if len(xs) < s.min_ink_pixels:
-        return None
-    crop = ink[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
-    scale = min(1.0, s.work_size / max(crop.shape))
-    small = resize_by(crop, scale) if scale < 1 else crop
-    return (small > 0).astype(np.uint8)
-
-
 def _profile_sharpness(mask: np.ndarray, angle: float) -> float:
     h, w = mask.shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), -angle, 1.0)
@@ -49,9 +38,13 @@ def estimate_skew(
     (degrees) overrides settings.max_angle."""
     s = settings
     max_angle = s.max_angle if max_angle is None else max_angle
-    small = _reduced(ink, s)
-    if small is None:
+    ys, xs = np.nonzero(ink)
+    if len(xs) < s.min_ink_pixels:
         return 0.0
+    crop = ink[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
+    scale = min(1.0, s.work_size / max(crop.shape))
+    small = resize_by(crop, scale) if scale < 1 else crop
+    small = (small > 0).astype(np.uint8)
     small = cv2.copyMakeBorder(
         small, *([max(small.shape) // s.margin_divisor] * 4), cv2.BORDER_CONSTANT, value=0
     )
@@ -175,8 +168,4 @@ def rotation(shape: tuple[int, int], angle: float) -> tuple[np.ndarray, tuple[in
 
 def rotate(img: np.ndarray, angle: float, fill: int = 0) -> np.ndarray:
     """Rotate by `angle` degrees (counter-clockwise undoes text rising to the right), growing the canvas."""
-    if angle == 0.0:
-        return img
-    m, (new_w, new_h) = rotation(img.shape, angle)
-    interp = cv2.INTER_NEAREST if fill == 0 else cv2.INTER_LINEAR
-    return cv2.warpAffine(img, m, (new_w, new_h), flags=interp, borderValue=fill)
+    return Levelling(angle).apply(img, fill)

@@ -28,7 +28,7 @@ from hcr_ocr.page import Line, Page, Word, union_bbox
 from hcr_ocr.reading.binarization import binarize
 from hcr_ocr.reading.decoding import line_metrics
 from hcr_ocr.reading.denoise import dark_on_light, denoise, sharpen
-from hcr_ocr.reading.deskew import Levelling, estimate_skew, estimate_slant, rotate
+from hcr_ocr.reading.deskew import Levelling, estimate_skew, estimate_slant
 from hcr_ocr.reading.forms import drop_cut_off, drop_edge_remnants, drop_frame_lines, drop_printed_labels
 from hcr_ocr.reading.glyphs import (
     Glyph,
@@ -95,9 +95,6 @@ def get_classifier(model: str | Path | None = None, threads: int = 0) -> GlyphCl
     return _classifiers[key]
 
 
-LEVEL = Levelling()  # a page neither rotated nor sheared
-
-
 class ToPage:
     """Maps boxes in the levelled working image back to the page as loaded: the rotation and shear undone,
     then the working scale (`factor` working pixels per page pixel)."""
@@ -105,7 +102,7 @@ class ToPage:
     def __init__(
         self,
         shape: tuple[int, int],
-        levelling: Levelling = LEVEL,
+        levelling: Levelling,
         factor: float = 1.0,
         page_shape: tuple[int, int] | None = None,
     ):
@@ -200,21 +197,17 @@ def _stood_upright(
     """The text lines found again on the page sheared upright where its letters lean into each other (their
     blobs overlap in x by `slant_min_overlap` letter heights or more), its writing leans, and upright they
     overlap at most `slant_max_overlap` as much; else as they were. A shear keeps each line's rows."""
-    leaning = x_overlap(text_lines, settings.deskew.slant_shared_rows)
-    letter = median([tl.body_height for tl in text_lines]) if text_lines else 0.0
-    if not leaning or leaning < settings.deskew.slant_min_overlap * letter:
+    s = settings.deskew
+    leaning = x_overlap(text_lines, s.slant_shared_rows)
+    if not leaning or leaning < s.slant_min_overlap * median([tl.body_height for tl in text_lines]):
         return text_lines, labels, level
     bands = [(tl.top, tl.bottom) for tl in text_lines]
-    upright = Levelling(
-        level.angle, estimate_slant(rotate(ink, level.angle), bands, settings=settings.deskew)
-    )
+    # the label image is non-zero exactly where the levelled ink is
+    upright = Levelling(level.angle, estimate_slant(labels, bands, settings=s))
     if not upright.slant:
         return text_lines, labels, level
     upright_lines, upright_labels = find_text_lines(ink, upright, settings)
-    if (
-        x_overlap(upright_lines, settings.deskew.slant_shared_rows)
-        > settings.deskew.slant_max_overlap * leaning
-    ):
+    if x_overlap(upright_lines, s.slant_shared_rows) > s.slant_max_overlap * leaning:
         return text_lines, labels, level
     return upright_lines, upright_labels, upright
 
