@@ -506,7 +506,7 @@ def bench_cmd(
     stress: Annotated[
         bool,
         typer.Option(
-            "--stress", help="Time worst-case images (noise, textures, specks) of 0.5 to 2 megapixels."
+            "--stress", help="Time worst-case images (noise, textures, specks, blur) of 0.5 to 2 megapixels."
         ),
     ] = False,
     speed: Annotated[

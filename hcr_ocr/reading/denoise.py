@@ -17,7 +17,8 @@ Clumped grain (film grain, speckle: noise that does not average away when the pa
 by non-local means of a strength that grows with it, which keeps the thin strokes and serifs a Gaussian
 wide enough for the clumps would wash out.
 A page without noise to smooth is measured for blur (the steepness of its edges against its contrast) and,
-when blurred, sharpened by an unsharp mask in proportion to the blur.
+when blurred, deconvolved with a gaussian of that blur (Richardson-Lucy), or, where its pixel noise is too
+high for that, sharpened by an unsharp mask in proportion to the blur.
 """
 
 from __future__ import annotations
@@ -119,6 +120,11 @@ def denoise(gray: np.ndarray, *, settings: DenoiseSettings = DEFAULT.denoise) ->
     return gray
 
 
+def _contrast(page: np.ndarray, s: DenoiseSettings) -> float:
+    """Grey levels between the flattened page's paper and its ink."""
+    return percentile(page, s.blur_paper_percentile) - percentile(page, s.blur_ink_percentile)
+
+
 def edge_blur(gray: np.ndarray, settings: Settings = DEFAULT) -> float:
     """How blurred the page's edges are, in px: about the sigma of the gaussian that, applied to a sharp edge
     of the page's contrast, gives its typical steepest slope (contrast / (sigma sqrt(2 pi))). Measured with the
@@ -126,8 +132,7 @@ def edge_blur(gray: np.ndarray, settings: Settings = DEFAULT) -> float:
     too few edges to tell."""
     s = settings.denoise
     page = flatten_background(gray, settings=settings.binarization).astype(np.float32)
-    paper, ink = percentile(page, s.blur_paper_percentile), percentile(page, s.blur_ink_percentile)
-    contrast = paper - ink
+    contrast = _contrast(page, s)
     if contrast < s.blur_min_contrast:
         return 0.0
     dx = cv2.Sobel(page, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
@@ -141,24 +146,43 @@ def edge_blur(gray: np.ndarray, settings: Settings = DEFAULT) -> float:
 
 
 def sharpen(gray: np.ndarray, settings: Settings = DEFAULT) -> np.ndarray:
-    """A blurred page (out of focus, a soft scan) with an unsharp mask in proportion to its blur, which brings
-    back the thin strokes and the gaps between letters that the blur filled in. A page is blurred when its
-    edges are soft both in pixels and for the size of its letters (big writing enlarged is soft in pixels
-    only) and carry no clumped grain (which the mask would amplify); any other page is returned as it is.
+    """A blurred page (out of focus, a soft scan) with its blur undone, which brings back the thin strokes and
+    the gaps between letters (the eye of an e) that the blur filled in. A page is blurred when its edges are
+    soft both in pixels and for the size of its letters (big writing enlarged is soft in pixels only) and
+    carry no clumped grain. A page with little pixel noise for its contrast is deconvolved (`deblur`); a
+    noisier one, which deconvolution would fill with the noise it amplifies (faint ink on grainy paper),
+    gets an unsharp mask in proportion to its blur. Any other page is returned as it is.
     For a page that `denoise` left as it was: sharpening a smoothed page would undo the smoothing."""
     s = settings.denoise
     blur = edge_blur(gray, settings)
     if blur < s.sharpen_min_blur:
         return gray
-    if coarse_noise_sigma(gray, s.coarse_factor) > s.sharpen_max_noise:  # grain the mask would amplify
+    if coarse_noise_sigma(gray, s.coarse_factor) > s.sharpen_max_noise:  # grain either would amplify
         return gray
     letters = letter_height(gray, settings)
     if letters <= 0 or blur < s.sharpen_min_blur_per_letter * letters:
         return gray
+    flat = flatten_background(gray, settings=settings.binarization)
+    if noise_sigma(gray) < s.deblur_max_noise * _contrast(flat.astype(np.float32), s):
+        log.debug("edges blurred by a gaussian of ~%.1f px, letters %.0f px tall: deconvolved", blur, letters)
+        steps = min(s.deblur_iterations, max(1, int(s.deblur_max_work * 1e6 / flat.size)))
+        return deblur(flat, blur, steps)
     log.debug("edges blurred by a gaussian of ~%.1f px, letters %.0f px tall: unsharp mask", blur, letters)
     page = gray.astype(np.float32)
     soft = cv2.GaussianBlur(page, (0, 0), s.sharpen_width * blur)
     return np.clip(page + s.sharpen_amount * (page - soft), 0, 255).astype(np.uint8)
+
+
+def deblur(flat: np.ndarray, sigma: float, iterations: int) -> np.ndarray:
+    """A page (its paper flattened to ~255) deconvolved from a gaussian blur of `sigma` px by Richardson and
+    Lucy's iterations, run on the ink's darkness (paper ~0), which is what they restore best: a sparse,
+    positive image."""
+    seen = 256.0 - flat.astype(np.float32)
+    ink = seen.copy()
+    for _ in range(iterations):
+        ratio = seen / np.maximum(cv2.GaussianBlur(ink, (0, 0), sigma), 1e-3)
+        ink *= cv2.GaussianBlur(ratio, (0, 0), sigma)  # the gaussian is its own mirror image
+    return np.clip(256.0 - ink, 0, 255).astype(np.uint8)
 
 
 def coarse_noise_sigma(gray: np.ndarray, factor: int) -> float:
