@@ -31,7 +31,7 @@ from hcr_ocr.data.datasets import BALANCED47, find_data_dir
 from hcr_ocr.errors import DataError
 from hcr_ocr.reading.lexicon import CACHE_ENV, cache_dir  # noqa: F401 (CACHE_ENV: tests set it)
 
-HARVEST_VERSION = 1  # bump when what is harvested changes in a way the cache key cannot see
+HARVEST_VERSION = 2  # bump when what is harvested changes in a way the cache key cannot see
 SKIPPED_IN_LABELS = " -'"  # label characters with no glyph of their own: word gaps, hyphens, apostrophes
 READER_SOURCE = Path(__file__).resolve().parents[1] / "reading"  # its code is part of the cache key
 
@@ -94,14 +94,16 @@ def cache_key(folder: Path, rows: list[tuple[str, str]]) -> str:
 
 
 def segment_letters(path: Path) -> list[np.ndarray]:
-    """The ink masks of a crop's letter glyphs in reading order (lines, then words, then left to right)."""
+    """The ink masks of a crop's letter glyphs in reading order (lines, then words, then left to right), as
+    the reader classifies them (tiny writing's from its finer page)."""
+    from hcr_ocr.reading.glyphs import ink_to_classify
     from hcr_ocr.reading.loading import load_image
     from hcr_ocr.reading.pipeline import segment_page
 
     layout = segment_page(load_image(str(path)))
     if layout is None:
         return []
-    return [g.mask for word in layout.words() for g in word if not g.punct]
+    return [ink_to_classify(g, layout.finer) for word in layout.words() for g in word if not g.punct]
 
 
 def harvest(folder: Path, rows: list[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray, int]:

@@ -11,7 +11,8 @@ Periods, commas and hyphens are recognised by shape, and left out where their da
 than their word's ink (`drop_faint_marks`: grain, not a pen's stop). A glyph much wider than the line's
 letters is offered to the classifier whole and cut at the weakest columns of its ink (`split_candidates`),
 and two narrow glyphs much closer than the word's other letters are offered joined (`join_candidates`: a
-letter broken in two); the reader keeps whichever reading the classifier is surer of.
+letter broken in two); the reader keeps whichever reading the classifier is surer of. The glyphs of tiny
+writing are classified from their ink on the page enlarged (`FinerInk`), where it is not blocky.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import pairwise
 
+import cv2
 import numpy as np
 
 from hcr_ocr.page import union_bbox
@@ -43,6 +45,41 @@ class Glyph:
     @property
     def h(self) -> int:
         return self.bbox[3] - self.bbox[1]
+
+
+@dataclass(frozen=True)
+class FinerInk:
+    """A page of tiny writing binarised again at `factor` times its size (levelled like it), from which its
+    glyphs are classified: their masks at their own size are blocky, their small holes shut."""
+
+    ink: np.ndarray  # uint8, 255 = ink, in the levelled page's coordinates times `factor`
+    factor: float
+    min_share: float = DEFAULT.glyphs.finer_min_share
+
+    def mask_of(self, glyph: Glyph) -> np.ndarray:
+        """The glyph's ink on the finer page: there, within a finer pixel's reach of its own mask enlarged,
+        inside its box; its own mask where the finer page has much less ink there (a faint mark)."""
+        f = self.factor
+        x0, y0, x1, y1 = glyph.bbox
+        left, top = int(x0 * f), int(y0 * f)
+        right, bottom = (
+            min(self.ink.shape[1], int(np.ceil(x1 * f))),
+            min(self.ink.shape[0], int(np.ceil(y1 * f))),
+        )
+        if right <= left or bottom <= top:
+            return glyph.mask
+        near = cv2.resize(glyph.mask, (right - left, bottom - top), interpolation=cv2.INTER_NEAREST)
+        reach = 2 * int(np.ceil(f)) + 1
+        near = cv2.dilate(near, np.ones((reach, reach), np.uint8))
+        mask = self.ink[top:bottom, left:right] & near
+        if np.count_nonzero(mask) < self.min_share * np.count_nonzero(glyph.mask) * f * f:
+            return glyph.mask
+        return mask
+
+
+def ink_to_classify(glyph: Glyph, finer: FinerInk | None) -> np.ndarray:
+    """The mask the classifier is shown for a glyph: its ink on the finer page, where the page has one."""
+    return finer.mask_of(glyph) if finer else glyph.mask
 
 
 def _bbox(blobs: list[Blob]) -> tuple[int, int, int, int]:

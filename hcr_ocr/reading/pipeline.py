@@ -31,6 +31,7 @@ from hcr_ocr.reading.denoise import dark_on_light, denoise, sharpen
 from hcr_ocr.reading.deskew import Levelling, estimate_skew, estimate_slant
 from hcr_ocr.reading.forms import drop_cut_off, drop_edge_remnants, drop_frame_lines, drop_printed_labels
 from hcr_ocr.reading.glyphs import (
+    FinerInk,
     Glyph,
     drop_faint_marks,
     drop_leading_stops,
@@ -52,7 +53,7 @@ from hcr_ocr.reading.lines import (
 from hcr_ocr.reading.loading import MAX_PIXELS, load_image
 from hcr_ocr.reading.recognition import GlyphClassifier, OnnxClassifier
 from hcr_ocr.reading.regions import find_blocks
-from hcr_ocr.reading.scale import working_scale
+from hcr_ocr.reading.scale import finer_scale, resize_by, working_scale
 from hcr_ocr.reading.settings import DEFAULT, Settings, TranscriptionSettings
 from hcr_ocr.reading.sheet import paint_out_desk
 from hcr_ocr.reading.stats import median
@@ -146,6 +147,7 @@ class PageLayout:
     levelling: Levelling
     to_page: ToPage
     letter_width: float  # median width of the page's letter glyphs
+    finer: FinerInk | None = None  # tiny writing: the page's ink enlarged, to classify its glyphs from
 
     def words(self) -> list[list[Glyph]]:
         return [w for line in self.lines for w in line.words]
@@ -258,7 +260,18 @@ def segment_page(gray: np.ndarray, settings: Settings = DEFAULT) -> PageLayout |
     letters = [g for line in lines for w in line.words for g in w if not g.punct]
     letter_width = median([g.w for g in letters]) if letters else 0.0
     to_page = ToPage(gray.shape, levelling, factor, page_shape)
-    return PageLayout(lines, levelling, to_page, letter_width)
+    return PageLayout(lines, levelling, to_page, letter_width, _finer_ink(gray, ink, levelling, settings))
+
+
+def _finer_ink(
+    gray: np.ndarray, ink: np.ndarray, levelling: Levelling, settings: Settings
+) -> FinerInk | None:
+    """Tiny writing's ink found again on the page enlarged (cubic), levelled as the page was; else None."""
+    factor = finer_scale(ink, settings)
+    if factor == 1.0:
+        return None
+    ink = binarize(resize_by(gray, factor, cv2.INTER_CUBIC), settings=settings.binarization)
+    return None if ink is None else FinerInk(levelling.apply(ink), factor, settings.glyphs.finer_min_share)
 
 
 # ---- classify: glyphs → probabilities ----------------------------------------------------------------------
@@ -518,6 +531,7 @@ def read(
     layout = segment_page(gray, settings)
     if layout is not None:
         page.skew_degrees = layout.levelling.angle
+        evidence.finer = layout.finer
         candidates = classify_page(layout, evidence)
         lines = transcribe_page(layout, candidates, evidence, lexicon)
         no_writing = evidence.budget.shows_no_writing  # decided by the page's first look

@@ -1,13 +1,19 @@
 """Stage 1b, scale: a big page with big writing (a phone photo, marker on a whiteboard) is brought down to a
 working size, so that every later stage sees letters of the size it was built for, in a fraction of the time.
+Tiny writing is read at its own size, but its glyphs are classified from ink found on the page enlarged
+(see glyphs.FinerInk).
 
-    from hcr_ocr.reading.scale import working_scale
+    from hcr_ocr.reading.scale import working_scale, finer_scale
     working, factor = working_scale(gray)        # factor: working pixels per page pixel (1.0: as it is)
+    finer = finer_scale(ink)                     # > 1: tiny writing, whose glyphs are cut from a finer page
 
 The letter height is measured on a preview of about a megapixel (binarised, the median height of its sizeable
 blobs); a page over `measure_above` pixels whose letters are taller than `max_letter` is resized so that they
 are `target_letter` tall. Smaller pages, and pages of small writing, are read as they are. Boxes are mapped
-back to the page as given (see pipeline.ToPage).
+back to the page as given (see pipeline.ToPage). A page whose letters are under `min_letter` (measured once
+it is denoised: grain measured as letters would pass for tiny writing) gets a finer scale that brings them
+towards `finer_letter`: thresholded at their own size, letters a dozen pixels tall come out blocky, their
+small holes shut.
 """
 
 from __future__ import annotations
@@ -64,3 +70,17 @@ def working_scale(gray: np.ndarray, settings: Settings = DEFAULT) -> tuple[np.nd
         *working.shape[::-1],
     )
     return working, factor
+
+
+def finer_scale(ink: np.ndarray, settings: Settings = DEFAULT) -> float:
+    """How many times to enlarge the (denoised) page whose ink mask this is to classify its glyphs: > 1
+    where its letters are tiny, else 1.0."""
+    s = settings.scale
+    letters = text_height(ink, settings=settings.binarization)
+    if not 0 < letters < s.min_letter:
+        return 1.0
+    factor = min(s.finer_letter / letters, float(np.sqrt(s.max_finer_pixels / ink.size)))
+    if factor < s.min_finer:
+        return 1.0
+    log.debug("letters %.0f px tall: glyphs cut again from the page enlarged %.2f times", letters, factor)
+    return factor

@@ -66,6 +66,10 @@ class ScaleSettings(_Frozen):
     preview_pixels: int = 1_000_000  # px: the letter height is measured on a preview this size
     max_letter: float = 80.0  # px: a measured page whose letters are taller is brought down ...
     target_letter: float = 40.0  # px: ... so that its letters are this tall
+    min_letter: float = 16.0  # px: on a page whose letters measure shorter (once denoised) ...
+    finer_letter: float = 32.0  # px: ... the glyphs are classified from its ink enlarged to this height ...
+    max_finer_pixels: int = 4_000_000  # px: ... or to this many pixels, if that is less (bounded time) ...
+    min_finer: float = 1.2  # ... unless that enlarges it less than this
 
 
 class SheetSettings(_Frozen):
@@ -362,6 +366,8 @@ class GlyphSettings(_Frozen):
     split_min_apart: float = 0.08  # share of the glyph's width two offered cuts lie apart
     split_three_zones: tuple[tuple[float, float], ...] = ((0.2, 0.45), (0.55, 0.8))  # where cuts in three lie
     piece_min_ink: int = 4  # px of ink a piece cut from a glyph needs
+    finer_min_share: float = 0.3  # share of its own ink (in area) a glyph needs on the finer page of tiny
+    # writing (see scale.finer_scale) to be classified from there
     join_min_gaps: int = 3  # gaps between letters a word needs before neighbours are offered joined
     join_max_gap: float = 0.25  # share of the word's median letter gap: closer neighbours are offered joined
     join_max_width: float = 1.5  # letter widths a joined pair may span

@@ -423,6 +423,25 @@ def test_a_word_with_a_letter_read_as_a_digit_is_still_looked_up():
     assert hcr_ocr.read(gray).text == truth
 
 
+@pytest.mark.parametrize(
+    ("name", "as_found"),
+    [
+        ("list", "milk 2\neggs 72\nbread 7\napples 6"),
+        ("paragraph", "DEAR TOM\nTHANA YOU FOR THE LOVELY GIFT\nSEE YOU NEXT WEEK\nLOVE ANNA"),
+    ],
+)
+def test_tiny_writing_is_classified_from_the_page_enlarged(name, as_found):
+    """Shrunk to 0.35 (letters ~10 px), the page reads as written: its glyphs are classified from its ink
+    found again on the page enlarged. Classified from their own blocky masks, 1s and 7s, K and A mix."""
+    from hcr_ocr.reading.settings import DEFAULT, replace
+
+    page = cv2.imread(str(REPO / "samples" / f"{name}.png"), cv2.IMREAD_GRAYSCALE)
+    tiny = cv2.resize(page, None, fx=0.35, fy=0.35, interpolation=cv2.INTER_AREA)
+    assert hcr_ocr.read(tiny).text == (REPO / "samples" / f"{name}.gt.txt").read_text().strip()
+    as_they_are = replace(DEFAULT, scale=replace(DEFAULT.scale, min_letter=0.0))
+    assert hcr_ocr.read(tiny, settings=as_they_are).text == as_found
+
+
 def test_a_page_of_leaning_print_reads_once_stood_upright():
     """samples/print-serif-caps.png leaning right by 0.35 px per px of height (19 degrees): stood upright, its
     letters no longer overlap and it reads as the page does, each word's box where that word's box on the

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from hcr_ocr.reading.binarization import binarize
 from hcr_ocr.reading.deskew import estimate_skew, estimate_slant, rotate
-from hcr_ocr.reading.glyphs import find_glyphs, punctuation
+from hcr_ocr.reading.glyphs import FinerInk, find_glyphs, punctuation
 from hcr_ocr.reading.lines import Blob, TextLine, find_blobs, find_lines, x_overlap
+from hcr_ocr.reading.pipeline import segment_page
 from hcr_ocr.reading.words import split_words
 from tests.conftest import REPO, leaning
 
@@ -461,3 +462,21 @@ def test_a_speck_apart_under_a_letter_is_left_out():
     tail = Blob(4, 32, 43, 50, 52, 60)  # ... and its tail, 3 px under it
     groups, _ = group_blobs([bowl, tail], body, baseline)
     assert groups == [[bowl, tail]]
+
+
+def test_the_glyphs_of_tiny_writing_are_cut_again_from_the_page_enlarged():
+    """The list shrunk to a third (letters ~10 px) gets a finer page, some three times its size; each letter
+    glyph's mask there is its box enlarged, holding ink; a glyph with no ink on the finer page keeps its own
+    mask. The list at its own size (letters ~30 px) has no finer page."""
+    page = cv2.imread(str(SAMPLES / "list.png"), cv2.IMREAD_GRAYSCALE)
+    layout = segment_page(cv2.resize(page, None, fx=0.35, fy=0.35, interpolation=cv2.INTER_AREA))
+    finer = layout.finer
+    assert finer is not None and 2.5 < finer.factor < 4.0
+    letters = [g for w in layout.words() for g in w if not g.punct]
+    for g in letters:
+        mask = finer.mask_of(g)
+        assert abs(mask.shape[0] - g.h * finer.factor) <= 2 and abs(mask.shape[1] - g.w * finer.factor) <= 2
+        assert np.count_nonzero(mask) >= 0.3 * np.count_nonzero(g.mask) * finer.factor**2
+    blank = FinerInk(np.zeros_like(finer.ink), finer.factor)
+    assert all(blank.mask_of(g) is g.mask for g in letters)
+    assert segment_page(page).finer is None
