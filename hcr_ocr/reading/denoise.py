@@ -149,9 +149,9 @@ def sharpen(gray: np.ndarray, settings: Settings = DEFAULT) -> np.ndarray:
     """A blurred page (out of focus, a soft scan) with its blur undone, which brings back the thin strokes and
     the gaps between letters (the eye of an e) that the blur filled in. A page is blurred when its edges are
     soft both in pixels and for the size of its letters (big writing enlarged is soft in pixels only) and
-    carry no clumped grain. A page with little pixel noise for its contrast is deconvolved (`deblur`); a
-    noisier one, which deconvolution would fill with the noise it amplifies (faint ink on grainy paper),
-    gets an unsharp mask in proportion to its blur. Any other page is returned as it is.
+    carry no clumped grain. A page with little pixel noise for its contrast is deconvolved (`deblur`), in
+    fewer steps the noisier it is; a noisier one, which deconvolution would fill with the noise it amplifies
+    (faint ink on grainy paper), gets an unsharp mask in proportion to its blur. Any other page is returned as it is.
     For a page that `denoise` left as it was: sharpening a smoothed page would undo the smoothing."""
     s = settings.denoise
     blur = edge_blur(gray, settings)
@@ -163,9 +163,12 @@ def sharpen(gray: np.ndarray, settings: Settings = DEFAULT) -> np.ndarray:
     if letters <= 0 or blur < s.sharpen_min_blur_per_letter * letters:
         return gray
     flat = flatten_background(gray, settings=settings.binarization)
-    if noise_sigma(gray) < s.deblur_max_noise * _contrast(flat.astype(np.float32), s):
+    noise = noise_sigma(gray) / max(_contrast(flat.astype(np.float32), s), 1.0)
+    if noise < s.deblur_max_noise:
+        # each step amplifies the noise further: a noisier page stops sooner, a bigger one too (bounded time)
+        steps = s.deblur_iterations * (1.0 - noise / s.deblur_max_noise)
+        steps = max(1, int(min(steps, s.deblur_max_work * 1e6 / flat.size)))
         log.debug("edges blurred by a gaussian of ~%.1f px, letters %.0f px tall: deconvolved", blur, letters)
-        steps = min(s.deblur_iterations, max(1, int(s.deblur_max_work * 1e6 / flat.size)))
         return deblur(flat, blur, steps)
     log.debug("edges blurred by a gaussian of ~%.1f px, letters %.0f px tall: unsharp mask", blur, letters)
     page = gray.astype(np.float32)

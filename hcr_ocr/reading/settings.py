@@ -129,6 +129,7 @@ class DenoiseSettings(_Frozen):
     # contrast (the bench's pages blurred by 2.5 px measure 0-0.004; in ink at 30% or 50% of its darkness
     # on grainy paper, which also measure blurred, 0.07-0.11) ...
     deblur_iterations: int = 40  # ... in this many Richardson-Lucy steps (a gaussian of the measured blur)
+    # on a noiseless page, fewer in proportion as its noise nears deblur_max_noise
     deblur_max_work: float = 80.0  # megapixel-steps at most: a bigger page takes fewer (bounded time)
     sharpen_width: float = 1.8  # ... else by an unsharp mask (a gaussian this many times the blur) ...
     sharpen_amount: float = 1.5  # ... adding this many times the detail it finds
