@@ -6,7 +6,7 @@
 
 A folder holds crops and a labels.csv (FILENAME,IDENTITY). Each crop is segmented as `hcr-ocr read` does
 (`pipeline.segment_page`) and its letter glyphs (not the marks read as punctuation) are normalised as the
-classifier sees them (`normalization.batch`). Where a crop gives exactly as many letter glyphs as its label
+classifier's input is (`normalization.batch`), from their masks at the crop's own size. Where a crop gives exactly as many letter glyphs as its label
 has characters (spaces and hyphens left out), the glyphs are taken, in reading order, as those characters;
 the other crops are left out. Accented letters count as their base letter (É → E); a crop whose label has a
 character outside the 47 classes is left out. The images are in the layout of `datasets.load_split`
@@ -31,7 +31,7 @@ from hcr_ocr.data.datasets import BALANCED47, find_data_dir
 from hcr_ocr.errors import DataError
 from hcr_ocr.reading.lexicon import CACHE_ENV, cache_dir  # noqa: F401 (CACHE_ENV: tests set it)
 
-HARVEST_VERSION = 2  # bump when what is harvested changes in a way the cache key cannot see
+HARVEST_VERSION = 1  # bump when what is harvested changes in a way the cache key cannot see
 SKIPPED_IN_LABELS = " -'"  # label characters with no glyph of their own: word gaps, hyphens, apostrophes
 READER_SOURCE = Path(__file__).resolve().parents[1] / "reading"  # its code is part of the cache key
 
@@ -94,16 +94,17 @@ def cache_key(folder: Path, rows: list[tuple[str, str]]) -> str:
 
 
 def segment_letters(path: Path) -> list[np.ndarray]:
-    """The ink masks of a crop's letter glyphs in reading order (lines, then words, then left to right), as
-    the reader classifies them (tiny writing's from its finer page)."""
-    from hcr_ocr.reading.glyphs import ink_to_classify
+    """The ink masks of a crop's letter glyphs in reading order (lines, then words, then left to right), each
+    at the crop's own size: the reader classifies tiny writing from its finer page (glyphs.FinerInk), but
+    the small-writing model learned these masks, and learning the finer ones read the tune set worse
+    (models/README.md)."""
     from hcr_ocr.reading.loading import load_image
     from hcr_ocr.reading.pipeline import segment_page
 
     layout = segment_page(load_image(str(path)))
     if layout is None:
         return []
-    return [ink_to_classify(g, layout.finer) for word in layout.words() for g in word if not g.punct]
+    return [g.mask for word in layout.words() for g in word if not g.punct]
 
 
 def harvest(folder: Path, rows: list[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray, int]:

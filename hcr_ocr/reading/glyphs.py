@@ -77,11 +77,6 @@ class FinerInk:
         return mask
 
 
-def ink_to_classify(glyph: Glyph, finer: FinerInk | None) -> np.ndarray:
-    """The mask the classifier is shown for a glyph: its ink on the finer page, where the page has one."""
-    return finer.mask_of(glyph) if finer else glyph.mask
-
-
 def _bbox(blobs: list[Blob]) -> tuple[int, int, int, int]:
     return (
         min(b.x0 for b in blobs),

@@ -32,7 +32,7 @@ import numpy as np
 
 from hcr_ocr.page import Char, Word, union_bbox
 from hcr_ocr.reading.decoding import LineMetrics, certainty, decode_word
-from hcr_ocr.reading.glyphs import FinerInk, Glyph, ink_to_classify
+from hcr_ocr.reading.glyphs import FinerInk, Glyph
 from hcr_ocr.reading.lexicon import SYMBOLS, Edge, Lexicon, Match, caseless, symbol_matrix
 from hcr_ocr.reading.recognition import GlyphClassifier
 from hcr_ocr.reading.settings import DEFAULT, LexiconSettings, Settings
@@ -93,7 +93,7 @@ class Evidence:
 
     def classify(self, glyphs: list[Glyph], small: list[bool], views: bool = True) -> None:
         """Classify glyphs in one batch; `small` marks those of small writing."""
-        masks = [ink_to_classify(g, self.finer) for g in glyphs]
+        masks = [self.finer.mask_of(g) if self.finer else g.mask for g in glyphs]
         probs = self.classifier.classify(masks, small, views, looks=self.budget.looks, settings=self.settings)
         for g, p in zip(glyphs, probs, strict=True):
             self.probs[g] = p

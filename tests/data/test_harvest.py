@@ -9,7 +9,6 @@ import pytest
 from hcr_ocr.data import harvest
 from hcr_ocr.data.datasets import BALANCED47
 from hcr_ocr.errors import DataError
-from hcr_ocr.reading.glyphs import ink_to_classify
 from hcr_ocr.reading.loading import load_image
 from hcr_ocr.reading.normalization import to_emnist
 from hcr_ocr.reading.pipeline import segment_page
@@ -49,11 +48,10 @@ def test_three_crops_give_the_glyphs_of_the_two_that_fit(three_crops, capsys):
     assert images.shape == (17, 28, 28) and images.dtype == np.uint8
     assert labels.dtype == np.int64
     assert labels.tolist() == classes_of("VICTOR" + "BLANCSOARES")
-    # Exactly what the reader's classifier sees: its segmentation and normalisation, upright (as
+    # The reader's segmentation and normalisation of each glyph's own mask, upright (as
     # load_split gives the EMNIST images), bright ink on dark, scaled to 0..255.
     layout = segment_page(load_image(str(three_crops / "VALIDATION_0951.jpg")))
-    assert layout.finer is not None  # letters some 13 px tall: classified from the page enlarged
-    masks = [ink_to_classify(g, layout.finer) for word in layout.words() for g in word if not g.punct]
+    masks = [g.mask for word in layout.words() for g in word if not g.punct]
     expected = np.round(np.stack([to_emnist(m) for m in masks]) * 255).astype(np.uint8)
     assert np.array_equal(images[:6], expected)
     assert images[:, 0, :].max() < 128 and images.max() == 255  # dark margin, bright ink
