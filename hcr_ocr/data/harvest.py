@@ -6,11 +6,12 @@
 
 A folder holds crops and a labels.csv (FILENAME,IDENTITY). Each crop is segmented as `hcr-ocr read` does
 (`pipeline.segment_page`) and its letter glyphs (not the marks read as punctuation) are normalised as the
-classifier's input is (`normalization.batch`), from their masks at the crop's own size. Where a crop gives exactly as many letter glyphs as its label
-has characters (spaces and hyphens left out), the glyphs are taken, in reading order, as those characters;
-the other crops are left out. Accented letters count as their base letter (É → E); a crop whose label has a
-character outside the 47 classes is left out. The images are in the layout of `datasets.load_split`
-(upright: the EMNIST files' transpose undone) as uint8, so `images / 255` sits beside the training images.
+classifier's input is (`normalization.batch`), from their masks at the crop's own size. Where a crop gives
+exactly as many letter glyphs as its label has characters (spaces and hyphens left out), the glyphs are taken,
+in reading order, as those characters; the other crops are left out. Accented letters count as their base
+letter (É → E); a crop whose label has a character outside the 47 classes is left out. The images are in the
+layout of `datasets.load_split` (upright: the EMNIST files' transpose undone) as uint8, so `images / 255` sits
+beside the training images.
 
 The result is cached (npz under $HCR_OCR_CACHE, else the user cache's glyphs folder: lexicon.cache_dir), keyed by the
 crops, the labels and the reader's source, so it is computed once. Nothing here is ever written to the

@@ -6,8 +6,8 @@
     result["growth"]              # per kind, how time grows with pixels: ~1 linear, 2 quadratic
 
 Kinds: Gaussian grey noise, a dense labyrinth texture, a page of specks, a checkerboard, random dark blobs,
-the blobs out of focus, each a 4:3 image of the given megapixels, made from the seed. Each image is read once, with
-`hcr_ocr.reading.pipeline.read`, in a worker process that has already loaded the model, so that an image
+the blobs out of focus, each a 4:3 image of the given megapixels, made from the seed. Each image is read once,
+with `hcr_ocr.reading.pipeline.read`, in a worker process that has already loaded the model, so that an image
 that runs away is stopped after `timeout` seconds (and counted over the limit) instead of holding the bench.
 """
 

@@ -151,8 +151,8 @@ def sharpen(gray: np.ndarray, settings: Settings = DEFAULT) -> np.ndarray:
     soft both in pixels and for the size of its letters (big writing enlarged is soft in pixels only) and
     carry no clumped grain. A page with little pixel noise for its contrast is deconvolved (`deblur`), in
     fewer steps the noisier it is; a noisier one, which deconvolution would fill with the noise it amplifies
-    (faint ink on grainy paper), gets an unsharp mask in proportion to its blur. Any other page is returned as it is.
-    For a page that `denoise` left as it was: sharpening a smoothed page would undo the smoothing."""
+    (faint ink on grainy paper), gets an unsharp mask in proportion to its blur. Any other page is returned as
+    it is. For a page that `denoise` left as it was: sharpening a smoothed page would undo the smoothing."""
     s = settings.denoise
     blur = edge_blur(gray, settings)
     if blur < s.sharpen_min_blur:
