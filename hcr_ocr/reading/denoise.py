@@ -120,29 +120,29 @@ def denoise(gray: np.ndarray, *, settings: DenoiseSettings = DEFAULT.denoise) ->
     return gray
 
 
-def _contrast(page: np.ndarray, s: DenoiseSettings) -> float:
-    """Grey levels between the flattened page's paper and its ink."""
-    return percentile(page, s.blur_paper_percentile) - percentile(page, s.blur_ink_percentile)
-
-
 def edge_blur(gray: np.ndarray, settings: Settings = DEFAULT) -> float:
     """How blurred the page's edges are, in px: about the sigma of the gaussian that, applied to a sharp edge
     of the page's contrast, gives its typical steepest slope (contrast / (sigma sqrt(2 pi))). Measured with the
     paper's uneven light flattened (the soft edge of a shadow is no blur). 0 on a page too flat or with
     too few edges to tell."""
-    s = settings.denoise
-    page = flatten_background(gray, settings=settings.binarization).astype(np.float32)
-    contrast = _contrast(page, s)
+    flat = flatten_background(gray, settings=settings.binarization).astype(np.float32)
+    return _blur_and_contrast(flat, settings.denoise)[0]
+
+
+def _blur_and_contrast(flat: np.ndarray, s: DenoiseSettings) -> tuple[float, float]:
+    """`edge_blur` of a page already flattened (float32), and its contrast: the grey levels between its paper
+    and its ink."""
+    contrast = percentile(flat, s.blur_paper_percentile) - percentile(flat, s.blur_ink_percentile)
     if contrast < s.blur_min_contrast:
-        return 0.0
-    dx = cv2.Sobel(page, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
-    dy = cv2.Sobel(page, cv2.CV_32F, 0, 1, ksize=3, scale=0.125)
+        return 0.0, contrast
+    dx = cv2.Sobel(flat, cv2.CV_32F, 1, 0, ksize=3, scale=0.125)
+    dy = cv2.Sobel(flat, cv2.CV_32F, 0, 1, ksize=3, scale=0.125)
     slope = cv2.magnitude(dx, dy)
     edges = slope[slope > s.blur_edge_slope * contrast]
     if edges.size < s.blur_min_edge_px:
-        return 0.0
+        return 0.0, contrast
     steepest = percentile(edges, s.blur_slope_percentile)
-    return float(contrast / (np.sqrt(2 * np.pi) * steepest))
+    return float(contrast / (np.sqrt(2 * np.pi) * steepest)), contrast
 
 
 def sharpen(gray: np.ndarray, settings: Settings = DEFAULT) -> np.ndarray:
@@ -154,7 +154,8 @@ def sharpen(gray: np.ndarray, settings: Settings = DEFAULT) -> np.ndarray:
     (faint ink on grainy paper), gets an unsharp mask in proportion to its blur. Any other page is returned as
     it is. For a page that `denoise` left as it was: sharpening a smoothed page would undo the smoothing."""
     s = settings.denoise
-    blur = edge_blur(gray, settings)
+    flat = flatten_background(gray, settings=settings.binarization).astype(np.float32)
+    blur, contrast = _blur_and_contrast(flat, s)
     if blur < s.sharpen_min_blur:
         return gray
     if coarse_noise_sigma(gray, s.coarse_factor) > s.sharpen_max_noise:  # grain either would amplify
@@ -162,8 +163,7 @@ def sharpen(gray: np.ndarray, settings: Settings = DEFAULT) -> np.ndarray:
     letters = letter_height(gray, settings)
     if letters <= 0 or blur < s.sharpen_min_blur_per_letter * letters:
         return gray
-    flat = flatten_background(gray, settings=settings.binarization)
-    noise = noise_sigma(gray) / max(_contrast(flat.astype(np.float32), s), 1.0)
+    noise = noise_sigma(gray) / contrast  # a measured blur means a contrast of blur_min_contrast or more
     if noise < s.deblur_max_noise:
         # each step amplifies the noise further: a noisier page stops sooner, a bigger one too (bounded time)
         steps = s.deblur_iterations * (1.0 - noise / s.deblur_max_noise)
@@ -180,7 +180,7 @@ def deblur(flat: np.ndarray, sigma: float, iterations: int) -> np.ndarray:
     """A page (its paper flattened to ~255) deconvolved from a gaussian blur of `sigma` px by Richardson and
     Lucy's iterations, run on the ink's darkness (paper ~0), which is what they restore best: a sparse,
     positive image."""
-    seen = 256.0 - flat.astype(np.float32)
+    seen = 256.0 - flat.astype(np.float32)  # a new array: the page is left as it was
     ink = seen.copy()
     for _ in range(iterations):
         ratio = seen / np.maximum(cv2.GaussianBlur(ink, (0, 0), sigma), 1e-3)
