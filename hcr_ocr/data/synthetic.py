@@ -43,7 +43,8 @@ def _glyph_bank(data_dir=None) -> dict[str, np.ndarray]:
     return bank
 
 
-def _common_words() -> list[str]:
+def common_words() -> list[str]:
+    """The shipped word list's COMMON_WORDS commonest words of two letters or more, commonest first."""
     words = sorted(Lexicon.shipped().prior.items(), key=lambda kv: -kv[1])
     return [w for w, _ in words if len(w) >= 2][:COMMON_WORDS]
 
@@ -61,7 +62,9 @@ def _ink(glyph: np.ndarray, height: int) -> np.ndarray:
     return cv2.resize(crop, (width, height), interpolation=cv2.INTER_LINEAR)
 
 
-def _text(rng: np.random.Generator, vocabulary: list[str]) -> str:
+def page_text(rng: np.random.Generator, vocabulary: list[str]) -> str:
+    """A page's ground truth: 2-4 lines of 2-4 words from `vocabulary` (lower case, Capitalised or
+    CAPITALS) and numbers of 1-4 digits."""
     lines = []
     for _ in range(rng.integers(2, 5)):
         words = []
@@ -119,8 +122,8 @@ def render_page(
 
 def synthetic_pages(n: int, seed: int = 0, data_dir=None) -> Iterator[tuple[np.ndarray, str]]:
     """n (page, ground truth) pairs, the same for the same seed."""
-    bank, vocabulary = _glyph_bank(data_dir), _common_words()
+    bank, vocabulary = _glyph_bank(data_dir), common_words()
     rng = np.random.default_rng(seed)
     for _ in range(n):
-        text = _text(rng, vocabulary)
+        text = page_text(rng, vocabulary)
         yield render_page(text, bank, rng), text

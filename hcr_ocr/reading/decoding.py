@@ -9,7 +9,8 @@ read from the glyph's height against the line's capital and x-heights (measured 
 tells their size), and a word whose unambiguous letters are all capitals stays in capitals; a word of small
 letters opened by an A, E, N or R no taller than they are opens with the small form, and an A, E, N or R
 anywhere whose top is at the x-height that other words' small letters show is read small. Look-alikes
-(0 O, 1 I l, 2 Z, 5 S, 8 B, 9 g q) follow the rest of the word: digits among digits, letters among letters.
+(0 O, 1 I l, 2 Z, 5 S, 8 B, 9 g q) follow the rest of the word: digits among digits, letters among letters;
+one that stands alone as a word and is hardly ever a word by itself (g q Z S B G) is read as the digit.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ DIGIT_FOR_LETTER = {
 }
 LETTER_FOR_DIGIT = {"0": "O", "1": "I", "2": "Z", "5": "S", "8": "B", "9": "g", "6": "G"}
 LOOKALIKES = set(DIGIT_FOR_LETTER) | set(LETTER_FOR_DIGIT)
+# look-alikes of digits that are hardly ever a word on their own: a glyph standing alone as one is the digit
+# (a print 9 is read g; "supplied 9 outdoors", "page 5"), where an I, O or L alone may be a word
+DIGITS_WHEN_ALONE = set("gqZSBG")
 
 
 DESCENDERS = set("gjpqyJPY,")  # classes whose glyph may hang below the baseline
@@ -207,7 +211,7 @@ def decode_word(
         for c, b in zip(labels, boxes, strict=True)
     ]
     # Digits among digits, letters among letters.
-    kind = _digits_or_letters(labels)
+    kind = "digits" if n == 1 and labels[0] in DIGITS_WHEN_ALONE else _digits_or_letters(labels)
     for i, c in enumerate(labels):
         if kind == "letters" and c.isdigit():
             labels[i], confs[i] = _swap(probs[i], classes, c, LETTER_FOR_DIGIT, str.isalpha, confs[i], s)

@@ -194,3 +194,15 @@ def test_a_line_of_small_letters_with_one_ascender_keeps_its_x_height():
     assert m.x_height == XH and m.cap_height == pytest.approx(XH * 1.45)
     mixed = line_metrics(list("RnAnen"), boxes("ssssss"), 30, BASE)
     assert mixed.x_height is None
+
+
+def test_a_digits_look_alike_standing_alone_is_the_digit():
+    """A print 9 read g, an S or a G alone: hardly ever a word, often a number ("supplied 9 outdoors",
+    "auctions 6"). An I, O or L alone may be a word and stays a letter; in a word, look-alikes follow it."""
+    assert text_of("g", "d", "9") == "9"
+    assert text_of("S", "T", "5") == "5"
+    assert text_of("G", "T", "6") == "6"
+    assert text_of("B", "T", "3") == "3"  # no 8 in view: the likeliest digit
+    assert text_of("I", "b", "1") == "I"
+    assert text_of("O", "T", "0") == "O"
+    assert text_of("Sa", "Ts", "5 ") == "Sa"

@@ -427,6 +427,23 @@ def test_a_word_with_a_letter_read_as_a_digit_is_still_looked_up():
     assert hcr_ocr.read(gray).text == truth
 
 
+def test_a_digit_standing_alone_is_read_as_one(monkeypatch):
+    """A synthetic page (EMNIST ink) whose first line ends in a lone 5 that the classifier reads S: an S
+    alone is hardly a word, a number often is, so it reads 5 (its "if" reads IF before the capitals)."""
+    import itertools
+
+    from hcr_ocr.data.synthetic import synthetic_pages
+    from hcr_ocr.reading import decoding
+
+    if not (SHARED_DATA / "emnist").is_dir():
+        pytest.skip("no EMNIST data")
+    gray, truth = next(itertools.islice(synthetic_pages(58, 2, SHARED_DATA), 57, None))
+    assert truth.split("\n")[0] == "if 802 5"
+    assert hcr_ocr.read(gray).text.split("\n")[0] == "IF 802 5"
+    monkeypatch.setattr(decoding, "DIGITS_WHEN_ALONE", set())
+    assert hcr_ocr.read(gray).text.split("\n")[0] == "IF 802 S"
+
+
 @pytest.mark.parametrize(
     ("name", "as_found"),
     [
