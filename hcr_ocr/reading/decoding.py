@@ -181,11 +181,15 @@ def _swap(
     return c, conf
 
 
-def _digits_or_letters(labels: list[str]) -> str:
+def _digits_or_letters(labels: list[str], probs: np.ndarray, classes: str) -> str:
     """'digits' or 'letters' by the vote of the glyphs that are not look-alikes (of all glyphs when every one
-    is a look-alike); '' when undecided."""
+    is a look-alike); a tied vote by where the classifier puts more of the glyphs' probability, on digits or
+    on letters ("29" read 2g); '' when that is even too."""
     votes = [c.isdigit() for c in labels if c not in LOOKALIKES] or [c.isdigit() for c in labels]
     digits, letters = sum(votes), len(votes) - sum(votes)
+    if digits == letters:
+        is_digit = np.array([c.isdigit() for c in classes])
+        digits, letters = float(probs[:, is_digit].sum()), float(probs[:, ~is_digit].sum())
     return "digits" if digits > letters else "letters" if letters > digits else ""
 
 
@@ -211,7 +215,7 @@ def decode_word(
         for c, b in zip(labels, boxes, strict=True)
     ]
     # Digits among digits, letters among letters.
-    kind = "digits" if n == 1 and labels[0] in DIGITS_WHEN_ALONE else _digits_or_letters(labels)
+    kind = "digits" if n == 1 and labels[0] in DIGITS_WHEN_ALONE else _digits_or_letters(labels, probs, classes)
     for i, c in enumerate(labels):
         if kind == "letters" and c.isdigit():
             labels[i], confs[i] = _swap(probs[i], classes, c, LETTER_FOR_DIGIT, str.isalpha, confs[i], s)

@@ -206,3 +206,11 @@ def test_a_digits_look_alike_standing_alone_is_the_digit():
     assert text_of("I", "b", "1") == "I"
     assert text_of("O", "T", "0") == "O"
     assert text_of("Sa", "Ts", "5 ") == "Sa"
+
+
+def test_a_tied_vote_of_look_alikes_goes_where_the_probability_is():
+    """A print 29 read 2g: a digit and a letter, both look-alikes, tie the vote; the classifier puts more of
+    the two glyphs' probability on digits (the 2 surely, the g a little) and the word reads 29. With the g
+    surely a letter, letters win: Zg."""
+    assert text_of("2g", "Td", " 9") == "29"
+    assert text_of("2g", "Td") == "Zg"
