@@ -215,7 +215,9 @@ def decode_word(
         for c, b in zip(labels, boxes, strict=True)
     ]
     # Digits among digits, letters among letters.
-    kind = "digits" if n == 1 and labels[0] in DIGITS_WHEN_ALONE else _digits_or_letters(labels, probs, classes)
+    kind = (
+        "digits" if n == 1 and labels[0] in DIGITS_WHEN_ALONE else _digits_or_letters(labels, probs, classes)
+    )
     for i, c in enumerate(labels):
         if kind == "letters" and c.isdigit():
             labels[i], confs[i] = _swap(probs[i], classes, c, LETTER_FOR_DIGIT, str.isalpha, confs[i], s)
