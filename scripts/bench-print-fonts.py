@@ -5,8 +5,9 @@
     .venv/bin/python scripts/bench-print-fonts.py --seed 1 --show   # and each line read wrong
 
 Pages of random words and numbers (the synthetic pages' text, `synthetic.page_text`) are set in the regular
-face of each font below that is installed, at 22, 32 and 44 px, dark grey on light paper with a little
-noise, and read with the shipped models and word list. A line read with fewer words than it has counts its
+face of each font below that is installed, at 22, 32 and 44 px, line by line as `samples/make_samples.py`
+sets the printed samples, dark grey on light paper with a little noise, and read with the shipped models
+and word list. A line read with fewer words than it has counts its
 missing spaces as merges, one with more as splits. DejaVu and Liberation come with `scripts/install-deps.sh
 fonts`, the others with `train-fonts`: the printed glyphs the models learned from were rendered from those
 (hcr_ocr/data/printed.py), so on them the figure says more about the page's layout and word spaces than
@@ -16,14 +17,19 @@ about letter shapes. Nothing is written; the pages are made at run time.
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
 
 import hcr_ocr
 from hcr_ocr.data.synthetic import common_words, page_text
 from hcr_ocr.evaluate.bench import score_texts
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "samples"))  # the printed samples' typesetting
+
+from make_samples import set_text  # noqa: E402
 
 FONTS = (
     "truetype/dejavu/DejaVuSans.ttf",
@@ -43,20 +49,14 @@ FONTS = (
 )
 FONT_ROOT = Path("/usr/share/fonts")
 SIZES = (22, 32, 44)  # px
-LINE_PITCH = 1.7  # font sizes from one baseline to the next
 INK, PAPER, NOISE = 35, 236, 3.0  # grey levels, and the noise's standard deviation
 
 
 def render(text: str, font_path: Path, size: int, rng: np.random.Generator) -> np.ndarray:
-    """The text set in the font, one line per line, as a uint8 grayscale page."""
-    font = ImageFont.truetype(str(font_path), size)
-    lines = text.split("\n")
-    width = max(int(font.getlength(line)) for line in lines) + 2 * size
-    image = Image.new("L", (width, int(size * LINE_PITCH * len(lines) + size)), PAPER)
-    draw = ImageDraw.Draw(image)
-    for i, line in enumerate(lines):
-        draw.text((size, size // 2 + int(i * size * LINE_PITCH)), line, font=font, fill=INK)
-    page = np.asarray(image, np.float32) + rng.normal(0.0, NOISE, (image.height, image.width))
+    """The text set in the font as the printed samples are (`make_samples.set_text`), dark grey on light
+    paper with a little noise, as a uint8 grayscale page."""
+    ink = set_text(text, font_path, size)
+    page = PAPER * (1.0 - ink) + INK * ink + rng.normal(0.0, NOISE, ink.shape)
     return np.clip(page, 0, 255).astype(np.uint8)
 
 
