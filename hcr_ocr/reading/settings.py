@@ -323,6 +323,11 @@ class WordSettings(_Frozen):
     break_tight_min_letter_gaps: int = 8  # ... and this many letter gaps seen (touching letters' not counted)
     break_tight_letters_per_word: float = 2.0  # ... and this many per word gap (words of 3 letters or more)
     break_tight_min_gap: float = 0.25  # ... the narrowest at least this much body: words apart
+    page_break_min_lines: int = 2  # lines with a natural break a page needs for their median to be its own,
+    # taken by its lines that show none ...
+    page_break_ratio: float = 1.5  # ... for gaps over it that are this many times their widest gap under it
+    page_break_min_width: float = 0.3  # body: ... with columns no narrower on both sides (type gives a 1, an
+    # I a wide space of their own)
 
 
 class GlyphSettings(_Frozen):
@@ -492,7 +497,10 @@ class TranscriptionSettings(_Frozen):
     listed_split_min_ratio: float = 2.0  # ... and this many times the word's other gaps (the median) is
     # a word space where the letters on either side of it read as listed words of two letters or more
     # ('PAGEONE', 'MEETATSIX') ...
-    listed_split_max_spaces: int = 8  # ... at most this many such gaps, the widest, as few as will do
+    listed_split_max_spaces: int = 8  # ... at most this many such gaps, the widest, as few as will do;
+    listed_split_min_digit: float = 0.1  # a piece between them may be a number too ('pageaz', 'page 42'),
+    # where the classifier gives each of its glyphs at least this probability on digits ...
+    listed_split_sure_digit: float = 0.6  # ... and one of them at least this
     junk_line_confidence: float = 0.1  # a line whose letters' mean confidence is lower is no writing ...
     junk_mark_chars: int = 2  # ... nor is a line of at most this many characters ...
     junk_mark_confidence: float = 0.25  # ... read with a mean confidence under this ...

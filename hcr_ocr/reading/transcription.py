@@ -18,8 +18,8 @@ is wider than two letters (`width_cost`), so that letters run together are read 
 page of running text in the list's language (most of its words listed ones, before the search or after
 it), the glyphs of words of four letters or more are cut finer (from one letter wide) and a listed word may
 lose more against a reading the classifier is itself unsure of, or that is spelled unlike the list's words.
-Last, a word that is no listed word is split at a gap wide for its letters where both sides are listed
-words: a narrow word space ("PAGEONE").
+Last, a word that is no listed word is split at a gap wide for its letters where each side is a listed
+word or a number: a narrow word space ("PAGEONE"; "pageaz", page 42).
 """
 
 from __future__ import annotations
@@ -31,11 +31,11 @@ from itertools import pairwise
 import numpy as np
 
 from hcr_ocr.page import Char, Word, union_bbox
-from hcr_ocr.reading.decoding import LineMetrics, certainty, decode_word
+from hcr_ocr.reading.decoding import DIGIT_FOR_LETTER, MERGED, LineMetrics, certainty, decode_word
 from hcr_ocr.reading.glyphs import FinerInk, Glyph
 from hcr_ocr.reading.lexicon import SYMBOLS, Edge, Lexicon, Match, caseless, symbol_matrix
 from hcr_ocr.reading.recognition import GlyphClassifier
-from hcr_ocr.reading.settings import DEFAULT, LexiconSettings, Settings
+from hcr_ocr.reading.settings import DEFAULT, LexiconSettings, Settings, TranscriptionSettings
 from hcr_ocr.reading.stats import median
 
 log = logging.getLogger(__name__)
@@ -321,11 +321,12 @@ def split_at_listed_gap(
     word: Word, body: float, lexicon: Lexicon, settings: Settings = DEFAULT
 ) -> list[Word]:
     """A word that is no listed word, split at gaps wide for a letter gap (narrow word spaces, as type and
-    tight writing have) into listed words of two letters or more: at its widest such gap, or its two
-    widest, and so on, as few as will do; else the word itself."""
+    tight writing have) into listed words of two letters or more and numbers (`as_number`): at its widest
+    such gap, or its two widest, and so on, as few as will do, one listed word at least; else the word itself ('PAGEONE'; 'pageaz',
+    'page 42'). Two numbers side by side stay one."""
     s = settings.transcription
     text = word.text
-    if word.from_lexicon or len(word.chars) < 4 or not text.isalpha():
+    if word.from_lexicon or len(word.chars) < 4 or not text.isalnum():
         return [word]
     gaps = [b.bbox[0] - a.bbox[2] for a, b in pairwise(word.chars)]
     widest = int(np.argmax(gaps))
@@ -341,10 +342,57 @@ def split_at_listed_gap(
     for n in range(1, len(wide) + 1):  # a space is wider than every letter gap: the n widest gaps
         bounds = [-1, *sorted(wide[:n]), len(gaps)]
         parts = [word.chars[a + 1 : b + 1] for a, b in pairwise(bounds)]
-        if all(len(p) > 1 and "".join(c.text for c in p).lower() in lexicon for p in parts):
+        words = [_listed_or_number(p, lexicon, word.text, s) for p in parts]
+        if all(words) and any(w.from_lexicon for w in words):
             log.debug("word list: %r split at its %d widest gap(s)", text, n)
-            return [Word(p, union_bbox([c.bbox for c in p]), from_lexicon=True, raw=word.text) for p in parts]
+            return _numbers_joined(words)
     return [word]
+
+
+def _numbers_joined(words: list[Word]) -> list[Word]:
+    """Numbers side by side made one: nothing tells a space between them from the wide gaps around a 1."""
+    out = words[:1]
+    for w in words[1:]:
+        if w.text.isdigit() and out[-1].text.isdigit():
+            chars = out[-1].chars + w.chars
+            out[-1] = Word(chars, union_bbox([c.bbox for c in chars]), raw=w.raw)
+        else:
+            out.append(w)
+    return out
+
+
+def _listed_or_number(chars: list[Char], lexicon: Lexicon, raw: str, s: TranscriptionSettings) -> Word | None:
+    """The part of a word run together as a listed word of two letters or more, or else as a number; None
+    when it is neither."""
+    text = "".join(c.text for c in chars)
+    if len(chars) > 1 and text.isalpha() and text.lower() in lexicon:
+        return Word(chars, union_bbox([c.bbox for c in chars]), from_lexicon=True, raw=raw)
+    digits = as_number(chars, s.listed_split_min_digit, s.listed_split_sure_digit)
+    return Word(digits, union_bbox([c.bbox for c in digits]), raw=raw) if digits else None
+
+
+def as_number(chars: list[Char], min_digit: float, sure_digit: float) -> list[Char] | None:
+    """The characters read as digits, where the classifier gives each glyph at least `min_digit` of
+    probability on digits, and one glyph at least `sure_digit`: each its look-alike (O 0, I l 1, Z 2, S 5,
+    B 8, g q 9, G 6, Y 4) where it has one, else its likeliest digit; else None (letters that only look
+    like digits: a name, 'ILY' of ILYAS, is no 114). A lone glyph read as a letter is none either ('I',
+    'a')."""
+    if len(chars) == 1 and not chars[0].text.isdigit():
+        return None
+    out, surest = [], 0.0
+    for c in chars:
+        digits = [(t, p) for t, p in c.alternatives if t.isdigit()]
+        mass = 1.0 if c.text.isdigit() else sum(p for _, p in digits)
+        if mass < min_digit:
+            return None
+        surest = max(surest, mass)
+        if c.text.isdigit():
+            out.append(c)
+            continue
+        form = c.text.upper() if c.text.upper() in MERGED else c.text  # the class: l is L, b is b
+        text = DIGIT_FOR_LETTER.get(form) or digits[0][0]
+        out.append(Char(text, c.bbox, dict(digits).get(text, c.confidence), c.alternatives))
+    return out if surest >= sure_digit else None
 
 
 def best_listed(

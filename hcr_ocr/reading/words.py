@@ -1,7 +1,8 @@
 """Stage 5, words: split a text line at the gaps that are wider than the writer's own letter spacing.
 
-    from hcr_ocr.reading.words import split_words
-    for word_blobs in split_words(line):
+    from hcr_ocr.reading.words import page_word_break, split_words
+    page_break = page_word_break(lines)
+    for word_blobs in split_words(line, page_break):
         ...
 
 Blobs that overlap horizontally are one column (an i and its dot, a broken stroke). A gap between columns is
@@ -10,9 +11,10 @@ widely spaced capitals stay one word and tightly written words still split. Wher
 clearly apart groups (type, neat writing: many narrow letter gaps, fewer wide word gaps), the break between
 the groups separates words even when the spaces are narrower than the rule above asks; so does a break
 between many letter gaps and several word gaps that each cluster tightly, far apart for their spread (type
-under noise or a fine pen, where single gaps stray and the ratios between them do not hold). Grain and
-stops take no part in the gaps: a speck in a word space would cut it in two, one far beyond the line's end
-would make its widest gap.
+under noise or a fine pen, where single gaps stray and the ratios between them do not hold). A line with
+too few gaps to show such a break of its own ('Hello there') takes the break its page's other lines show
+(type and a steady hand space words alike throughout). Grain and stops take no part in the gaps: a speck
+in a word space would cut it in two, one far beyond the line's end would make its widest gap.
 """
 
 from __future__ import annotations
@@ -111,38 +113,70 @@ def _two_tight_groups(letter: np.ndarray, word: np.ndarray, body_height: float, 
     )
 
 
-def split_words(line: TextLine, *, settings: WordSettings = DEFAULT.words) -> list[list[Blob]]:
+class _LineGaps:
+    """A line's columns, its grain and stops apart, and the gaps between the columns."""
+
+    def __init__(self, line: TextLine, s: WordSettings):
+        body = line.body_height
+        all_cols = _without_far_specks(columns(line.blobs), body, s)
+        is_grain = [_is_mark(c, s.grain_max_size * body) for c in all_cols]
+        only_grain = all(is_grain)  # a line of stops or specks only: they are its words' columns
+        self.cols = [c for c, g in zip(all_cols, is_grain, strict=True) if only_grain or not g]
+        self.grain = [c for c, g in zip(all_cols, is_grain, strict=True) if g and not only_grain]
+        spans = [_span(c) for c in self.cols]
+        self.gaps = np.array(
+            [x0 - right for (_, right), (x0, _) in zip(spans, spans[1:], strict=False)], dtype=float
+        )
+        _less_grain_widths(self.gaps, spans, [_span(c) for c in self.grain])
+        letter = s.letter_width * body  # columns wider than a letter hide letter gaps
+        hidden = sum(max(0, round((x1 - x0) / letter) - 1) for x0, x1 in spans)
+        self.natural = natural_break(self.gaps, body, hidden, settings=s) if self.cols else None
+
+
+def page_word_break(lines: list[TextLine], *, settings: WordSettings = DEFAULT.words) -> float | None:
+    """The page's word break in body heights: the median of the natural breaks (`natural_break`) of its
+    lines where `page_break_min_lines` or more have one; else None. Type and a steady hand space words alike
+    on every line, and a short line's one space may not stand out among its own letter gaps."""
+    found = [
+        g.natural / line.body_height for line in lines if (g := _LineGaps(line, settings)).natural is not None
+    ]
+    return median(found) if len(found) >= settings.page_break_min_lines else None
+
+
+def split_words(
+    line: TextLine, page_break: float | None = None, *, settings: WordSettings = DEFAULT.words
+) -> list[list[Blob]]:
     """The line's blobs, grouped into words left to right. A column of specks no bigger than
     `end_speck_max_size` of the letter height at either end of the line, further than `speck_min_gap` from
     the rest, is grain, left out: its gap would be taken for the line's widest word space; so is a run of
     columns no bigger than `end_group_max_size` further than `end_group_min_gap` from the rest (coarse
     grain). Grain and stops (no bigger than `grain_max_size`) take no part in the gaps (a speck in a word
     space would cut it in two); each joins the nearest word within a word space of it (the left one when
-    as near to both), or is left out."""
-    body = line.body_height
-    all_cols = _without_far_specks(columns(line.blobs), body, settings)
-    is_grain = [_is_mark(c, settings.grain_max_size * body) for c in all_cols]
-    only_grain = all(is_grain)  # a line of stops or specks only: they are its words' columns
-    cols = [c for c, g in zip(all_cols, is_grain, strict=True) if only_grain or not g]
-    grain = [c for c, g in zip(all_cols, is_grain, strict=True) if g and not only_grain]
-    if not cols:
+    as near to both), or is left out. A line whose gaps show no natural break takes the page's
+    (`page_word_break`, in body heights) for its gaps over it that are `page_break_ratio` times its widest
+    gap under it, except beside a column narrower than `page_break_min_width` (type sets a 1 or an I in
+    a wide space of its own)."""
+    s, body = settings, line.body_height
+    lg = _LineGaps(line, s)
+    if not lg.cols:
         return []
-    spans = [_span(c) for c in cols]
-    gaps = np.array([x0 - right for (_, right), (x0, _) in zip(spans, spans[1:], strict=False)], dtype=float)
-    _less_grain_widths(gaps, spans, [_span(c) for c in grain])
-    threshold = word_gap_threshold(gaps, body, settings=settings)
-    letter = settings.letter_width * body  # columns wider than a letter hide letter gaps
-    hidden = sum(max(0, round((x1 - x0) / letter) - 1) for x0, x1 in spans)
-    found = natural_break(gaps, body, hidden, settings=settings)
-    if found is not None:
-        threshold = min(threshold, found)
+    cols, gaps = lg.cols, lg.gaps
+    threshold = word_gap_threshold(gaps, body, settings=s)
+    if lg.natural is not None:
+        threshold = min(threshold, lg.natural)
+    page_cut = float("inf")
+    if lg.natural is None and page_break is not None and len(gaps):
+        below = gaps[gaps < page_break * body]
+        page_cut = max(page_break * body, s.page_break_ratio * below.max(initial=0.0))
+    widths = [x1 - x0 for x0, x1 in map(_span, cols)]
     words: list[list[Blob]] = [list(cols[0])]
-    for gap, col in zip(gaps, cols[1:], strict=True):
-        if gap >= threshold:
+    for i, (gap, col) in enumerate(zip(gaps, cols[1:], strict=True)):
+        beside_bar = min(widths[i], widths[i + 1]) < s.page_break_min_width * body
+        if gap >= threshold or gap >= page_cut and not beside_bar:
             words.append(list(col))
         else:
             words[-1].extend(col)
-    _attach_marks(grain, words, min(threshold, settings.speck_min_gap * body))
+    _attach_marks(lg.grain, words, min(threshold, s.speck_min_gap * body))
     return words
 
 

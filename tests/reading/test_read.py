@@ -374,6 +374,29 @@ def test_thinned_print_keeps_its_word_spaces():
     ]
 
 
+@pytest.mark.parametrize(
+    ("condition", "run_together"), [("hairline", "Hellothete"), ("blur-2.5", "Hellolhere")]
+)
+def test_a_two_word_line_of_print_keeps_the_space_the_page_shows(condition, run_together):
+    """samples/print-sans-mixed.png in a fine pen, and out of focus (`hcr-ocr bench --conditions`): 'Hello
+    there' has one space, too few gaps for a break of its own, and it fell short of a lone space. The two
+    lines below show the page's spacing; with it the space is found. Without (a page break needing more
+    lines than the page has), the words run together."""
+    from hcr_ocr.data.degradations import degrade
+    from hcr_ocr.reading.settings import DEFAULT, replace
+
+    page = degrade(
+        cv2.imread(str(SAMPLES / "print-sans-mixed.png"), cv2.IMREAD_GRAYSCALE),
+        condition,
+        seed=0,
+        index=9,
+        source="samples",
+    )
+    assert hcr_ocr.read(page).text.split("\n")[0] == "Hello there"
+    alone = replace(DEFAULT, words=replace(DEFAULT.words, page_break_min_lines=4))
+    assert hcr_ocr.read(page, settings=alone).text.split("\n")[0] == run_together
+
+
 def test_bold_print_under_a_marker_keeps_its_word_spaces():
     """A printed sample page with every stroke thickened (the benchmark's marker condition): the letters
     touch and the spaces are narrow, yet each line has as many words as the truth."""

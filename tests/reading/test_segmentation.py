@@ -13,7 +13,7 @@ from hcr_ocr.reading.deskew import estimate_skew, estimate_slant, rotate
 from hcr_ocr.reading.glyphs import FinerInk, find_glyphs, punctuation
 from hcr_ocr.reading.lines import Blob, TextLine, find_blobs, find_lines, x_overlap
 from hcr_ocr.reading.pipeline import segment_page
-from hcr_ocr.reading.words import split_words
+from hcr_ocr.reading.words import page_word_break, split_words
 from tests.conftest import REPO, leaning
 
 SAMPLES = REPO / "samples"
@@ -480,3 +480,36 @@ def test_the_glyphs_of_tiny_writing_are_cut_again_from_the_page_enlarged():
     blank = FinerInk(np.zeros_like(finer.ink), finer.factor)
     assert all(blank.mask_of(g) is g.mask for g in letters)
     assert segment_page(page).finer is None
+
+
+def spaced_line(gaps: list[int], widths: list[int] | None = None, top: int = 0) -> TextLine:
+    """A line of letter blobs 30 px tall (body 30), 16 px wide unless `widths` says, with these gaps."""
+    widths = widths or [16] * (len(gaps) + 1)
+    blobs, x = [], 10
+    for i, (w, gap) in enumerate(zip(widths, [*gaps, 0], strict=True)):
+        blobs.append(Blob(i + 1, x, top, x + w, top + 30, 100))
+        x += w + gap
+    return TextLine(blobs, top, top + 30, body_height=30.0, baseline=float(top + 30))
+
+
+def test_a_short_line_takes_the_word_space_the_pages_other_lines_show():
+    """Type: 'TICKETS traffic' alone on its line has one space, 13 px (0.43 body), under the 0.45 body a
+    lone space needs and under twice its widest letter gap (8 px): one word. Two lines above show spaces
+    of type clearly apart from their letter gaps (natural breaks 0.37 and 0.42 body); on the page the
+    short line's space is a space, being over the page's break and 1.5 times its widest letter gap."""
+    short_gaps = [2, 3, 3, 4, 5, 8, 13, 3, 4, 2, 3, 5, 3, 2]
+    short = spaced_line(short_gaps)
+    assert [len(w) for w in split_words(short)] == [15]
+    words = [2, 3, 3, 2, 4, 3, 2, 3, 2, 3, 4, 3, 2]
+    above = [
+        spaced_line([*words, 15, *words, 15, *words], top=100),
+        spaced_line([*words, 17, *words], top=200),
+    ]
+    page_break = page_word_break([*above, short])
+    assert page_break == pytest.approx(((15 + 4) / 2 + (17 + 4) / 2) / 2 / 30)
+    assert [len(w) for w in split_words(short, page_break)] == [7, 8]
+    # one line with a break is no page's spacing
+    assert page_word_break([above[0], short]) is None
+    # a gap beside a narrow column (a tabular 1, an I) stays a letter gap: '12' is no '1 2'
+    narrow = spaced_line(short_gaps, widths=[16] * 7 + [5] + [16] * 7)
+    assert [len(w) for w in split_words(narrow, page_break)] == [15]

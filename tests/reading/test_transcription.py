@@ -289,6 +289,62 @@ def test_a_run_of_words_is_split_at_as_few_of_its_narrow_spaces_as_make_listed_w
     assert len(split_at_listed_gap(spaced("MEETATSIXBYTHEQXD", gaps), 40.0, lexicon)) == 1
 
 
+def read_as(word: Word, **alternatives: list[tuple[str, float]]) -> Word:
+    """`word` with the classifier's top classes given for some of its letters (by letter: A=[...])."""
+    for c in word.chars:
+        if c.text in alternatives:
+            c.alternatives = alternatives[c.text]
+            c.confidence = c.alternatives[0][1]
+    return word
+
+
+def test_a_number_run_into_listed_words_is_split_off_and_read_as_digits():
+    """'page 42' set tight reads 'pageaz': a piece between the wide gaps may be a number, where the
+    classifier gives each of its glyphs some probability on digits, and one of them a good deal. Each glyph
+    is read as its digit look-alike (Z 2) where it has one, else as its likeliest digit."""
+    lexicon = Lexicon.shipped()
+    word = read_as(
+        spaced("PAGEAZ", [3, 2, 3, 12, 3]), A=[("A", 0.5), ("4", 0.4)], Z=[("2", 0.8), ("Z", 0.15)]
+    )
+    split = split_at_listed_gap(word, 40.0, lexicon)
+    assert [(w.text, w.from_lexicon, w.raw) for w in split] == [
+        ("PAGE", True, "PAGEAZ"),
+        ("42", False, "PAGEAZ"),
+    ]
+    assert [c.confidence for c in split[1].chars] == [0.4, 0.8]
+    # a glyph the classifier hardly gives a digit: one word however wide the gap
+    word = read_as(
+        spaced("PAGEAZ", [3, 2, 3, 12, 3]), A=[("A", 0.95), ("4", 0.03)], Z=[("2", 0.8), ("Z", 0.15)]
+    )
+    assert split_at_listed_gap(word, 40.0, lexicon) == [word]
+    # letters that look like digits, none of them surely a digit: 'ILY' of ILYAS is no 114
+    word = read_as(spaced("ILYAS", [3, 2, 12, 3]), I=[("I", 0.5), ("1", 0.4)], L=[("L", 0.6), ("1", 0.3)])
+    word.chars[2].alternatives = [("Y", 0.5), ("4", 0.4)]
+    assert split_at_listed_gap(word, 40.0, lexicon) == [word]
+    word.chars[2].alternatives = [("4", 0.7), ("Y", 0.2)]
+    assert [w.text for w in split_at_listed_gap(word, 40.0, lexicon)] == ["114", "AS"]
+
+
+def test_a_look_alike_standing_alone_is_no_number_and_numbers_side_by_side_are_one():
+    lexicon = Lexicon.shipped()
+    # a lone I may be a word: 'IHERE' is no '1 HERE'; a 2 alone is a number
+    word = read_as(spaced("IHERE", [12, 2, 3, 2]), I=[("1", 0.7), ("I", 0.3)])
+    assert split_at_listed_gap(word, 40.0, lexicon) == [word]
+    assert [w.text for w in split_at_listed_gap(spaced("2HERE", [12, 2, 3, 2]), 40.0, lexicon)] == [
+        "2",
+        "HERE",
+    ]
+    # nothing tells a space between two numbers from the gaps around a tabular 1: 3123 stays one number
+    assert [w.text for w in split_at_listed_gap(spaced("3123WON", [12, 3, 3, 12, 2, 3]), 40.0, lexicon)] == [
+        "3123",
+        "WON",
+    ]
+    assert split_at_listed_gap(whole := spaced("3123", [12, 3, 3]), 40.0, lexicon) == [whole]
+    # nor is a word of look-alikes with no listed word beside them read as a number: the reader said letters
+    sozi = read_as(spaced("SOZI", [12, 3, 3]), S=[("5", 0.7)], O=[("0", 0.6)], Z=[("2", 0.9)], I=[("1", 0.5)])
+    assert split_at_listed_gap(sozi, 40.0, lexicon) == [sozi]
+
+
 def test_printed_capitals_under_grain_keep_their_narrow_word_space():
     # samples/print-sans-caps.png under film grain (`hcr-ocr bench --conditions speckle`): "PAGEONE" before
     page = load_image(SAMPLES / "print-sans-caps.png")
@@ -386,3 +442,14 @@ def test_a_word_whose_letters_run_together_may_be_listed_three_letters_longer_th
     assert truth[3] == "nations comprehensive 58"
     assert read_line(bold, 3).split()[1] == "comprehensive"
     assert read_line(bold, 3, length_slack=2).split()[1] == "communism"
+
+
+def test_a_number_set_tight_against_its_word_is_read_apart_as_digits():
+    """samples/print-sans-mixed.png under film grain (`hcr-ocr bench --conditions speckle`): the space in
+    'page 42' falls short of a word gap and the glyphs read 'page4z'. 'page' is a listed word and the
+    classifier gives the z a digit: split off, it is the number 42."""
+    page = load_image(SAMPLES / "print-sans-mixed.png")
+    grainy = degrade(page, "speckle", seed=0, index=9, source="samples")
+    assert hcr_ocr.read(grainy).text.split("\n")[2].endswith(" page 42")
+    letters_only = replace(DEFAULT, transcription=replace(DEFAULT.transcription, listed_split_sure_digit=1.1))
+    assert hcr_ocr.read(grainy, settings=letters_only).text.split("\n")[2].endswith(" page4z")
