@@ -171,8 +171,9 @@ def _attach_mark(
     line: tuple[float, float],
     s: GlyphSettings,
 ) -> None:
-    """Add a small mark to the glyph it overlaps most (a glyph of its own if none): above a narrow stem it
-    is a dot (the glyph's first blob id goes into `dotted`), above a wider glyph an accent, left out;
+    """Add a small mark to the glyph it overlaps most (a glyph of its own if none): above a narrow stem (or
+    a serif i's, a little wider, where the mark is no speck) it is a dot (the glyph's first blob id goes
+    into `dotted`), above a wider glyph an accent, left out;
     apart under the glyph and below the baseline a speck, left out. `line`: (body height, baseline)."""
     body, baseline = line
     index, overlap = spans.most_overlapped(mark.x0 - s.mark_reach, mark.x1 + s.mark_reach)
@@ -184,7 +185,8 @@ def _attach_mark(
     x0, y0, x1, y1 = spans.box(index)
     if mark.y1 <= y0 + s.dot_max_drop * body:  # a mark above the glyph: i/j dot or accent
         stem_w, stem_h = x1 - x0, y1 - y0
-        if stem_w < s.stem_max_width * stem_h and mark.w < s.dot_max_width * stem_h:
+        serif = stem_w < s.serif_stem_max_width * stem_h and mark.w >= s.serif_dot_min_width * stem_h
+        if (stem_w < s.stem_max_width * stem_h or serif) and mark.w < s.dot_max_width * stem_h:
             best.append(mark)
             spans.widen(index, mark)
             dotted.add(id(best[0]))

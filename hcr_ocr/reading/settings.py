@@ -340,7 +340,9 @@ class GlyphSettings(_Frozen):
     mark_max_gap_below: float = 0.25  # body: a mark further below both the glyph it overlaps and the
     # baseline is a speck, left out
     dot_max_drop: float = 0.2  # body a mark's bottom may reach below a glyph's top and count as above it
-    stem_max_width: float = 0.45  # share of its height: a narrower glyph is a stem that may carry a dot
+    stem_max_width: float = 0.45  # share of its height: a narrower glyph is a stem that may carry a dot ...
+    serif_stem_max_width: float = 0.6  # ... and so is one this narrow (a serif i's flag and foot) where the
+    serif_dot_min_width: float = 0.15  # ... mark is this many stem heights wide or more (no speck of grain)
     dot_max_width: float = 0.6  # stem heights: a wider mark above a stem is an accent, not a dot
     dot_max_area: float = 0.35  # share of the stem's area: a dot grouped as a blob of its own is smaller
     speck_max_size: float = 0.3  # body: a glyph lower and narrower, not punctuation, is a speck
@@ -498,6 +500,11 @@ class TranscriptionSettings(_Frozen):
     # a word space where the letters on either side of it read as listed words of two letters or more
     # ('PAGEONE', 'MEETATSIX') ...
     listed_split_max_spaces: int = 8  # ... at most this many such gaps, the widest, as few as will do;
+    listed_split_min_alternative: float = 0.1  # a piece is a listed word as read, or spelled with letters
+    # the classifier gives its glyphs this probability or more ('Tlckets' is 'Tickets') ...
+    listed_split_min_respelled: int = 4  # ... where it has this many letters or more (a shorter one is
+    # easily spelled as some listed word by chance: 'ple' as 'pie') ...
+    listed_split_max_spellings: int = 64  # ... and at most this many spellings
     listed_split_min_digit: float = 0.1  # a piece between them may be a number too ('pageaz', 'page 42'),
     # where the classifier gives each of its glyphs at least this probability on digits ...
     listed_split_sure_digit: float = 0.6  # ... and one of them at least this

@@ -24,6 +24,7 @@ word or a number: a narrow word space ("PAGEONE"; "pageaz", page 42).
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass
 from itertools import pairwise
@@ -321,9 +322,11 @@ def split_at_listed_gap(
     word: Word, body: float, lexicon: Lexicon, settings: Settings = DEFAULT
 ) -> list[Word]:
     """A word that is no listed word, split at gaps wide for a letter gap (narrow word spaces, as type and
-    tight writing have) into listed words of two letters or more and numbers (`as_number`): at its widest
-    such gap, or its two widest, and so on, as few as will do, one listed word at least; else the word itself ('PAGEONE'; 'pageaz',
-    'page 42'). Two numbers side by side stay one."""
+    tight writing have) into listed words of two letters or more (as read or, from four letters, spelled
+    with the classifier's other letters: `as_listed_letters`) and numbers (`as_number`), one listed word
+    at least: at its widest such gap, or its two widest, and so on, as few as will do; else the word
+    itself ('PAGEONE'; 'pageaz', 'page 42'; 'Tlcketstraffic', 'Tickets traffic'). Two numbers side by side
+    stay one."""
     s = settings.transcription
     text = word.text
     if word.from_lexicon or len(word.chars) < 4 or not text.isalnum():
@@ -354,29 +357,64 @@ def _numbers_joined(words: list[Word]) -> list[Word]:
     out = words[:1]
     for w in words[1:]:
         if w.text.isdigit() and out[-1].text.isdigit():
-            chars = out[-1].chars + w.chars
-            out[-1] = Word(chars, union_bbox([c.bbox for c in chars]), raw=w.raw)
+            out[-1] = _joined(out[-1], w)
         else:
             out.append(w)
     return out
 
 
+def _joined(left: Word, right: Word) -> Word:
+    """Two words read as one."""
+    chars = left.chars + right.chars
+    raw = left.raw if left.raw == right.raw else left.raw + right.raw  # pieces of one word share its raw
+    return Word(chars, union_bbox([c.bbox for c in chars]), raw=raw)
+
+
 def _listed_or_number(chars: list[Char], lexicon: Lexicon, raw: str, s: TranscriptionSettings) -> Word | None:
     """The part of a word run together as a listed word of two letters or more, or else as a number; None
     when it is neither."""
-    text = "".join(c.text for c in chars)
-    if len(chars) > 1 and text.isalpha() and text.lower() in lexicon:
-        return Word(chars, union_bbox([c.bbox for c in chars]), from_lexicon=True, raw=raw)
+    respelled = len(chars) >= s.listed_split_min_respelled  # a short piece only as read
+    min_alternative = s.listed_split_min_alternative if respelled else float("inf")
+    listed = as_listed_letters(chars, lexicon, min_alternative, s.listed_split_max_spellings)
+    if len(chars) > 1 and listed:
+        return Word(listed, union_bbox([c.bbox for c in chars]), from_lexicon=True, raw=raw)
     digits = as_number(chars, s.listed_split_min_digit, s.listed_split_sure_digit)
     return Word(digits, union_bbox([c.bbox for c in digits]), raw=raw) if digits else None
 
 
+def as_listed_letters(
+    chars: list[Char], lexicon: Lexicon, min_alternative: float, max_spellings: int
+) -> list[Char] | None:
+    """The characters as a listed word: as read, or else spelled with letters the classifier gives their
+    glyphs at least `min_alternative` of probability ('Tlckets', its I read l, is 'Tickets'), the likeliest
+    such spelling of at most `max_spellings`, each letter in the case it was read in; None where none is
+    listed."""
+    if "".join(c.text for c in chars).lower() in lexicon:
+        return chars
+    options = [
+        [(c.text, c.confidence)]
+        + [(t, p) for t, p in c.alternatives if t.lower() != c.text.lower() and p >= min_alternative]
+        for c in chars
+    ]
+    if np.prod([len(o) for o in options]) > max_spellings:
+        return None
+    spellings = [(combo, np.prod([p for _, p in combo])) for combo in itertools.product(*options)]
+    listed = [(combo, p) for combo, p in spellings if "".join(t for t, _ in combo).lower() in lexicon]
+    if not listed:
+        return None
+    best = max(listed, key=lambda cp: cp[1])[0]
+    return [
+        c if t == c.text else Char(t.upper() if c.text.isupper() else t.lower(), c.bbox, p, c.alternatives)
+        for c, (t, p) in zip(chars, best, strict=True)
+    ]
+
+
 def as_number(chars: list[Char], min_digit: float, sure_digit: float) -> list[Char] | None:
     """The characters read as digits, where the classifier gives each glyph at least `min_digit` of
-    probability on digits, and one glyph at least `sure_digit`: each its look-alike (O 0, I l 1, Z 2, S 5,
-    B 8, g q 9, G 6, Y 4) where it has one, else its likeliest digit; else None (letters that only look
-    like digits: a name, 'ILY' of ILYAS, is no 114). A lone glyph read as a letter is none either ('I',
-    'a')."""
+    probability on digits, and one glyph other than a 0 (an o's shape in most hands) at least `sure_digit`:
+    each its look-alike (O 0, I l 1, Z 2, S 5, B 8, g q 9, G 6, Y 4) where it has one, else its likeliest
+    digit; else None (letters that only look like digits: a name, 'ILY' of ILYAS, is no 114; 'oy' is no
+    04). A lone glyph read as a letter is none either ('I', 'a')."""
     if len(chars) == 1 and not chars[0].text.isdigit():
         return None
     out, surest = [], 0.0
@@ -385,7 +423,8 @@ def as_number(chars: list[Char], min_digit: float, sure_digit: float) -> list[Ch
         mass = 1.0 if c.text.isdigit() else sum(p for _, p in digits)
         if mass < min_digit:
             return None
-        surest = max(surest, mass)
+        if (c.text if c.text.isdigit() else digits[0][0]) != "0":
+            surest = max(surest, mass)
         if c.text.isdigit():
             out.append(c)
             continue

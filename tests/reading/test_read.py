@@ -381,7 +381,8 @@ def test_a_two_word_line_of_print_keeps_the_space_the_page_shows(condition, run_
     """samples/print-sans-mixed.png in a fine pen, and out of focus (`hcr-ocr bench --conditions`): 'Hello
     there' has one space, too few gaps for a break of its own, and it fell short of a lone space. The two
     lines below show the page's spacing; with it the space is found. Without (a page break needing more
-    lines than the page has), the words run together."""
+    lines than the page has), the words run together (where the word list does not split them, respelling
+    'thete' as 'there': that is turned off too)."""
     from hcr_ocr.data.degradations import degrade
     from hcr_ocr.reading.settings import DEFAULT, replace
 
@@ -393,7 +394,11 @@ def test_a_two_word_line_of_print_keeps_the_space_the_page_shows(condition, run_
         source="samples",
     )
     assert hcr_ocr.read(page).text.split("\n")[0] == "Hello there"
-    alone = replace(DEFAULT, words=replace(DEFAULT.words, page_break_min_lines=4))
+    alone = replace(
+        DEFAULT,
+        words=replace(DEFAULT.words, page_break_min_lines=4),
+        transcription=replace(DEFAULT.transcription, listed_split_min_respelled=99),
+    )
     assert hcr_ocr.read(page, settings=alone).text.split("\n")[0] == run_together
 
 

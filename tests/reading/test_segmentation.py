@@ -223,6 +223,21 @@ def test_dot_of_an_i_joins_its_stem_and_a_full_stop_is_punctuation():
     assert punctuation(glyphs[2].bbox, lines[0]) == "."
 
 
+def test_the_dot_of_a_serif_i_joins_it_though_its_feet_are_wide():
+    """A serif i (as DejaVu Serif's: a flag at its top, a foot; the glyph half as wide as it is tall): its
+    dot is a dot, not an accent over a wide letter, so that an i opening a line reads small (print in
+    DejaVu Serif read "Interesting" before)."""
+    page = np.full((120, 200), 235, np.uint8)
+    cv2.rectangle(page, (40, 50), (44, 80), 20, -1)  # stem
+    cv2.rectangle(page, (35, 50), (44, 53), 20, -1)  # flag at its top, to the left
+    cv2.rectangle(page, (35, 77), (50, 80), 20, -1)  # foot: the glyph 16 px wide, 31 px tall
+    cv2.circle(page, (42, 40), 3, 20, -1)  # dot
+    cv2.ellipse(page, (75, 65), (12, 15), 0, 0, 360, 20, 3)  # an o beside it
+    lines, labels = segment(page)
+    glyphs = find_glyphs(lines[0].blobs, labels, lines[0])
+    assert len(glyphs) == 2 and glyphs[0].has_dot and glyphs[0].h > 35
+
+
 def test_the_full_stop_of_bold_type_is_a_stop_and_a_piece_of_stroke_as_high_is_not():
     """A solid dot on the baseline a third of the letters' height high, as bold type's full stop is, is a
     full stop, and a solid comma as wide a comma; an outline of the same size (a broken piece of a letter)

@@ -323,6 +323,23 @@ def test_a_number_run_into_listed_words_is_split_off_and_read_as_digits():
     assert split_at_listed_gap(word, 40.0, lexicon) == [word]
     word.chars[2].alternatives = [("4", 0.7), ("Y", 0.2)]
     assert [w.text for w in split_at_listed_gap(word, 40.0, lexicon)] == ["114", "AS"]
+    # a sure 0 is no sure digit: an o is its shape in most hands ('LISToy' is no 'LIST 04')
+    word = read_as(spaced("LISTOY", [2, 3, 2, 12, 3]), O=[("0", 0.7), ("O", 0.3)], Y=[("Y", 0.6), ("4", 0.3)])
+    assert split_at_listed_gap(word, 40.0, lexicon) == [word]
+
+
+def test_a_piece_misread_is_a_listed_word_spelled_with_the_classifiers_other_letters():
+    """'TICKETS traffic' run together, its I read L: 'TLCKETS' is no listed word, but the classifier gave
+    that glyph some probability on I, and spelled so it is."""
+    lexicon = Lexicon.shipped()
+    gaps = [3, 2, 3, 2, 3, 2, 12, 3, 2, 3, 2, 3, 2]
+    word = read_as(spaced("TLCKETSTRAFFIC", gaps), L=[("L", 0.5), ("I", 0.4), ("1", 0.05)])
+    split = split_at_listed_gap(word, 40.0, lexicon)
+    assert [(w.text, w.from_lexicon) for w in split] == [("TICKETS", True), ("TRAFFIC", True)]
+    assert split[0].chars[1].confidence == 0.4 and split[0].chars[1].alternatives[0] == ("L", 0.5)
+    # the classifier hardly saw an I there: one word
+    word = read_as(spaced("TLCKETSTRAFFIC", gaps), L=[("L", 0.9), ("I", 0.05)])
+    assert split_at_listed_gap(word, 40.0, lexicon) == [word]
 
 
 def test_a_look_alike_standing_alone_is_no_number_and_numbers_side_by_side_are_one():
@@ -453,3 +470,14 @@ def test_a_number_set_tight_against_its_word_is_read_apart_as_digits():
     assert hcr_ocr.read(grainy).text.split("\n")[2].endswith(" page 42")
     letters_only = replace(DEFAULT, transcription=replace(DEFAULT.transcription, listed_split_sure_digit=1.1))
     assert hcr_ocr.read(grainy, settings=letters_only).text.split("\n")[2].endswith(" page4z")
+
+
+def test_a_run_together_word_misread_is_split_where_its_piece_respelled_is_listed():
+    """The 21st synthetic page of seed 0 under film grain (`hcr-ocr bench --conditions speckle`): 'my
+    statistics' runs together and its i reads l, 'mystatlstics'. 'statlstics' is no listed word, but the
+    classifier gave the l some probability on I: respelled, it is 'statistics', and the run splits."""
+    gray, truth = synthetic_page(21, "speckle")
+    assert truth[1] == "may my statistics"
+    assert hcr_ocr.read(gray).text.split("\n")[1] == "may my statistics"
+    as_read = replace(DEFAULT, transcription=replace(DEFAULT.transcription, listed_split_min_respelled=99))
+    assert hcr_ocr.read(gray, settings=as_read).text.split("\n")[1] == "may mystatlstics"
