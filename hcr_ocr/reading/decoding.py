@@ -10,7 +10,8 @@ tells their size), and a word whose unambiguous letters are all capitals stays i
 letters opened by an A, E, N or R no taller than they are opens with the small form, and an A, E, N or R
 anywhere whose top is at the x-height that other words' small letters show is read small. Look-alikes
 (0 O, 1 I l, 2 Z, 5 S, 8 B, 9 g q) follow the rest of the word: digits among digits, letters among letters;
-one that stands alone as a word and is hardly ever a word by itself (g q Z S B G) is read as the digit.
+one that stands alone as a word and is hardly ever a word by itself (g q Z S B G) is read as the digit. A
+7 narrower than a 7's bar would make it, given a good share of 1, is the 1 of print (its flag read as a bar).
 """
 
 from __future__ import annotations
@@ -181,6 +182,15 @@ def _swap(
     return c, conf
 
 
+def _is_flagged_one(
+    prob: np.ndarray, box: tuple[int, int, int, int], classes: str, s: DecodingSettings
+) -> bool:
+    """Is a glyph read as 7 the 1 of print, its flag taken for a 7's bar: narrower than a 7 (whose bar
+    spans it) and given a good share of a 1 as well?"""
+    narrow = box[2] - box[0] < s.narrow_seven_max_width * (box[3] - box[1])
+    return narrow and "1" in classes and prob[classes.index("1")] >= s.narrow_seven_one_share * prob.max()
+
+
 def _digits_or_letters(labels: list[str], probs: np.ndarray, classes: str) -> str:
     """'digits' or 'letters' by the vote of the glyphs that are not look-alikes (of all glyphs when every one
     is a look-alike); a tied vote by where the classifier puts more of the glyphs' probability, on digits or
@@ -219,6 +229,8 @@ def decode_word(
         "digits" if n == 1 and labels[0] in DIGITS_WHEN_ALONE else _digits_or_letters(labels, probs, classes)
     )
     for i, c in enumerate(labels):
+        if c == "7" and _is_flagged_one(probs[i], boxes[i], classes, s):
+            labels[i], confs[i], c = "1", float(probs[i][classes.index("1")]), "1"
         if kind == "letters" and c.isdigit():
             labels[i], confs[i] = _swap(probs[i], classes, c, LETTER_FOR_DIGIT, str.isalpha, confs[i], s)
         elif kind == "digits" and c.isalpha():

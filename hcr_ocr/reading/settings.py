@@ -439,6 +439,8 @@ class DecodingSettings(_Frozen):
     twin_min_share: float = 0.5  # share of the best allowed class a look-alike (0 for O) needs to be chosen
     swap_min_share: float = 0.1  # share of the glyph's own confidence the best allowed class needs
     bar_max_width: float = 0.3  # share of its height: a narrower I, L or 1 is a bare stroke
+    narrow_seven_max_width: float = 0.45  # share of its height: a 7 this narrow (a 7's bar spans it) ...
+    narrow_seven_one_share: float = 0.25  # ... given a 1 this share of its 7 or more is a print 1's flag
     upper_word_min_capitals: int = 2  # capitals sized from the line that make a word all capitals
     sure_case_votes: int = 2  # votes on a word's case of a letter whose class tells its case
     sized_case_votes: int = 1  # votes of a letter whose case is judged from its size
