@@ -24,10 +24,9 @@ word or a number: a narrow word space ("PAGEONE"; "pageaz", page 42).
 
 from __future__ import annotations
 
-import itertools
 import logging
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import pairwise, product
 
 import numpy as np
 
@@ -375,8 +374,10 @@ def _listed_or_number(chars: list[Char], lexicon: Lexicon, raw: str, s: Transcri
     when it is neither."""
     respelled = len(chars) >= s.listed_split_min_respelled  # a short piece only as read
     min_alternative = s.listed_split_min_alternative if respelled else float("inf")
-    listed = as_listed_letters(chars, lexicon, min_alternative, s.listed_split_max_spellings)
-    if len(chars) > 1 and listed:
+    listed = len(chars) > 1 and as_listed_letters(
+        chars, lexicon, min_alternative, s.listed_split_max_spellings
+    )
+    if listed:
         return Word(listed, union_bbox([c.bbox for c in chars]), from_lexicon=True, raw=raw)
     digits = as_number(chars, s.listed_split_min_digit, s.listed_split_sure_digit)
     return Word(digits, union_bbox([c.bbox for c in digits]), raw=raw) if digits else None
@@ -398,7 +399,7 @@ def as_listed_letters(
     ]
     if np.prod([len(o) for o in options]) > max_spellings:
         return None
-    spellings = [(combo, np.prod([p for _, p in combo])) for combo in itertools.product(*options)]
+    spellings = [(combo, np.prod([p for _, p in combo])) for combo in product(*options)]
     listed = [(combo, p) for combo, p in spellings if "".join(t for t, _ in combo).lower() in lexicon]
     if not listed:
         return None
@@ -421,7 +422,7 @@ def as_number(chars: list[Char], min_digit: float, sure_digit: float) -> list[Ch
     for c in chars:
         digits = [(t, p) for t, p in c.alternatives if t.isdigit()]
         mass = 1.0 if c.text.isdigit() else sum(p for _, p in digits)
-        if mass < min_digit:
+        if mass < min_digit or not (digits or c.text.isdigit()):
             return None
         if (c.text if c.text.isdigit() else digits[0][0]) != "0":
             surest = max(surest, mass)
