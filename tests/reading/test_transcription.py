@@ -36,6 +36,14 @@ def read_line(image: np.ndarray, line: int, **lexicon_settings: float) -> str:
     return hcr_ocr.read(image, settings=settings).text.split("\n")[line]
 
 
+def sample_line(name: str, condition: str, index: int, line: int, **transcription_settings: float) -> str:
+    """Line `line` of samples/`name`.png degraded as `hcr-ocr bench --conditions` degrades it (seed 0, the
+    page's `index` among the samples), read with these transcription settings changed."""
+    page = degrade(load_image(SAMPLES / f"{name}.png"), condition, seed=0, index=index, source="samples")
+    settings = replace(DEFAULT, transcription=replace(DEFAULT.transcription, **transcription_settings))
+    return hcr_ocr.read(page, settings=settings).text.split("\n")[line]
+
+
 def synthetic_page(number: int, condition: str = "clean") -> tuple[np.ndarray, list[str]]:
     """The `number`th synthetic page of seed 0 (1-based), degraded as `hcr-ocr bench --conditions` degrades
     it, and its lines of truth; skips the test where the EMNIST data is absent."""
@@ -390,11 +398,10 @@ def test_a_page_found_to_be_running_text_by_the_word_list_is_searched_again_cut_
     # by glyph, 2 of its 9 words are listed words; once the word list has mended four of them the page is
     # running text, and "Friday", whose r and i touch (read "Fhday"), is searched again with its glyphs cut
     # from one letter wide. Cut only from 1.3 letters wide, it becomes "today".
-    page = load_image(SAMPLES / "print-serif-mixed.png")
-    bold = degrade(page, "marker", seed=0, index=11, source="samples")
-    assert hcr_ocr.read(bold).text.split("\n")[0].endswith(" to Friday")
-    coarse = replace(DEFAULT, transcription=replace(DEFAULT.transcription, oversegment_running_text=1.3))
-    assert hcr_ocr.read(bold, settings=coarse).text.split("\n")[0].endswith(" to today")
+    assert sample_line("print-serif-mixed", "marker", 11, 0).endswith(" to Friday")
+    assert sample_line("print-serif-mixed", "marker", 11, 0, oversegment_running_text=1.3).endswith(
+        " to today"
+    )
 
 
 def test_touching_letters_read_as_one_cost_the_word_list_their_width():
@@ -465,11 +472,8 @@ def test_a_number_set_tight_against_its_word_is_read_apart_as_digits():
     """samples/print-sans-mixed.png under film grain (`hcr-ocr bench --conditions speckle`): the space in
     'page 42' falls short of a word gap and the glyphs read 'page4z'. 'page' is a listed word and the
     classifier gives the z a digit: split off, it is the number 42."""
-    page = load_image(SAMPLES / "print-sans-mixed.png")
-    grainy = degrade(page, "speckle", seed=0, index=9, source="samples")
-    assert hcr_ocr.read(grainy).text.split("\n")[2].endswith(" page 42")
-    letters_only = replace(DEFAULT, transcription=replace(DEFAULT.transcription, listed_split_sure_digit=1.1))
-    assert hcr_ocr.read(grainy, settings=letters_only).text.split("\n")[2].endswith(" page4z")
+    assert sample_line("print-sans-mixed", "speckle", 9, 2).endswith(" page 42")
+    assert sample_line("print-sans-mixed", "speckle", 9, 2, listed_split_sure_digit=1.1).endswith(" page4z")
 
 
 def test_a_run_together_word_misread_is_split_where_its_piece_respelled_is_listed():
