@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 import hcr_ocr
+from hcr_ocr.data.printed import FONT_ROOT
 from hcr_ocr.data.synthetic import common_words, page_text
 from hcr_ocr.evaluate.bench import score_texts
 
@@ -47,7 +48,6 @@ FONTS = (
     "truetype/noto/NotoSans-Regular.ttf",
     "truetype/noto/NotoSerif-Regular.ttf",
 )
-FONT_ROOT = Path("/usr/share/fonts")
 SIZES = (22, 32, 44)  # px
 INK, PAPER, NOISE = 35, 236, 3.0  # grey levels, and the noise's standard deviation
 

@@ -72,7 +72,7 @@ from hcr_ocr.reading.transcription import (
     split_at_listed_gap,
     take_joins,
 )
-from hcr_ocr.reading.words import page_word_break, split_words
+from hcr_ocr.reading.words import split_page_words
 
 log = logging.getLogger(__name__)
 _classifiers: dict[str, GlyphClassifier] = {}
@@ -231,11 +231,10 @@ def segment_page(gray: np.ndarray, settings: Settings = DEFAULT) -> PageLayout |
     text_lines, labels = find_text_lines(ink, levelling, settings)
     text_lines, labels, levelling = _stood_upright(ink, text_lines, labels, levelling, settings)
     lines = []
-    page_break = page_word_break(text_lines, settings=settings.words)
-    for tl in text_lines:
+    for tl, line_words in zip(text_lines, split_page_words(text_lines, settings=settings.words), strict=True):
         words = [
             drop_leading_stops(find_glyphs(blobs, labels, tl, settings=settings.glyphs))
-            for blobs in split_words(tl, page_break, settings=settings.words)
+            for blobs in line_words
         ]
         small = tl.body_height < settings.recognition.small_writing
         lines.append(LineLayout(tl, [w for w in words if w], small))

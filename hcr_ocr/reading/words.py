@@ -1,9 +1,9 @@
 """Stage 5, words: split a text line at the gaps that are wider than the writer's own letter spacing.
 
-    from hcr_ocr.reading.words import page_word_break, split_words
-    page_break = page_word_break(lines)
-    for word_blobs in split_words(line, page_break):
+    from hcr_ocr.reading.words import split_page_words, split_words
+    for line_words in split_page_words(lines):      # each line's words, with the page's word break
         ...
+    split_words(line)                                # one line's words, alone
 
 Blobs that overlap horizontally are one column (an i and its dot, a broken stroke). A gap between columns is
 a word space when it is well over the writer's typical letter gap (the median gap of the line), so that
@@ -137,10 +137,25 @@ def page_word_break(lines: list[TextLine], *, settings: WordSettings = DEFAULT.w
     """The page's word break in body heights: the median of the natural breaks (`natural_break`) of its
     lines where `page_break_min_lines` or more have one; else None. Type and a steady hand space words alike
     on every line, and a short line's one space may not stand out among its own letter gaps."""
+    return _page_break([_LineGaps(line, settings) for line in lines], lines, settings)
+
+
+def _page_break(gaps: list[_LineGaps], lines: list[TextLine], s: WordSettings) -> float | None:
+    """`page_word_break` of lines whose gaps are measured."""
     found = [
-        g.natural / line.body_height for line in lines if (g := _LineGaps(line, settings)).natural is not None
+        g.natural / line.body_height for g, line in zip(gaps, lines, strict=True) if g.natural is not None
     ]
-    return median(found) if len(found) >= settings.page_break_min_lines else None
+    return median(found) if len(found) >= s.page_break_min_lines else None
+
+
+def split_page_words(
+    lines: list[TextLine], *, settings: WordSettings = DEFAULT.words
+) -> list[list[list[Blob]]]:
+    """Each line's blobs grouped into words (`split_words`), with the page's word break, each line's gaps
+    measured once."""
+    gaps = [_LineGaps(line, settings) for line in lines]
+    page_break = _page_break(gaps, lines, settings)
+    return [_split(line, g, page_break, settings) for line, g in zip(lines, gaps, strict=True)]
 
 
 def split_words(
@@ -156,8 +171,12 @@ def split_words(
     (`page_word_break`, in body heights) for its gaps over it that are `page_break_ratio` times its widest
     gap under it, except beside a column narrower than `page_break_min_width` (type sets a 1 or an I in
     a wide space of its own)."""
-    s, body = settings, line.body_height
-    lg = _LineGaps(line, s)
+    return _split(line, _LineGaps(line, settings), page_break, settings)
+
+
+def _split(line: TextLine, lg: _LineGaps, page_break: float | None, s: WordSettings) -> list[list[Blob]]:
+    """`split_words` of a line whose gaps are measured."""
+    body = line.body_height
     if not lg.cols:
         return []
     cols, gaps = lg.cols, lg.gaps
