@@ -1,7 +1,8 @@
 """Stage 4, lines: the ink's connected components (blobs), grouped into text lines, top to bottom.
 
-    from hcr_ocr.reading.lines import find_blobs, find_lines
-    blobs = find_blobs(ink)
+    from hcr_ocr.reading.lines import find_blobs, find_lines, split_at_necks
+    blobs, labels = find_blobs(ink)
+    blobs, labels = split_at_necks(ink, blobs, labels)   # letters a thick pen ran together, parted
     for line in find_lines(blobs, ink.shape):
         line.blobs, line.top, line.bottom, line.body_height, line.baseline
 
@@ -10,19 +11,24 @@ and descenders don't bridge lines) is smoothed and cut into bands; a band far ta
 at its weakest row. Each blob joins the band that holds its vertical centre. Bands made only of text cut off
 by the image edge (a neighbouring field's), or of a few specks, are dropped; but a crop's only line is kept
 even where it touches the edge (a crop cut tight around the writing), and where every line touches an edge,
-those that only graze it (a few of their letters at the edge) are kept. The numbers are in
-`settings.LineSettings`.
+those that only graze it (a few of their letters at the edge) are kept. Letters that a thick pen ran
+together into one blob are parted first where thin necks join their thick strokes (`split_at_necks`).
+The numbers are in `settings.LineSettings`.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from itertools import pairwise
 
 import cv2
 import numpy as np
 
 from hcr_ocr.reading.settings import DEFAULT, LineSettings
 from hcr_ocr.reading.stats import median, percentile
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -93,6 +99,60 @@ def find_blobs(ink: np.ndarray) -> tuple[list[Blob], np.ndarray]:
         if i
     ]
     return blobs, labels
+
+
+def split_at_necks(
+    ink: np.ndarray, blobs: list[Blob], labels: np.ndarray, *, settings: LineSettings = DEFAULT.lines
+) -> tuple[list[Blob], np.ndarray]:
+    """The blobs, with letters that a thick pen ran together parted: on a page whose strokes are at least
+    `neck_min_stroke` px wide, a blob holding two or more cores of ink (deeper than `neck_depth` of the
+    stroke's half width, each `neck_core_height` of the text height tall) that stand side by side is split
+    between them, each pixel going to the core it is reached from first, up the distance to the paper
+    (a watershed: the boundaries run through the thin necks). Returns the blobs and the label image."""
+    s = settings
+    dist = cv2.distanceTransform((ink > 0).astype(np.uint8), cv2.DIST_L2, 3)
+    centres = (dist > 0) & (dist >= cv2.dilate(dist, np.ones((3, 3), np.uint8)))
+    stroke = 2.0 * median(dist[centres]) if centres.any() else 0.0
+    if stroke < s.neck_min_stroke:
+        return blobs, labels
+    from skimage.segmentation import watershed  # imported here: most pages have thinner strokes
+
+    from hcr_ocr.reading.binarization import text_height
+
+    _, cores, stats, _ = cv2.connectedComponentsWithStats(
+        (dist > s.neck_depth * stroke / 2).astype(np.uint8), connectivity=8
+    )
+    tall = np.flatnonzero(stats[:, cv2.CC_STAT_HEIGHT] >= s.neck_core_height * text_height(ink))
+    tall = tall[tall > 0]
+    in_tall = np.isin(cores, tall)
+    owner_core = np.unique(np.stack([labels[in_tall], cores[in_tall]]), axis=1)
+    owners, n_cores = np.unique(owner_core[0], return_counts=True)
+    to_split = set(owners[n_cores >= 2].tolist())
+    if not to_split:
+        return blobs, labels
+    labels = labels.copy()
+    out = [b for b in blobs if b.label not in to_split]
+    label = int(labels.max())
+    for b in (b for b in blobs if b.label in to_split):
+        box = (slice(b.y0, b.y1), slice(b.x0, b.x1))
+        mask = labels[box] == b.label
+        parts = watershed(-dist[box], np.where(mask & in_tall[box], cores[box], 0), mask=mask)
+        pieces = [np.nonzero(parts == v) for v in np.unique(parts[parts > 0])]
+        spans = sorted((int(xs.min()), int(xs.max()) + 1) for _, xs in pieces)
+        if any(
+            min(a1, b1) - max(a0, b0) > s.neck_max_overlap * min(a1 - a0, b1 - b0)
+            for (a0, a1), (b0, b1) in pairwise(spans)
+        ):
+            out.append(b)  # parts of one letter, one above the other
+            continue
+        crop = labels[box]
+        for ys, xs in pieces:
+            label += 1
+            crop[ys, xs] = label
+            x0, y0 = b.x0 + int(xs.min()), b.y0 + int(ys.min())
+            out.append(Blob(label, x0, y0, b.x0 + int(xs.max()) + 1, b.y0 + int(ys.max()) + 1, len(xs)))
+    log.debug("%d blob(s) of a thick pen parted at their necks", len(to_split))
+    return sorted(out, key=lambda b: b.label), labels
 
 
 def _bands(profile: np.ndarray, threshold: float) -> list[tuple[int, int]]:

@@ -48,6 +48,7 @@ from hcr_ocr.reading.lines import (
     find_blobs,
     find_lines,
     labels_touching,
+    split_at_necks,
     x_overlap,
 )
 from hcr_ocr.reading.loading import MAX_PIXELS, load_image
@@ -170,7 +171,9 @@ def find_text_lines(
     ink: np.ndarray, levelling: Levelling, settings: Settings = DEFAULT
 ) -> tuple[list[TextLine], np.ndarray]:
     """The page's text lines (form clean-up done) and the label image of the levelled ink."""
-    blobs, labels = find_blobs(levelling.apply(ink))
+    levelled = levelling.apply(ink)
+    blobs, labels = find_blobs(levelled)
+    blobs, labels = split_at_necks(levelled, blobs, labels, settings=settings.lines)
     top_bottom, sides = _edge_labels(ink, levelling, blobs, labels)
     kept = drop_edge_remnants(blobs, top_bottom, settings=settings.forms, line_settings=settings.lines)
     kept = drop_cut_off(kept, sides, settings=settings.forms, line_settings=settings.lines)

@@ -252,6 +252,15 @@ class LineSettings(_Frozen):
     mark_max_height: float = 0.5  # typical heights: a band of only lower blobs is marks (dots, accents)
     mark_max_gap: float = 0.8  # typical heights a band of marks may float above the letters it joins
     body_min_area_share: float = 0.15  # share of the line's largest blob a blob needs to count for its body
+    neck_min_stroke: float = 7.0  # px, stroke width (twice the median distance to the paper along the
+    # strokes' centres) from which letters run together by a thick pen are parted at their necks; thinner
+    # strokes are too few pixels across to tell a neck from a stroke (small writing at x0.6: 3-4 px, the
+    # bench's marker pages 7.6 and up at their working scale)
+    neck_depth: float = 0.3  # share of the stroke's half width: ink deeper than this is a letter's core,
+    # thinner ink between two cores a neck
+    neck_core_height: float = 0.35  # share of the text height a core stands, to count as a letter's
+    neck_max_overlap: float = 0.25  # share of the narrower part: parts that overlap more in x are pieces of
+    # one letter (a 6's loop under its stem), left joined
 
 
 class FormSettings(_Frozen):

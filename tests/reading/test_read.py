@@ -539,3 +539,29 @@ def test_glyphs_that_lean_each_apart_from_the_next_are_left_as_written():
         assert x_overlap(lines) == 0  # but apart
         assert segment_page(gray).levelling.slant == 0.0
         assert hcr_ocr.read(gray).text == truth
+
+
+def test_letters_a_marker_ran_together_are_read_apart():
+    """Under the benchmark's marker condition (seed 0, as `hcr-ocr bench --conditions marker` degrades
+    them), letters touch: 'OFFICE' in bold serif capitals and 'Ontario' in handwriting are blobs of two to
+    four letters. Parted at their necks they read as written; left whole they read 'OMS' and 'OMAN'."""
+    import itertools
+
+    from hcr_ocr.data.degradations import degrade
+    from hcr_ocr.data.synthetic import synthetic_pages
+    from hcr_ocr.reading.loading import load_image
+    from hcr_ocr.reading.settings import DEFAULT, replace
+
+    unparted = replace(DEFAULT, lines=replace(DEFAULT.lines, neck_min_stroke=1e9))
+    name = "print-serif-caps"
+    index = sorted(p.stem for p in (REPO / "samples").glob("*.png")).index(name)
+    page = degrade(load_image(REPO / "samples" / f"{name}.png"), "marker", 0, index, "samples")
+    assert hcr_ocr.read(page).text.split("\n")[1].split()[1] == "OFFICE"
+    assert hcr_ocr.read(page, settings=unparted).text.split("\n")[1].split()[1] == "OMS"
+    if not (SHARED_DATA / "emnist").is_dir():
+        pytest.skip("no EMNIST data")
+    gray, truth = next(itertools.islice(synthetic_pages(12, 0, SHARED_DATA), 11, None))
+    assert truth.split("\n")[3] == "Ontario faculty Acc"
+    page = degrade(gray, "marker", 0, 11, "synthetic 50")
+    assert hcr_ocr.read(page).text.split("\n")[3] == "Ontario faculty Acc"
+    assert hcr_ocr.read(page, settings=unparted).text.split("\n")[3].split()[0] == "OMAN"

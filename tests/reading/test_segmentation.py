@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from hcr_ocr.reading.binarization import binarize
 from hcr_ocr.reading.deskew import estimate_skew, estimate_slant, rotate
 from hcr_ocr.reading.glyphs import FinerInk, find_glyphs, punctuation
-from hcr_ocr.reading.lines import Blob, TextLine, find_blobs, find_lines, x_overlap
+from hcr_ocr.reading.lines import Blob, TextLine, find_blobs, find_lines, split_at_necks, x_overlap
 from hcr_ocr.reading.pipeline import segment_page
 from hcr_ocr.reading.words import page_word_break, split_words
 from tests.conftest import REPO, leaning
@@ -528,3 +528,37 @@ def test_a_short_line_takes_the_word_space_the_pages_other_lines_show():
     # a gap beside a narrow column (a tabular 1, an I) stays a letter gap: '12' is no '1 2'
     narrow = spaced_line(short_gaps, widths=[16] * 7 + [5] + [16] * 7)
     assert [len(w) for w in split_words(narrow, page_break)] == [15]
+
+
+def _rings(thickness: int, bridge: int, second_below: bool = False) -> np.ndarray:
+    """Two thick rings (letters O of a marker) apart, the second beside the first or under its right side,
+    joined by a thin stroke `bridge` px wide."""
+    ink = np.zeros((150, 180), np.uint8)
+    first, second = (40, 40), ((55, 105) if second_below else (115, 40))
+    cv2.line(ink, first, second, 255, bridge)
+    for centre in (first, second):
+        cv2.circle(ink, centre, 22, 0, -1)
+        cv2.circle(ink, centre, 22, 255, thickness)
+    return ink
+
+
+def test_letters_a_thick_pen_ran_together_are_parted_at_the_neck():
+    """Two rings of 12 px strokes joined by a neck of a few px: one blob, parted into the two rings, each whole."""
+    ink = _rings(12, 1)
+    blobs, labels = find_blobs(ink)
+    assert len(blobs) == 1
+    parted, parted_labels = split_at_necks(ink, blobs, labels)
+    assert len(parted) == 2
+    left, right = sorted(parted, key=lambda b: b.x0)
+    assert left.x1 <= 80 and right.x0 >= 75  # the neck is shared out, neither ring reaches into the other
+    assert np.array_equal(parted_labels > 0, ink > 0)  # every ink pixel keeps a label
+    assert sum(b.area for b in parted) == np.count_nonzero(ink)
+
+
+def test_thin_strokes_and_stacked_parts_are_not_parted():
+    """The same shapes in a 4 px pen (too few pixels across to tell a neck from a stroke), and thick rings
+    one under the other (pieces of one letter, like a 6's loop under its stem), stay one blob each."""
+    for ink in (_rings(4, 1), _rings(12, 1, second_below=True)):
+        blobs, labels = find_blobs(ink)
+        assert len(blobs) == 1
+        assert split_at_necks(ink, blobs, labels)[0] == blobs
