@@ -223,8 +223,10 @@ def punctuation(
     s = settings
     x0, y0, x1, y1 = bbox
     w, h, body = x1 - x0, y1 - y0, line.body_height
-    solid = ink >= s.solid_dot_min_fill * w * h and min(w, h) >= s.solid_dot_min_round * max(w, h)
+    round_box = min(w, h) >= s.solid_dot_min_round * max(w, h)
+    solid = ink >= s.solid_dot_min_fill * w * h and round_box
     largest = s.solid_dot_max_size if solid else s.period_max_height
+    solid_comma = ink >= s.solid_comma_min_fill * w * h and round_box
     if (
         h < s.hyphen_max_height * body
         and w > s.hyphen_min_aspect * h
@@ -240,7 +242,7 @@ def punctuation(
         return "."
     if (
         h < s.comma_max_height * body
-        and w < max(s.comma_max_width, largest) * body
+        and w < max(s.comma_max_width, s.solid_comma_max_width if solid_comma else largest) * body
         and y0 > line.baseline - s.comma_max_rise * body
         and y1 > line.baseline + s.comma_min_drop * body
     ):

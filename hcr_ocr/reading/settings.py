@@ -368,6 +368,9 @@ class GlyphSettings(_Frozen):
     solid_dot_min_round: float = (
         0.6  # ... and its box is at least this share as wide as high, and high as wide
     )
+    solid_comma_min_fill: float = 0.5  # a comma's tail leaves more of its box empty than a stop: one whose
+    solid_comma_max_width: float = 0.4  # ink fills this share is bold type's comma, up to this many body
+    # heights wide, its head as wide as the stop's (OpenCV's bold sans photographed: fill 0.57, 0.36 wide)
     comma_max_height: float = 0.55  # body
     comma_max_width: float = 0.35  # body
     comma_max_rise: float = 0.35  # body its top may stand above the baseline

@@ -254,6 +254,7 @@ def test_the_full_stop_of_bold_type_is_a_stop_and_a_piece_of_stroke_as_high_is_n
     assert punctuation((100, 58, 105, 70), line, ink=45) == ""  # the stem of an i that lost its dot
     # bold type's comma, whose head is that stop: as wide as it, where a thin comma is narrower
     assert punctuation((100, 60, 111, 74), line, ink=110) == ","
+    assert punctuation((100, 60, 111, 74), line, ink=85) == ","  # its tail leaves more of the box empty
     assert punctuation((100, 60, 111, 74), line, ink=40) == ""
     page = np.full((120, 700), 235, np.uint8)
     cv2.putText(page, "Room 42, then home.", (20, 80), cv2.FONT_HERSHEY_SIMPLEX, 2.0, 40, 4, cv2.LINE_AA)
