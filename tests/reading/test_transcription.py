@@ -17,7 +17,7 @@ from hcr_ocr.reading.glyphs import Glyph, join_candidates
 from hcr_ocr.reading.lexicon import Lexicon
 from hcr_ocr.reading.loading import load_image
 from hcr_ocr.reading.pipeline import get_classifier
-from hcr_ocr.reading.settings import DEFAULT, replace
+from hcr_ocr.reading.settings import DEFAULT, Settings, replace
 from hcr_ocr.reading.transcription import (
     Evidence,
     choose_splits,
@@ -459,13 +459,20 @@ def test_on_running_text_a_reading_spelled_unlike_any_word_may_lose_more_to_a_li
 
 
 def test_a_word_whose_letters_run_together_may_be_listed_three_letters_longer_than_read():
-    """The same marker page: 'comprehensive' is five glyphs, its letters run together, read 'comemnsm' glyph
-    by glyph and 'comfm4ensm' through the cuts. Listed words up to three letters longer than either are
-    tried, and it reads 'comprehensive'; up to two only, 'communism'."""
+    """The same marker page, its blobs left whole (not parted at their necks, lines.split_at_necks):
+    'comprehensive' is five glyphs, its letters run together, read 'comemnsm' glyph by glyph and
+    'comfm4ensm' through the cuts. Listed words up to three letters longer than either are tried, and it
+    reads 'comprehensive'; up to two only, 'communism'. Parted, it reads 'comprehensive' either way."""
     bold, truth = synthetic_page(8, "marker")
     assert truth[3] == "nations comprehensive 58"
-    assert read_line(bold, 3).split()[1] == "comprehensive"
-    assert read_line(bold, 3, length_slack=2).split()[1] == "communism"
+    whole = replace(DEFAULT, lines=replace(DEFAULT.lines, neck_min_stroke=float("inf")))
+
+    def third_word(settings: Settings) -> str:
+        return hcr_ocr.read(bold, settings=settings).text.split("\n")[3].split()[1]
+
+    assert third_word(whole) == "comprehensive"
+    assert third_word(replace(whole, lexicon=replace(DEFAULT.lexicon, length_slack=2))) == "communism"
+    assert third_word(replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, length_slack=2))) == "comprehensive"
 
 
 def test_a_number_set_tight_against_its_word_is_read_apart_as_digits():
