@@ -19,6 +19,7 @@ The numbers are in `settings.LineSettings`.
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -105,18 +106,16 @@ def split_at_necks(
     ink: np.ndarray, blobs: list[Blob], labels: np.ndarray, *, settings: LineSettings = DEFAULT.lines
 ) -> tuple[list[Blob], np.ndarray]:
     """The blobs, with letters that a thick pen ran together parted: on a page whose strokes are at least
-    `neck_min_stroke` px wide, a blob holding two or more cores of ink (deeper than `neck_depth` of the
-    stroke's half width, each `neck_core_height` of the text height tall) that stand side by side is split
-    between them, each pixel going to the core it is reached from first, up the distance to the paper
-    (a watershed: the boundaries run through the thin necks). Returns the blobs and the label image."""
+    `neck_min_stroke` px wide, a blob holding two to `neck_max_cores` cores of ink (deeper than `neck_depth`
+    of the stroke's half width, each `neck_core_height` of the text height tall) that stand side by side is
+    split between them, each pixel going to the core it is reached from first, up the distance to the
+    paper (a watershed: the boundaries run through the thin necks). Returns the blobs and the label image."""
     s = settings
     dist = cv2.distanceTransform((ink > 0).astype(np.uint8), cv2.DIST_L2, 3)
     centres = (dist > 0) & (dist >= cv2.dilate(dist, np.ones((3, 3), np.uint8)))
     stroke = 2.0 * median(dist[centres]) if centres.any() else 0.0
     if stroke < s.neck_min_stroke:
         return blobs, labels
-    from skimage.segmentation import watershed  # imported here: most pages have thinner strokes
-
     from hcr_ocr.reading.binarization import text_height
 
     _, cores, stats, _ = cv2.connectedComponentsWithStats(
@@ -124,21 +123,35 @@ def split_at_necks(
     )
     tall = np.flatnonzero(stats[:, cv2.CC_STAT_HEIGHT] >= s.neck_core_height * text_height(ink))
     tall = tall[tall > 0]
-    in_tall = np.isin(cores, tall)
-    owner_core = np.unique(np.stack([labels[in_tall], cores[in_tall]]), axis=1)
-    owners, n_cores = np.unique(owner_core[0], return_counts=True)
-    to_split = set(owners[n_cores >= 2].tolist())
+    # a core lies inside one blob: its owner is the blob at any of its pixels (one on its top row)
+    owners = []
+    for core in tall:
+        left, top, width = (
+            stats[core, cv2.CC_STAT_LEFT],
+            stats[core, cv2.CC_STAT_TOP],
+            stats[core, cv2.CC_STAT_WIDTH],
+        )
+        x = left + int(np.argmax(cores[top, left : left + width] == core))
+        owners.append(int(labels[top, x]))
+    counts = Counter(owners)
+    to_split = {owner for owner, n in counts.items() if 2 <= n <= s.neck_max_cores}
     if not to_split:
         return blobs, labels
+    from scipy.ndimage import find_objects  # imported here: few pages have letters to part
+    from skimage.segmentation import watershed
+
     labels = labels.copy()
+    in_tall = np.isin(cores, tall)
     out = [b for b in blobs if b.label not in to_split]
     label = int(labels.max())
     for b in (b for b in blobs if b.label in to_split):
         box = (slice(b.y0, b.y1), slice(b.x0, b.x1))
         mask = labels[box] == b.label
         parts = watershed(-dist[box], np.where(mask & in_tall[box], cores[box], 0), mask=mask)
-        pieces = [np.nonzero(parts == v) for v in np.unique(parts[parts > 0])]
-        spans = sorted((int(xs.min()), int(xs.max()) + 1) for _, xs in pieces)
+        _, parts = np.unique(parts, return_inverse=True)  # 0 off the blob, then 1..k, in one pass
+        parts = parts.reshape(mask.shape)
+        pieces = [(i + 1, where) for i, where in enumerate(find_objects(parts)) if where is not None]
+        spans = sorted((where[1].start, where[1].stop) for _, where in pieces)
         if any(
             min(a1, b1) - max(a0, b0) > s.neck_max_overlap * min(a1 - a0, b1 - b0)
             for (a0, a1), (b0, b1) in pairwise(spans)
@@ -146,11 +159,20 @@ def split_at_necks(
             out.append(b)  # parts of one letter, one above the other
             continue
         crop = labels[box]
-        for ys, xs in pieces:
+        for value, (rows, cols) in pieces:
             label += 1
-            crop[ys, xs] = label
-            x0, y0 = b.x0 + int(xs.min()), b.y0 + int(ys.min())
-            out.append(Blob(label, x0, y0, b.x0 + int(xs.max()) + 1, b.y0 + int(ys.max()) + 1, len(xs)))
+            own = parts[rows, cols] == value
+            crop[rows, cols][own] = label
+            out.append(
+                Blob(
+                    label,
+                    b.x0 + cols.start,
+                    b.y0 + rows.start,
+                    b.x0 + cols.stop,
+                    b.y0 + rows.stop,
+                    int(own.sum()),
+                )
+            )
     log.debug("%d blob(s) of a thick pen parted at their necks", len(to_split))
     return sorted(out, key=lambda b: b.label), labels
 

@@ -259,6 +259,7 @@ class LineSettings(_Frozen):
     neck_depth: float = 0.3  # share of the stroke's half width: ink deeper than this is a letter's core,
     # thinner ink between two cores a neck
     neck_core_height: float = 0.35  # share of the text height a core stands, to count as a letter's
+    neck_max_cores: int = 12  # a blob of more cores is no word run together but a blot or a texture
     neck_max_overlap: float = 0.25  # share of the narrower part: parts that overlap more in x are pieces of
     # one letter (a 6's loop under its stem), left joined
 
