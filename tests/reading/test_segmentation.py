@@ -563,3 +563,22 @@ def test_thin_strokes_and_stacked_parts_are_not_parted():
         blobs, labels = find_blobs(ink)
         assert len(blobs) == 1
         assert split_at_necks(ink, blobs, labels)[0] == blobs
+
+
+def test_a_chain_of_more_cores_than_a_word_has_stays_whole():
+    """Thirteen thick rings in a chain, each joined to the next by a thin neck: more cores than
+    neck_max_cores (12), a blot or a texture rather than letters run together, so it stays one blob; cut
+    to twelve rings, it is parted into twelve."""
+    ink = np.zeros((80, 13 * 70 + 20), np.uint8)
+    centres = [(45 + 70 * i, 40) for i in range(13)]
+    cv2.line(ink, centres[0], centres[-1], 255, 1)
+    for centre in centres:
+        cv2.circle(ink, centre, 22, 0, -1)
+        cv2.circle(ink, centre, 22, 255, 12)
+    blobs, labels = find_blobs(ink)
+    assert len(blobs) == 1
+    assert split_at_necks(ink, blobs, labels)[0] == blobs
+    twelve = ink[:, : 12 * 70 + 10].copy()
+    blobs, labels = find_blobs(twelve)
+    assert len(blobs) == 1
+    assert len(split_at_necks(twelve, blobs, labels)[0]) == 12
