@@ -101,17 +101,22 @@ def drop_grain(
 
 def text_height(ink: np.ndarray, *, settings: BinarizationSettings = DEFAULT.binarization) -> float:
     """Median height of the sizeable connected components: a first guess at the letter size."""
-    s = settings
     _, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
-    stats = stats[1:]
-    if len(stats) == 0:
+    return sizeable_height(stats[1:, cv2.CC_STAT_AREA], stats[1:, cv2.CC_STAT_HEIGHT], settings=settings)
+
+
+def sizeable_height(
+    areas: np.ndarray, heights: np.ndarray, *, settings: BinarizationSettings = DEFAULT.binarization
+) -> float:
+    """`text_height` of components already measured: their areas and heights."""
+    s = settings
+    if len(areas) == 0:
         return 0.0
-    areas = stats[:, cv2.CC_STAT_AREA]
     least = max(s.sizeable_min_area, percentile(areas, s.sizeable_area_percentile) * s.sizeable_area_share)
-    sizeable = stats[areas >= least]
+    sizeable = heights[areas >= least]
     if len(sizeable) == 0:  # nothing but specks (of under sizeable_min_area px)
         return 0.0
-    return median(sizeable[:, cv2.CC_STAT_HEIGHT])
+    return median(sizeable)
 
 
 def remove_ruled_lines(

@@ -116,12 +116,13 @@ def split_at_necks(
     stroke = 2.0 * median(dist[centres]) if centres.any() else 0.0
     if stroke < s.neck_min_stroke:
         return blobs, labels
-    from hcr_ocr.reading.binarization import text_height
+    from hcr_ocr.reading.binarization import sizeable_height
 
     _, cores, stats, _ = cv2.connectedComponentsWithStats(
         (dist > s.neck_depth * stroke / 2).astype(np.uint8), connectivity=8
     )
-    tall = np.flatnonzero(stats[:, cv2.CC_STAT_HEIGHT] >= s.neck_core_height * text_height(ink))
+    text_height = sizeable_height(np.array([b.area for b in blobs]), np.array([b.h for b in blobs]))
+    tall = np.flatnonzero(stats[:, cv2.CC_STAT_HEIGHT] >= s.neck_core_height * text_height)
     tall = tall[tall > 0]
     # a core lies inside one blob: its owner is the blob at any of its pixels (one on its top row)
     owners = []
