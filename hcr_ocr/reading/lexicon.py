@@ -12,9 +12,10 @@ The search is caseless: each glyph's 47 class probabilities become 36 (a-z, 0-9)
 capital and small forms. Candidates are the listed words within a few edits (rapidfuzz) of the raw
 reading and of the lattice's own likeliest reading; each is scored by dynamic programming over the lattice
 (nodes: glyph boundaries and cuts; edges: a glyph, a split of it, or a run of pieces), so a listed word may
-use cuts that the raw reading did not. A listed word replaces the raw reading when its log-probability, plus
-`prior_weight` times its log frequency, is within `max_loss` of the raw reading's (LexiconSettings): a name
-or a number the classifier is sure of stays as it was read. The list also gives a letter trigram model of
+use cuts that the raw reading did not. The best of them is the one whose log-probability plus
+`choice_prior_weight` times its log frequency is highest; it replaces the raw reading when its
+log-probability, plus `prior_weight` times its log frequency, is within `max_loss` of the raw reading's
+(LexiconSettings): a name or a number the classifier is sure of stays as it was read. The list also gives a letter trigram model of
 its words' spelling (`Lexicon.spelling`, see spelling): on running text a reading spelled unlike any word
 may lose more (transcription.running_text_loss).
 
@@ -242,8 +243,9 @@ class Lexicon:
     def best_match(
         self, edges: list[Edge], n_nodes: int, raw: str, *, settings: LexiconSettings = DEFAULT.lexicon
     ) -> Match | None:
-        """The listed word near `raw` that the lattice explains best, with its score plus prior; None
-        when no listed word has a path through the lattice."""
+        """The listed word near `raw` that the lattice explains best, its frequency counted
+        (`choice_prior_weight`), with its lattice score; None when no listed word has a path through the
+        lattice."""
         s = settings
         shortest, longest = _path_lengths(edges, n_nodes)
         raw, lattice = raw.lower(), best_reading(edges, n_nodes, settings=s)
@@ -261,7 +263,9 @@ class Lexicon:
             if words
             for m in _score_words(sorted(words), edges, n_nodes, s.letter_bonus)
         ]
-        return max(matches, key=lambda m: m.score + s.prior_weight * self.log_prior(m.word), default=None)
+        return max(
+            matches, key=lambda m: m.score + s.choice_prior_weight * self.log_prior(m.word), default=None
+        )
 
     def _nearest(self, query: str, length: int, s: LexiconSettings) -> list[str]:
         """The `s.candidates` listed words of this length closest to `query` in edit distance, within a

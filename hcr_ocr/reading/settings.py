@@ -463,7 +463,11 @@ class LexiconSettings(_Frozen):
     """Stage 8, the word list: which listed words are tried and when one replaces the raw reading."""
 
     max_loss: float = 6.0  # nats a listed word may lose against the raw reading and still replace it
-    prior_weight: float = 0.15  # weight of log(word frequency / frequency of the commonest word)
+    prior_weight: float = 0.15  # weight of log(word frequency / frequency of the commonest word) in
+    # whether a listed word replaces the reading ...
+    choice_prior_weight: float = 0.25  # ... and in which of the listed words near it is chosen: between
+    # words the glyphs support alike, the commoner ('medical', not 'medici', for 'medlcu'), while a name
+    # read surely loses no more to a listed word than before
     candidates: int = 40  # listed words scored per length and query
     letter_bonus: float = 0.5  # nats per letter, so that readings with more or fewer cuts compare fairly
     length_slack: int = 3  # letters a listed word may have more or fewer than the reading (touching

@@ -565,3 +565,25 @@ def test_letters_a_marker_ran_together_are_read_apart():
     page = degrade(gray, "marker", 0, 11, "synthetic 50")
     assert hcr_ocr.read(page).text.split("\n")[3] == "Ontario faculty Acc"
     assert hcr_ocr.read(page, settings=unparted).text.split("\n")[3].split()[0] == "OMAN"
+
+
+def test_a_misread_word_becomes_the_commonest_listed_word_it_may_be():
+    """Synthetic page 23 (seed 0) under JPEG at quality 25, as `hcr-ocr bench --conditions jpeg-25` degrades
+    it: 'medical' is read 'medlcu', and by its glyphs alone is nearer the rare listed word 'medici';
+    frequency counted in the choice between listed words (choice_prior_weight), it reads 'medical'."""
+    import itertools
+
+    from hcr_ocr.data.degradations import degrade
+    from hcr_ocr.data.synthetic import synthetic_pages
+    from hcr_ocr.reading.settings import DEFAULT, replace
+
+    if not (SHARED_DATA / "emnist").is_dir():
+        pytest.skip("no EMNIST data")
+    gray, truth = next(itertools.islice(synthetic_pages(23, 0, SHARED_DATA), 22, None))
+    assert truth.split("\n")[0] == "weekly 2 very medical"
+    page = degrade(gray, "jpeg-25", 0, 22, "synthetic 50")
+    assert hcr_ocr.read(page).text.split("\n")[0] == "weekly 2 very medical"
+    alike = replace(
+        DEFAULT, lexicon=replace(DEFAULT.lexicon, choice_prior_weight=DEFAULT.lexicon.prior_weight)
+    )
+    assert hcr_ocr.read(page, settings=alike).text.split("\n")[0] == "weekly 2 very medici"
