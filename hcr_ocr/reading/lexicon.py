@@ -12,10 +12,11 @@ The search is caseless: each glyph's 47 class probabilities become 36 (a-z, 0-9)
 capital and small forms. Candidates are the listed words within a few edits (rapidfuzz) of the raw
 reading and of the lattice's own likeliest reading; each is scored by dynamic programming over the lattice
 (nodes: glyph boundaries and cuts; edges: a glyph, a split of it, or a run of pieces), so a listed word may
-use cuts that the raw reading did not. The best of them is the one whose log-probability plus
-`choice_prior_weight` times its log frequency is highest; it replaces the raw reading when its
-log-probability, plus `prior_weight` times its log frequency, is within `max_loss` of the raw reading's
-(LexiconSettings): a name or a number the classifier is sure of stays as it was read. The list also gives a letter trigram model of
+use cuts that the raw reading did not. The best of them is the one whose log-probability plus a weight
+times its log frequency is highest (on a page of text a larger weight: of two words the glyphs support
+alike, the commoner); it replaces the raw reading when its log-probability, plus `prior_weight` times its
+log frequency, is within `max_loss` of the raw reading's (LexiconSettings): a name or a number the
+classifier is sure of stays as it was read. The list also gives a letter trigram model of
 its words' spelling (`Lexicon.spelling`, see spelling): on running text a reading spelled unlike any word
 may lose more (transcription.running_text_loss).
 
@@ -241,10 +242,18 @@ class Lexicon:
         return _shipped()
 
     def best_match(
-        self, edges: list[Edge], n_nodes: int, raw: str, *, settings: LexiconSettings = DEFAULT.lexicon
+        self,
+        edges: list[Edge],
+        n_nodes: int,
+        raw: str,
+        *,
+        page_of_text: bool = False,
+        settings: LexiconSettings = DEFAULT.lexicon,
     ) -> Match | None:
-        """The listed word near `raw` that the lattice explains best, its frequency counted
-        (`choice_prior_weight`), with its lattice score; None when no listed word has a path through the
+        """The listed word near `raw` that the lattice explains best, its frequency counted (by
+        `text_choice_prior_weight` where the word stands on a page of text, `page_of_text`: running text in
+        the list's language, or a page that shows writing in quantity; else by `prior_weight`, as on a
+        name or a field), with its lattice score; None when no listed word has a path through the
         lattice."""
         s = settings
         shortest, longest = _path_lengths(edges, n_nodes)
@@ -263,9 +272,8 @@ class Lexicon:
             if words
             for m in _score_words(sorted(words), edges, n_nodes, s.letter_bonus)
         ]
-        return max(
-            matches, key=lambda m: m.score + s.choice_prior_weight * self.log_prior(m.word), default=None
-        )
+        weight = s.text_choice_prior_weight if page_of_text else s.prior_weight
+        return max(matches, key=lambda m: m.score + weight * self.log_prior(m.word), default=None)
 
     def _nearest(self, query: str, length: int, s: LexiconSettings) -> list[str]:
         """The `s.candidates` listed words of this length closest to `query` in edit distance, within a

@@ -411,8 +411,10 @@ def _listed_matches(
             runs += cuts[g][1].values()
             small += [p.small] * len(cuts[g][1])
     evidence.classify(runs, small, views=False)
+    page_of_text = running_text or evidence.budget.shows_writing
     return [
-        best_listed(p.query, p.glyphs, candidates.splits, cuts, evidence, lexicon, p.context) for p in pending
+        best_listed(p.query, p.glyphs, candidates.splits, cuts, evidence, lexicon, p.context, page_of_text)
+        for p in pending
     ]
 
 

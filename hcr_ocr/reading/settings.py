@@ -463,11 +463,7 @@ class LexiconSettings(_Frozen):
     """Stage 8, the word list: which listed words are tried and when one replaces the raw reading."""
 
     max_loss: float = 6.0  # nats a listed word may lose against the raw reading and still replace it
-    prior_weight: float = 0.15  # weight of log(word frequency / frequency of the commonest word) in
-    # whether a listed word replaces the reading ...
-    choice_prior_weight: float = 0.25  # ... and in which of the listed words near it is chosen: between
-    # words the glyphs support alike, the commoner ('medical', not 'medici', for 'medlcu'), while a name
-    # read surely loses no more to a listed word than before
+    prior_weight: float = 0.15  # weight of log(word frequency / frequency of the commonest word)
     candidates: int = 40  # listed words scored per length and query
     letter_bonus: float = 0.5  # nats per letter, so that readings with more or fewer cuts compare fairly
     length_slack: int = 3  # letters a listed word may have more or fewer than the reading (touching
@@ -488,6 +484,10 @@ class LexiconSettings(_Frozen):
     # spelling): beyond this many nats ...
     text_spelling_weight: float = 0.5  # ... by this share of the difference ('commcrcc' for 'commerce',
     # 27 nats less word-like: a hairline e read surely as c)
+    text_choice_prior_weight: float = 0.25  # on such a page, or one that shows writing in quantity (see
+    # transcription.PageBudget), the word frequencies weigh this much, not prior_weight, in which of the
+    # listed words near a reading is chosen: of two its glyphs support alike, the commoner ('medical', not
+    # 'medici', for 'medlcu'); on a name or a field, and in whether a word replaces the reading, as before
     wide_letter_free: float = 2.0  # letter widths (see transcription.width_unit) a glyph read as one
     # letter may span at no cost; a wider one costs ...
     wide_letter_cost: float = 3.0  # ... this many nats per letter width beyond (touching letters read as

@@ -61,6 +61,12 @@ class PageBudget:
         """Did the first look see enough glyphs to tell, and too few of them read surely for writing?"""
         return self.writing is False and self.glyphs >= self.min_glyphs_to_tell
 
+    @property
+    def shows_writing(self) -> bool:
+        """Did the first look see enough glyphs to tell, and enough of them read surely for writing (a
+        page of it, not a word or two)?"""
+        return self.writing is True and self.glyphs >= self.min_glyphs_to_tell
+
     def looks(self, sure: int, unsure: int) -> int:
         """How many of `unsure` glyphs to look at again, after a first look that read `sure` surely."""
         if self.writing is None:
@@ -443,11 +449,14 @@ def best_listed(
     evidence: Evidence,
     lexicon: Lexicon,
     context: WordContext,
+    page_of_text: bool = False,
 ) -> Match | None:
     """The listed word near the reading that the glyphs (whole, or cut where letters may touch) support
-    best, or None."""
+    best, or None; `page_of_text`: see Lexicon.best_match."""
     edges, n_nodes = lattice(glyphs, options, cuts, evidence, context)
-    return lexicon.best_match(edges, n_nodes, query.raw, settings=evidence.settings.lexicon)
+    return lexicon.best_match(
+        edges, n_nodes, query.raw, page_of_text=page_of_text, settings=evidence.settings.lexicon
+    )
 
 
 def as_listed(

@@ -83,22 +83,20 @@ def test_a_name_the_classifier_is_sure_of_stays():
     assert not lexicon.accepts(match, raw_logp(edges))  # ... costs too much evidence
 
 
-def test_of_the_listed_words_the_glyphs_support_alike_the_commoner_is_chosen():
+def test_on_a_page_of_text_the_commoner_of_the_listed_words_the_glyphs_support_alike_is_chosen():
     """A first glyph read r 0.6, F 0.25: the glyphs favour 'raster' over 'faster' by 0.9 nats, the list's
-    counts (100 to 1) 'faster' by 4.6. Frequency weighs more in the choice between listed words
-    (choice_prior_weight, 0.25: faster) than in whether one replaces the reading (prior_weight, 0.15, which
-    in the choice too would give raster); the reading itself, a name read surely, is not replaced."""
-    from hcr_ocr.reading.settings import DEFAULT, replace
-
+    counts (100 to 1) 'faster' by 4.6. On a page of text frequency weighs more in the choice between listed
+    words (text_choice_prior_weight, 0.25: faster) than on a name or a field (prior_weight, 0.15, also the
+    weight in whether the chosen word replaces the reading: raster); a name read surely stays."""
     lexicon = Lexicon(["faster", "raster"], [100.0, 1.0])
     first = glyph("r", 0.6, "F")
     first[BALANCED47.index("F")], first[BALANCED47.index("7")] = 0.25, 0.15
     edges = lattice(first, *(glyph(c) for c in "aSter"))  # merged classes: S is s
-    assert lexicon.best_match(edges, 7, "raster").word == "faster"
-    equal = replace(DEFAULT.lexicon, choice_prior_weight=DEFAULT.lexicon.prior_weight)
-    assert lexicon.best_match(edges, 7, "raster", settings=equal).word == "raster"
+    assert lexicon.best_match(edges, 7, "raster", page_of_text=True).word == "faster"
+    assert lexicon.best_match(edges, 7, "raster").word == "raster"
     sure = lattice(glyph("K", 0.98), *(glyph(c, 0.98) for c in "aSter"))
-    assert not lexicon.accepts(lexicon.best_match(sure, 7, "kaster"), raw_logp(sure))
+    match = lexicon.best_match(sure, 7, "kaster", page_of_text=True)
+    assert not lexicon.accepts(match, raw_logp(sure))
 
 
 def test_a_listed_word_may_use_a_cut_the_raw_reading_did_not():

@@ -569,8 +569,9 @@ def test_letters_a_marker_ran_together_are_read_apart():
 
 def test_a_misread_word_becomes_the_commonest_listed_word_it_may_be():
     """Synthetic page 23 (seed 0) under JPEG at quality 25, as `hcr-ocr bench --conditions jpeg-25` degrades
-    it: 'medical' is read 'medlcu', and by its glyphs alone is nearer the rare listed word 'medici';
-    frequency counted in the choice between listed words (choice_prior_weight), it reads 'medical'."""
+    it: 'medical' is read 'medlcu', and by its glyphs alone is nearer the rare listed word 'medici'. On a
+    page of text word frequency counts more in the choice between listed words (text_choice_prior_weight):
+    it reads 'medical'."""
     import itertools
 
     from hcr_ocr.data.degradations import degrade
@@ -583,7 +584,6 @@ def test_a_misread_word_becomes_the_commonest_listed_word_it_may_be():
     assert truth.split("\n")[0] == "weekly 2 very medical"
     page = degrade(gray, "jpeg-25", 0, 22, "synthetic 50")
     assert hcr_ocr.read(page).text.split("\n")[0] == "weekly 2 very medical"
-    alike = replace(
-        DEFAULT, lexicon=replace(DEFAULT.lexicon, choice_prior_weight=DEFAULT.lexicon.prior_weight)
-    )
+    weight = DEFAULT.lexicon.prior_weight
+    alike = replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, text_choice_prior_weight=weight))
     assert hcr_ocr.read(page, settings=alike).text.split("\n")[0] == "weekly 2 very medici"
