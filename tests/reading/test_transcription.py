@@ -133,9 +133,13 @@ def test_a_page_that_shows_no_writing_is_read_within_fixed_budgets():
     assert writing.looks(sure=500, unsure=1500) == 1500  # a quarter read surely: writing
     assert writing.looks(sure=0, unsure=900) == 900 and writing.searches(500) == 500
     assert budget.shows_no_writing and not writing.shows_no_writing
+    assert writing.shows_writing and not budget.shows_writing
     crop = PageBudget()
     crop.looks(sure=2, unsure=20)  # a word or two read unsurely: too few glyphs to tell
     assert crop.writing is False and not crop.shows_no_writing
+    name = PageBudget()
+    name.looks(sure=9, unsure=3)  # a name read surely is no page of writing either
+    assert name.writing is True and not name.shows_writing
 
 
 def test_a_texture_or_a_checkerboard_reads_as_a_blank_page_and_writing_stays():
