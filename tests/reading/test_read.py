@@ -541,14 +541,25 @@ def test_glyphs_that_lean_each_apart_from_the_next_are_left_as_written():
         assert hcr_ocr.read(gray).text == truth
 
 
-def test_letters_a_marker_ran_together_are_read_apart():
-    """Under the benchmark's marker condition (seed 0, as `hcr-ocr bench --conditions marker` degrades
-    them), letters touch: 'OFFICE' in bold serif capitals and 'Ontario' in handwriting are blobs of two to
-    four letters. Parted at their necks they read as written; left whole they read 'OMS' and 'OMAN'."""
+def bench_synthetic_page(index: int, condition: str) -> tuple[np.ndarray, str]:
+    """Synthetic page `index` (from 0) of the conditions bench at seed 0, degraded as `hcr-ocr bench
+    --conditions` degrades it, and its text; skips the test where there is no EMNIST data."""
     import itertools
 
     from hcr_ocr.data.degradations import degrade
     from hcr_ocr.data.synthetic import synthetic_pages
+
+    if not (SHARED_DATA / "emnist").is_dir():
+        pytest.skip("no EMNIST data")
+    gray, truth = next(itertools.islice(synthetic_pages(index + 1, 0, SHARED_DATA), index, None))
+    return degrade(gray, condition, 0, index, "synthetic 50"), truth
+
+
+def test_letters_a_marker_ran_together_are_read_apart():
+    """Under the benchmark's marker condition (seed 0, as `hcr-ocr bench --conditions marker` degrades
+    them), letters touch: 'OFFICE' in bold serif capitals and 'Ontario' in handwriting are blobs of two to
+    four letters. Parted at their necks they read as written; left whole they read 'OMS' and 'OMAN'."""
+    from hcr_ocr.data.degradations import degrade
     from hcr_ocr.reading.loading import load_image
     from hcr_ocr.reading.settings import DEFAULT, replace
 
@@ -558,11 +569,8 @@ def test_letters_a_marker_ran_together_are_read_apart():
     page = degrade(load_image(REPO / "samples" / f"{name}.png"), "marker", 0, index, "samples")
     assert hcr_ocr.read(page).text.split("\n")[1].split()[1] == "OFFICE"
     assert hcr_ocr.read(page, settings=unparted).text.split("\n")[1].split()[1] == "OMS"
-    if not (SHARED_DATA / "emnist").is_dir():
-        pytest.skip("no EMNIST data")
-    gray, truth = next(itertools.islice(synthetic_pages(12, 0, SHARED_DATA), 11, None))
+    page, truth = bench_synthetic_page(11, "marker")
     assert truth.split("\n")[3] == "Ontario faculty Acc"
-    page = degrade(gray, "marker", 0, 11, "synthetic 50")
     assert hcr_ocr.read(page).text.split("\n")[3] == "Ontario faculty Acc"
     assert hcr_ocr.read(page, settings=unparted).text.split("\n")[3].split()[0] == "OMAN"
 
@@ -572,17 +580,10 @@ def test_a_misread_word_becomes_the_commonest_listed_word_it_may_be():
     it: 'medical' is read 'medlcu', and by its glyphs alone is nearer the rare listed word 'medici'. On a
     page of text word frequency counts more in the choice between listed words (text_choice_prior_weight):
     it reads 'medical'."""
-    import itertools
-
-    from hcr_ocr.data.degradations import degrade
-    from hcr_ocr.data.synthetic import synthetic_pages
     from hcr_ocr.reading.settings import DEFAULT, replace
 
-    if not (SHARED_DATA / "emnist").is_dir():
-        pytest.skip("no EMNIST data")
-    gray, truth = next(itertools.islice(synthetic_pages(23, 0, SHARED_DATA), 22, None))
+    page, truth = bench_synthetic_page(22, "jpeg-25")
     assert truth.split("\n")[0] == "weekly 2 very medical"
-    page = degrade(gray, "jpeg-25", 0, 22, "synthetic 50")
     assert hcr_ocr.read(page).text.split("\n")[0] == "weekly 2 very medical"
     weight = DEFAULT.lexicon.prior_weight
     alike = replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, text_choice_prior_weight=weight))
