@@ -26,7 +26,8 @@ from itertools import pairwise
 import cv2
 import numpy as np
 
-from hcr_ocr.reading.settings import DEFAULT, LineSettings
+from hcr_ocr.reading.binarization import sizeable_height
+from hcr_ocr.reading.settings import DEFAULT, BinarizationSettings, LineSettings
 from hcr_ocr.reading.stats import median, percentile
 
 log = logging.getLogger(__name__)
@@ -103,25 +104,30 @@ def find_blobs(ink: np.ndarray) -> tuple[list[Blob], np.ndarray]:
 
 
 def split_at_necks(
-    ink: np.ndarray, blobs: list[Blob], labels: np.ndarray, *, settings: LineSettings = DEFAULT.lines
+    ink: np.ndarray,
+    blobs: list[Blob],
+    labels: np.ndarray,
+    *,
+    settings: LineSettings = DEFAULT.lines,
+    binarization: BinarizationSettings = DEFAULT.binarization,
 ) -> tuple[list[Blob], np.ndarray]:
     """The blobs, with letters that a thick pen ran together parted: on a page whose strokes are at least
     `neck_min_stroke` px wide, a blob holding two to `neck_max_cores` cores of ink (deeper than `neck_depth`
     of the stroke's half width, each `neck_core_height` of the text height tall) that stand side by side is
     split between them, each pixel going to the core it is reached from first, up the distance to the
-    paper (a watershed: the boundaries run through the thin necks). Returns the blobs and the label image."""
+    paper (a watershed: the boundaries run through the thin necks). The text height is the blobs'
+    `sizeable_height` (`binarization` settings). Returns the blobs and the label image."""
     s = settings
     dist = cv2.distanceTransform((ink > 0).astype(np.uint8), cv2.DIST_L2, 3)
     centres = (dist > 0) & (dist >= cv2.dilate(dist, np.ones((3, 3), np.uint8)))
     stroke = 2.0 * median(dist[centres]) if centres.any() else 0.0
     if stroke < s.neck_min_stroke:
         return blobs, labels
-    from hcr_ocr.reading.binarization import sizeable_height
-
     _, cores, stats, _ = cv2.connectedComponentsWithStats(
         (dist > s.neck_depth * stroke / 2).astype(np.uint8), connectivity=8
     )
-    text_height = sizeable_height(np.array([b.area for b in blobs]), np.array([b.h for b in blobs]))
+    areas, heights = np.array([b.area for b in blobs]), np.array([b.h for b in blobs])
+    text_height = sizeable_height(areas, heights, settings=binarization)
     tall = np.flatnonzero(stats[:, cv2.CC_STAT_HEIGHT] >= s.neck_core_height * text_height)
     tall = tall[tall > 0]
     # a core lies inside one blob: its owner is the blob at any of its pixels (one on its top row)

@@ -173,7 +173,9 @@ def find_text_lines(
     """The page's text lines (form clean-up done) and the label image of the levelled ink."""
     levelled = levelling.apply(ink)
     blobs, labels = find_blobs(levelled)
-    blobs, labels = split_at_necks(levelled, blobs, labels, settings=settings.lines)
+    blobs, labels = split_at_necks(
+        levelled, blobs, labels, settings=settings.lines, binarization=settings.binarization
+    )
     top_bottom, sides = _edge_labels(ink, levelling, blobs, labels)
     kept = drop_edge_remnants(blobs, top_bottom, settings=settings.forms, line_settings=settings.lines)
     kept = drop_cut_off(kept, sides, settings=settings.forms, line_settings=settings.lines)
