@@ -499,8 +499,8 @@ def bench_cmd(
         typer.Option(
             metavar="LIST",
             help="Score copies of the pages under these conditions (comma-separated, or 'all'): noise, "
-            "blur, JPEG, scale, stroke weight, faint ink, light, paper, rotation, inverted (default set: "
-            "samples/).",
+            "blur, JPEG, scale, stroke weight, faint ink, light, paper, rotation, inverted; by name only, "
+            "turned-90, turned-180, turned-270 (default set: samples/).",
         ),
     ] = None,
     stress: Annotated[

@@ -99,6 +99,7 @@ class Page:
     height: int
     lines: list[Line] = field(default_factory=list)
     skew_degrees: float = 0.0
+    turned_degrees: int = 0  # the page was read turned this far anticlockwise (0, 90, 180 or 270)
     seconds: float = 0.0
     image: Any = field(default=None, repr=False, compare=False)  # the grayscale page as loaded (numpy)
     number: int | None = None  # its number in a PDF or multi-page TIFF; None for a plain image
@@ -126,5 +127,6 @@ class Page:
             "height": self.height,
             "text": self.text,
             "skew_degrees": round(self.skew_degrees, 2),
+            "turned_degrees": self.turned_degrees,
             "lines": [line.to_dict() for line in self.lines],
         }

@@ -389,16 +389,28 @@ CONDITIONS: dict[str, Condition] = {
 }
 
 
+def quarter_turns(page: np.ndarray, rng: np.random.Generator, turns: int) -> np.ndarray:
+    """The page scanned upside down (2) or photographed sideways (1, 3): `turns` x 90 degrees anticlockwise."""
+    return np.ascontiguousarray(np.rot90(_gray(page), turns))
+
+
+# Asked for by name only: "all" stays the set every figure so far was measured on.
+EXTRA_CONDITIONS: dict[str, Condition] = {
+    f"turned-{90 * k}": partial(quarter_turns, turns=k) for k in (1, 2, 3)
+}
+KNOWN = {**CONDITIONS, **EXTRA_CONDITIONS}
+
+
 def parse_conditions(text: str) -> list[str]:
     """ "all" or comma-separated names → the names, "clean" first; an unknown name is an HcrError."""
     names = [n.strip() for n in text.split(",") if n.strip()]
     if names == ["all"]:
         return ["clean", *CONDITIONS]
-    unknown = [n for n in names if n != "clean" and n not in CONDITIONS]
+    unknown = [n for n in names if n != "clean" and n not in KNOWN]
     if unknown or not names:
         raise HcrError(
             f"unknown condition {', '.join(map(repr, unknown)) or repr(text)}: "
-            f"choose 'all' or from clean, {', '.join(CONDITIONS)}"
+            f"choose 'all' or from clean, {', '.join(KNOWN)}"
         )
     return ["clean", *dict.fromkeys(n for n in names if n != "clean")]
 
@@ -413,6 +425,6 @@ def degrade(page: np.ndarray, condition: str, seed: int = 0, index: int = 0, sou
     index)."""
     if condition == "clean":
         return _gray(page)
-    if condition not in CONDITIONS:
-        raise HcrError(f"unknown condition {condition!r}: choose from clean, {', '.join(CONDITIONS)}")
-    return CONDITIONS[condition](_gray(page), condition_rng(seed, condition, index, source))
+    if condition not in KNOWN:
+        raise HcrError(f"unknown condition {condition!r}: choose from clean, {', '.join(KNOWN)}")
+    return KNOWN[condition](_gray(page), condition_rng(seed, condition, index, source))

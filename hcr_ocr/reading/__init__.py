@@ -14,6 +14,7 @@ One module per stage, in the order the data flows:
     decoding       → characters, with case and digits or letters decided per word
     lexicon        → the listed word the glyphs support, where there is one (spelling: how word-like a
                      reading is spelled)
+    orientation    → a page read doubtfully read again turned (upside down, sideways), the surest kept
     output         → text, JSON, hOCR, an overlay picture
 
 `pipeline` runs them in order; `settings` holds every tunable number they use; `shipped` finds the models

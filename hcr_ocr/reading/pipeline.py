@@ -52,6 +52,15 @@ from hcr_ocr.reading.lines import (
     x_overlap,
 )
 from hcr_ocr.reading.loading import MAX_PIXELS, load_image
+from hcr_ocr.reading.orientation import (
+    Reading,
+    doubtful,
+    glyph_votes,
+    reads_better,
+    turn_back,
+    turned,
+    voted_turn,
+)
 from hcr_ocr.reading.recognition import GlyphClassifier, OnnxClassifier
 from hcr_ocr.reading.regions import find_blocks
 from hcr_ocr.reading.scale import finer_scale, resize_by, working_scale
@@ -518,6 +527,37 @@ def _junk_reason(line: Line, s: TranscriptionSettings, no_writing: bool, lexicon
     return ""
 
 
+def _read_as_given(
+    gray: np.ndarray, label: str, classifier: GlyphClassifier, lexicon: Lexicon | None, settings: Settings
+) -> Reading:
+    """Read the page the way it is turned: segment, classify, transcribe, leave out lines of no writing."""
+    evidence = Evidence(classifier, settings)
+    page = Page(file=label, width=gray.shape[1], height=gray.shape[0], image=gray)
+    reading = Reading(page)
+    layout = segment_page(gray, settings)
+    if layout is None:
+        return reading
+    page.skew_degrees = layout.levelling.angle
+    evidence.finer = layout.finer
+    candidates = classify_page(layout, evidence)
+    reading.letters = [g for w in layout.words() for g in w if not g.punct]
+    reading.finer = layout.finer
+    lines = transcribe_page(layout, candidates, evidence, lexicon)
+    no_writing = evidence.budget.shows_no_writing  # decided by the page's first look
+    for layout_line, words in zip(layout.lines, lines, strict=True):
+        line = _on_page(words, layout.to_page, layout_line.text_line.block)
+        if line is None:
+            continue
+        reading.confidences += [c.confidence for w in words for c in w.chars]
+        junk = _junk_reason(line, settings.transcription, no_writing, lexicon)
+        if junk:
+            log.debug("left out %r: no writing (%s)", line.text, junk)
+        else:
+            line.baseline = _baseline(line, layout_line.text_line, layout.to_page)
+            page.lines.append(line)
+    return reading
+
+
 def read(
     source: str | Path | bytes | np.ndarray,
     model: str | Path | None = None,
@@ -528,30 +568,21 @@ def read(
 ) -> Page:
     """Read the handwriting on one image. A blank page gives a Page with no lines. `lexicon`: the shipped
     English word list, a Lexicon, the path of a word list, or None ("none") to read glyph by glyph.
-    `settings`: the stages' tunable numbers (see hcr_ocr.reading.settings)."""
+    `settings`: the stages' tunable numbers (see hcr_ocr.reading.settings). A page read doubtfully is read
+    again turned where its glyphs vote for a turn (see hcr_ocr.reading.orientation)."""
     start = time.perf_counter()
-    evidence = Evidence(get_classifier(model), settings)
+    classifier = get_classifier(model)
     lexicon = lexicon_from(lexicon)
     gray = load_image(source, max_pixels)
     label = name or (str(source) if isinstance(source, str | Path) else "<image>")
-    page = Page(file=label, width=gray.shape[1], height=gray.shape[0], image=gray)
-    layout = segment_page(gray, settings)
-    if layout is not None:
-        page.skew_degrees = layout.levelling.angle
-        evidence.finer = layout.finer
-        candidates = classify_page(layout, evidence)
-        lines = transcribe_page(layout, candidates, evidence, lexicon)
-        no_writing = evidence.budget.shows_no_writing  # decided by the page's first look
-        for layout_line, words in zip(layout.lines, lines, strict=True):
-            line = _on_page(words, layout.to_page, layout_line.text_line.block)
-            if line is None:
-                continue
-            junk = _junk_reason(line, settings.transcription, no_writing, lexicon)
-            if junk:
-                log.debug("left out %r: no writing (%s)", line.text, junk)
-            else:
-                line.baseline = _baseline(line, layout_line.text_line, layout.to_page)
-                page.lines.append(line)
+    reading = _read_as_given(gray, label, classifier, lexicon, settings)
+    page = reading.page
+    if doubtful(reading, settings.orientation):
+        k = voted_turn(glyph_votes(reading, classifier, settings), settings.orientation)
+        other = _read_as_given(turned(gray, k), label, classifier, lexicon, settings) if k else None
+        if other is not None and reads_better(reading, other, settings.orientation):
+            log.debug("the page reads better turned %d degrees anticlockwise", 90 * k)
+            page = turn_back(other.page, k, gray.shape, gray)
     page.seconds = time.perf_counter() - start
     log.debug("%s: %d line(s) in %.3f s", label, len(page.lines), page.seconds)
     return page

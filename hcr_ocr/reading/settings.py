@@ -544,9 +544,23 @@ class TranscriptionSettings(_Frozen):
     # more are listed words (lines of noise: 0-0.5; of real writing on such pages: most)
 
 
+class OrientationSettings(_Frozen):
+    """Stage 11, orientation: a page scanned upside down or photographed sideways, read turned."""
+
+    try_turns: bool = True  # let the glyphs of a doubtful page vote for a turn, and read it so turned
+    doubt_below: float = 0.65  # mean character confidence under which a page's reading is doubted
+    # (upright pages of running text read 0.66-0.82, the same turned 0.24-0.55) ...
+    doubt_min_chars: int = 8  # ... when it holds at least this many characters (fewer tell too little:
+    # a name or a word read turned may by chance read as surely as upright)
+    vote_glyphs: int = 200  # the most glyphs that vote, spread evenly over the page (bounded work)
+    vote_margin: float = 0.05  # mean top-class probability the glyphs turned must gain to call for the turn
+    turn_margin: float = 0.1  # mean character confidence the page read turned must gain over it as given
+
+
 class Settings(_Frozen):
     """All the read path's settings, one field per stage."""
 
+    orientation: OrientationSettings = OrientationSettings()
     sheet: SheetSettings = SheetSettings()
     scale: ScaleSettings = ScaleSettings()
     denoise: DenoiseSettings = DenoiseSettings()

@@ -52,6 +52,13 @@ def test_the_registry_holds_every_condition_of_the_issue():
     assert list(CONDITIONS) == EXPECTED
 
 
+def test_turned_pages_are_asked_for_by_name_and_stay_out_of_all(note):
+    assert parse_conditions("turned-180,turned-90") == ["clean", "turned-180", "turned-90"]
+    assert "turned-180" not in parse_conditions("all")
+    assert np.array_equal(degrade(note, "turned-180"), note[::-1, ::-1])
+    assert np.array_equal(degrade(note, "turned-90"), np.rot90(note))
+
+
 @pytest.mark.parametrize("name", EXPECTED)
 def test_each_condition_is_a_repeatable_uint8_page_unlike_the_input(note, name):
     out = degrade(note, name, seed=3, index=1)

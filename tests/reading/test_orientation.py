@@ -1,0 +1,83 @@
+"""Pages scanned upside down or photographed sideways: read turned, boxes on the page as given."""
+
+from __future__ import annotations
+
+import json
+
+import cv2
+import numpy as np
+import pytest
+
+import hcr_ocr
+from hcr_ocr.reading.orientation import box_back, turned
+from hcr_ocr.reading.settings import DEFAULT, replace
+from tests.conftest import REPO, run_cli
+
+SAMPLES = REPO / "samples"
+NOTE = "Meet me at the park\nat 7 tonight"
+PARAGRAPH = "DEAR TOM\nTHANK YOU FOR THE LOVELY GIFT\nSEE YOU NEXT WEEK\nLOVE ANNA"
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_a_box_on_the_turned_page_maps_back_onto_the_same_ink(k):
+    page = np.zeros((40, 90), np.uint8)
+    page[5:12, 30:71] = 255
+    ys, xs = np.nonzero(turned(page, k))
+    box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+    assert box_back(box, k, page.shape) == (30, 5, 71, 12)
+
+
+def word_boxes(page: dict) -> list[tuple[str, list[int]]]:
+    return [(w["text"], w["bbox"]) for line in page["lines"] for w in line["words"]]
+
+
+def read_json(path) -> dict:
+    proc = run_cli("read", "--format", "json", str(path))
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_a_turned_page_reads_as_upright_with_its_boxes_on_the_image_as_given(k, tmp_path):
+    upright = cv2.imread(str(SAMPLES / "note.png"), cv2.IMREAD_GRAYSCALE)
+    given = turned(upright, k)
+    cv2.imwrite(str(tmp_path / "turned.png"), given)
+    page, plain = read_json(tmp_path / "turned.png"), read_json(SAMPLES / "note.png")
+    assert page["text"] == plain["text"] == NOTE
+    assert (page["turned_degrees"], plain["turned_degrees"]) == ((4 - k) % 4 * 90, 0)
+    assert (page["width"], page["height"]) == (given.shape[1], given.shape[0])
+    for (text, box), (_, upright_box) in zip(word_boxes(page), word_boxes(plain), strict=True):
+        # the upright page is the given one turned (4 - k) quarter turns: its boxes map onto the given one
+        expected = box_back(tuple(upright_box), (4 - k) % 4, given.shape)
+        assert np.abs(np.subtract(box, expected)).max() <= 3, (text, box, expected)
+
+
+def test_a_sure_upright_page_is_not_tried_turned(monkeypatch):
+    import hcr_ocr.reading.pipeline as pipeline
+
+    calls = []
+    monkeypatch.setattr(pipeline, "turned", lambda gray, k: calls.append(k) or turned(gray, k))
+    page = hcr_ocr.read(SAMPLES / "paragraph.png")
+    assert (page.text, page.turned_degrees, calls) == (PARAGRAPH, 0, [])
+
+
+def test_turns_are_not_tried_when_the_settings_say_so():
+    upside_down = turned(cv2.imread(str(SAMPLES / "note.png"), cv2.IMREAD_GRAYSCALE), 2)
+    settings = replace(DEFAULT, orientation=replace(DEFAULT.orientation, try_turns=False))
+    page = hcr_ocr.read(upside_down, settings=settings)
+    assert page.turned_degrees == 0 and page.text != NOTE
+    assert hcr_ocr.read(upside_down).text == NOTE
+
+
+def test_a_doubtful_page_is_read_at_most_twice(monkeypatch):
+    """Pure noise reads doubtfully: its glyphs vote for at most one turn, so it costs two readings at most."""
+    import hcr_ocr.reading.pipeline as pipeline
+    from hcr_ocr.evaluate.stress import stress_image
+
+    readings = []
+    read_as_given = pipeline._read_as_given
+    monkeypatch.setattr(pipeline, "_read_as_given", lambda *a: readings.append(1) or read_as_given(*a))
+    for kind in ("noise", "texture", "checkerboard"):
+        readings.clear()
+        page = hcr_ocr.read(stress_image(kind, 0.5))
+        assert len(readings) <= 2 and page.turned_degrees == 0, kind
