@@ -5,7 +5,7 @@
         k = voted_turn(glyph_votes(reading, classifier))       # 0: as given
         other = read_as_given(turned(gray, k)) if k else None
         if other and reads_better(reading, other):
-            page = turn_back(other.page, k, gray.shape)
+            page = turn_back(other.page, k, gray)
 
 A quarter turn `k` is numpy's `rot90(gray, k)`: k times 90 degrees anticlockwise. Letters read surely only
 the right way up (turned, they read as other letters, or as nothing, less surely), so the page's glyphs,
@@ -36,13 +36,15 @@ class Reading:
     page: Page
     confidences: list[float] = field(default_factory=list)
     letters: list[Glyph] = field(default_factory=list)  # its letter glyphs, as segmented
+    small: list[bool] = field(default_factory=list)  # which of them are small writing's (the small model's)
     finer: FinerInk | None = None  # tiny writing's enlarged ink, which its glyphs are classified from
 
-    def masks(self, most: int) -> list[np.ndarray]:
-        """The ink masks of up to `most` of its letter glyphs, spread evenly over the page."""
-        step = max(1, len(self.letters) // most)
-        chosen = self.letters[::step][:most]
-        return [self.finer.mask_of(g) if self.finer else g.mask for g in chosen]
+    def voters(self, most: int) -> tuple[list[np.ndarray], list[bool]]:
+        """The ink masks of up to `most` of its letter glyphs, spread evenly over the page, and which of
+        them are small writing's."""
+        chosen = np.unique(np.linspace(0, len(self.letters) - 1, min(most, len(self.letters))).astype(int))
+        masks = [self.finer.mask_of(g) if self.finer else g.mask for g in (self.letters[i] for i in chosen)]
+        return masks, [self.small[i] for i in chosen]
 
     @property
     def mean_confidence(self) -> float:
@@ -63,18 +65,22 @@ def glyph_votes(
     reading: Reading, classifier: GlyphClassifier, settings: Settings = DEFAULT
 ) -> dict[int, float]:
     """For each quarter turn, the mean top-class probability of up to `vote_glyphs` of the page's letter
-    glyphs turned so: letters read surely only the right way up, specks of noise about as surely every
-    way."""
-    masks = reading.masks(settings.orientation.vote_glyphs)
+    glyphs turned so, each by the model that reads its size of writing: letters read surely only the right
+    way up, specks of noise about as surely every way."""
+    masks, small = reading.voters(settings.orientation.vote_glyphs)
     if not masks:
         return {k: 0.0 for k in range(4)}
     glyphs = batch(masks, settings=settings.normalization)
-    return {
-        k: float(
-            classifier.main.probabilities(np.rot90(glyphs, k, axes=(2, 3)), views=False).max(axis=1).mean()
-        )
-        for k in range(4)
-    }
+    is_small = np.array(small, bool) & (classifier.small is not None)
+    votes = {}
+    for k in range(4):
+        turned_glyphs = np.ascontiguousarray(np.rot90(glyphs, k, axes=(2, 3)))
+        top = np.empty(len(masks), np.float32)
+        for network, these in ((classifier.main, ~is_small), (classifier.small, is_small)):
+            if these.any():
+                top[these] = network.probabilities(turned_glyphs[these], views=False).max(axis=1)
+        votes[k] = float(top.mean())
+    return votes
 
 
 def voted_turn(votes: dict[int, float], settings: OrientationSettings = DEFAULT.orientation) -> int:
@@ -109,14 +115,17 @@ def box_back(box: BBox, k: int, shape: tuple[int, int]) -> BBox:
 
 
 def _point_back(point: tuple[int, int], k: int, shape: tuple[int, int]) -> tuple[int, int]:
+    """A point on the page turned `k` quarter turns (pixel edges, as baselines are: the bottom of a row
+    of letters, the end of the writing), on the page as given."""
+    h, w = shape
     x, y = point
-    x0, y0, _, _ = box_back((x, y, x + 1, y + 1), k, shape)
-    return (x0, y0)
+    return {1: (w - y, x), 2: (w - x, h - y), 3: (y, h - x)}.get(k, (x, y))
 
 
-def turn_back(page: Page, k: int, shape: tuple[int, int], image: np.ndarray | None = None) -> Page:
+def turn_back(page: Page, k: int, image: np.ndarray) -> Page:
     """The page read turned by `k` quarter turns, its boxes and baselines in the coordinates of the page as
-    given (`shape`, `image`), and `turned_degrees` set."""
+    given (`image`), and `turned_degrees` set."""
+    shape = image.shape[:2]
     for line in page.lines:
         for word in line.words:
             for ch in word.chars:

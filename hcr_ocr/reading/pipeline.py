@@ -540,7 +540,10 @@ def _read_as_given(
     page.skew_degrees = layout.levelling.angle
     evidence.finer = layout.finer
     candidates = classify_page(layout, evidence)
-    reading.letters = [g for w in layout.words() for g in w if not g.punct]
+    for line in layout.lines:
+        letters = [g for w in line.words for g in w if not g.punct]
+        reading.letters += letters
+        reading.small += [line.small] * len(letters)
     reading.finer = layout.finer
     lines = transcribe_page(layout, candidates, evidence, lexicon)
     no_writing = evidence.budget.shows_no_writing  # decided by the page's first look
@@ -582,7 +585,7 @@ def read(
         other = _read_as_given(turned(gray, k), label, classifier, lexicon, settings) if k else None
         if other is not None and reads_better(reading, other, settings.orientation):
             log.debug("the page reads better turned %d degrees anticlockwise", 90 * k)
-            page = turn_back(other.page, k, gray.shape, gray)
+            page = turn_back(other.page, k, gray)
     page.seconds = time.perf_counter() - start
     log.debug("%s: %d line(s) in %.3f s", label, len(page.lines), page.seconds)
     return page

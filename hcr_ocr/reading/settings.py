@@ -552,7 +552,9 @@ class OrientationSettings(_Frozen):
     # (upright pages of running text read 0.66-0.82, the same turned 0.24-0.55) ...
     doubt_min_chars: int = 8  # ... when it holds at least this many characters (fewer tell too little:
     # a name or a word read turned may by chance read as surely as upright)
-    vote_glyphs: int = 200  # the most glyphs that vote, spread evenly over the page (bounded work)
+    vote_glyphs: int = (
+        200  # the most glyphs that vote (1 or more), spread evenly over the page (bounded work)
+    )
     vote_margin: float = 0.05  # mean top-class probability the glyphs turned must gain to call for the turn
     turn_margin: float = 0.1  # mean character confidence the page read turned must gain over it as given
 
@@ -560,7 +562,6 @@ class OrientationSettings(_Frozen):
 class Settings(_Frozen):
     """All the read path's settings, one field per stage."""
 
-    orientation: OrientationSettings = OrientationSettings()
     sheet: SheetSettings = SheetSettings()
     scale: ScaleSettings = ScaleSettings()
     denoise: DenoiseSettings = DenoiseSettings()
@@ -576,6 +577,7 @@ class Settings(_Frozen):
     decoding: DecodingSettings = DecodingSettings()
     lexicon: LexiconSettings = LexiconSettings()
     transcription: TranscriptionSettings = TranscriptionSettings()
+    orientation: OrientationSettings = OrientationSettings()
 
 
 DEFAULT = Settings()

@@ -13,6 +13,9 @@ character, 0 sure to 9 unsure)/`Glyph` (`GC`, the classifier's other readings as
 `TextRegion`/`TextLine`/`Word`/`Glyph`, each with `Coords` and `TextEquiv@conf` (a glyph's other readings
 as further `TextEquiv`s, by index). Each line's baseline (`Line.baseline`: two points, the median bottom of
 its letters at the ends of its writing) is written as hOCR `baseline`, ALTO `BASELINE` and PAGE `Baseline`.
+A page read turned (scanned upside down, photographed sideways) keeps its boxes on the image as given and
+says how its text stands: hOCR `textangle` on each line (in place of `baseline`), ALTO `Page@ROTATION`
+(degrees anticlockwise), PAGE `Page@orientation` (degrees clockwise that put the text upright).
 
 `blocks_of` groups a page's lines by the text block (column, paragraph) the reader found them in; the
 writers take their blocks from it alone. A PDF or multi-page TIFF gives one ALTO file with a `Page` per page; PAGE-XML
@@ -167,8 +170,17 @@ def _x(parent, tag: str, attrs: dict[str, str] | None = None):
     return etree.SubElement(parent, f"{{{XHTML_NS}}}{tag}", attrs or {})
 
 
-def _hocr_baseline(line: Line) -> list[str]:
-    """hOCR's `baseline slope offset`: the baseline's slope and its height over the box's bottom at the left."""
+def text_rotation(page: Page) -> int:
+    """Degrees anticlockwise the text stands turned on the image as given (0 unless the page was read
+    turned, see Page.turned_degrees)."""
+    return (360 - page.turned_degrees) % 360
+
+
+def _hocr_baseline(line: Line, rotation: int = 0) -> list[str]:
+    """hOCR's `baseline slope offset`: the baseline's slope and its height over the box's bottom at the left;
+    on a page whose text stands turned, its `textangle` instead (the baseline is the text's own)."""
+    if rotation:
+        return [f"textangle {rotation}"]
     if not line.baseline or len(line.baseline) < 2:
         return []
     (xa, ya), (xb, yb) = line.baseline[0], line.baseline[-1]
@@ -216,7 +228,7 @@ def hocr_document(pages: list[Page]) -> str:
                     {
                         "class": "ocr_line",
                         "id": f"line_{n}_{li}",
-                        "title": _title(line.bbox, *_hocr_baseline(line)),
+                        "title": _title(line.bbox, *_hocr_baseline(line, text_rotation(page))),
                     },
                 )
                 for wi, word in enumerate(line.words, 1):
@@ -267,11 +279,15 @@ def alto_document(pages: list[Page]) -> str:
     _alto(software, "softwareVersion").text = __version__
     layout = _alto(root, "Layout")
     for n, page in zip(_numbers(pages), pages, strict=True):
-        page_el = _alto(
-            layout,
-            "Page",
-            {"ID": f"p{n}", "PHYSICAL_IMG_NR": str(n), "WIDTH": str(page.width), "HEIGHT": str(page.height)},
-        )
+        page_attrs = {
+            "ID": f"p{n}",
+            "PHYSICAL_IMG_NR": str(n),
+            "WIDTH": str(page.width),
+            "HEIGHT": str(page.height),
+        }
+        if text_rotation(page):
+            page_attrs["ROTATION"] = str(text_rotation(page))
+        page_el = _alto(layout, "Page", page_attrs)
         space = _alto(page_el, "PrintSpace", _box((0, 0, page.width, page.height)))
         li = 0
         for bi, block in enumerate(blocks_of(page), 1):
@@ -284,13 +300,23 @@ def alto_document(pages: list[Page]) -> str:
                 line_el = _alto(block_el, "TextLine", attrs)
                 for wi, word in enumerate(line.words, 1):
                     if wi > 1:  # the space between this word and the one before
-                        gap = line.words[wi - 2].bbox[2]
-                        width = max(0, word.bbox[0] - gap)
-                        _alto(
-                            line_el, "SP", {"HPOS": str(gap), "VPOS": str(line.bbox[1]), "WIDTH": str(width)}
-                        )
+                        _alto(line_el, "SP", _space(line.words[wi - 2].bbox, word.bbox, line.bbox, page))
                     _alto_string(line_el, word, f"p{n}_l{li}_w{wi}")
     return _serialise(root)
+
+
+def _space(before: BBox, after: BBox, line: BBox, page: Page) -> dict[str, str]:
+    """ALTO's SP between two words of a line: from the end of one to the start of the next, along the
+    line; on a page whose text stands turned, the box between the two words' boxes."""
+    if not text_rotation(page):
+        return {"HPOS": str(before[2]), "VPOS": str(line[1]), "WIDTH": str(max(0, after[0] - before[2]))}
+
+    def between(a0: int, a1: int, b0: int, b1: int) -> tuple[int, int]:
+        return (a1, b0) if a1 <= b0 else (b1, a0) if b1 <= a0 else (max(a0, b0), min(a1, b1))
+
+    x0, x1 = between(before[0], before[2], after[0], after[2])
+    y0, y1 = between(before[1], before[3], after[1], after[3])
+    return _box((x0, y0, max(x0, x1), max(y0, y1)))
 
 
 def _cc(confidence: float) -> str:
@@ -355,11 +381,11 @@ def pagexml_document(page: Page, created: datetime | None = None) -> str:
     _page(metadata, "Creator").text = f"hcr-ocr {__version__}"
     _page(metadata, "Created").text = stamp
     _page(metadata, "LastChange").text = stamp
-    page_el = _page(
-        root,
-        "Page",
-        {"imageFilename": page.file, "imageWidth": str(page.width), "imageHeight": str(page.height)},
-    )
+    page_attrs = {"imageFilename": page.file, "imageWidth": str(page.width), "imageHeight": str(page.height)}
+    rotation = text_rotation(page)
+    if rotation:  # PAGE's orientation: degrees clockwise that put the text upright, in (-180, 180]
+        page_attrs["orientation"] = str(rotation if rotation <= 180 else rotation - 360)
+    page_el = _page(root, "Page", page_attrs)
     blocks = blocks_of(page)
     if blocks:
         group = _page(_page(page_el, "ReadingOrder"), "OrderedGroup", {"id": "ro_1"})

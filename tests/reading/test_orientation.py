@@ -55,10 +55,10 @@ def test_a_turned_page_reads_as_upright_with_its_boxes_on_the_image_as_given(k, 
 def test_a_sure_upright_page_is_not_tried_turned(monkeypatch):
     import hcr_ocr.reading.pipeline as pipeline
 
-    calls = []
-    monkeypatch.setattr(pipeline, "turned", lambda gray, k: calls.append(k) or turned(gray, k))
+    votes = []
+    monkeypatch.setattr(pipeline, "glyph_votes", lambda *a: votes.append(a) or {k: 0.0 for k in range(4)})
     page = hcr_ocr.read(SAMPLES / "paragraph.png")
-    assert (page.text, page.turned_degrees, calls) == (PARAGRAPH, 0, [])
+    assert (page.text, page.turned_degrees, votes) == (PARAGRAPH, 0, [])
 
 
 def test_turns_are_not_tried_when_the_settings_say_so():
@@ -70,14 +70,36 @@ def test_turns_are_not_tried_when_the_settings_say_so():
 
 
 def test_a_doubtful_page_is_read_at_most_twice(monkeypatch):
-    """Pure noise reads doubtfully: its glyphs vote for at most one turn, so it costs two readings at most."""
+    """Noise, texture and a checkerboard read doubtfully, so their glyphs vote; whatever the vote, one turned
+    reading at most follows, and none of them is kept."""
     import hcr_ocr.reading.pipeline as pipeline
     from hcr_ocr.evaluate.stress import stress_image
 
-    readings = []
-    read_as_given = pipeline._read_as_given
+    readings, votes = [], []
+    read_as_given, glyph_votes = pipeline._read_as_given, pipeline.glyph_votes
     monkeypatch.setattr(pipeline, "_read_as_given", lambda *a: readings.append(1) or read_as_given(*a))
+    monkeypatch.setattr(pipeline, "glyph_votes", lambda *a: votes.append(1) or glyph_votes(*a))
     for kind in ("noise", "texture", "checkerboard"):
-        readings.clear()
+        readings.clear(), votes.clear()
         page = hcr_ocr.read(stress_image(kind, 0.5))
-        assert len(readings) <= 2 and page.turned_degrees == 0, kind
+        assert votes == [1] and len(readings) <= 2 and page.turned_degrees == 0, kind
+
+
+def test_a_turned_page_is_turned_back_onto_the_image_as_given():
+    """Boxes and baselines of a page read turned, in the coordinates of the image as given: the sideways
+    paragraph's lines run bottom to top, their letters resting on the right of each line's box."""
+    given = turned(cv2.imread(str(SAMPLES / "paragraph.png"), cv2.IMREAD_GRAYSCALE), 1)
+    page = hcr_ocr.read(given)
+    assert (page.text, page.turned_degrees) == (PARAGRAPH, 270)
+    assert page.image is not None and (page.height, page.width) == given.shape
+    ink = given < 128
+    for line in page.lines:
+        x0, y0, x1, y1 = line.bbox
+        (xa, ya), (xb, yb) = line.baseline
+        assert ya > yb and y0 <= yb and ya <= y1  # read upwards
+        for x in (xa, xb):
+            assert x0 + 0.6 * (x1 - x0) <= x <= x1
+        for word in line.words:
+            for ch in word.chars:
+                cx0, cy0, cx1, cy1 = ch.bbox
+                assert ink[cy0:cy1, cx0:cx1].any(), ch.text

@@ -383,3 +383,22 @@ def test_the_reader_gives_each_line_its_baseline(alto_schema, page_schema):
     assert all(line.get("BASELINE") for line in alto.findall(".//a:TextLine", A))
     pagexml = valid(page_schema, render(page, "pagexml"))
     assert len(pagexml.findall(".//p:Baseline", P)) == len(page.lines)
+
+
+def test_a_page_read_turned_says_how_its_text_stands(alto_schema, page_schema):
+    """A sideways page (its text turned 90 degrees anticlockwise) keeps its boxes on the image as given and
+    says so: ALTO Page@ROTATION 90, PAGE Page@orientation 90 (clockwise to put it upright), hOCR textangle
+    90 on each line; ALTO's spaces lie between the words' boxes."""
+    shipped("emnist47.onnx")
+    given = np.ascontiguousarray(np.rot90(cv2.imread(str(SAMPLES / "paragraph.png"), cv2.IMREAD_GRAYSCALE)))
+    page = hcr_ocr.read(given, name="sideways.png")
+    assert page.turned_degrees == 270
+    alto = valid(alto_schema, render(page, "alto"))
+    assert alto.find(".//a:Page", A).get("ROTATION") == "90"
+    for sp in alto.findall(".//a:SP", A):
+        x, y, w, h = (int(sp.get(k)) for k in ("HPOS", "VPOS", "WIDTH", "HEIGHT"))
+        assert w >= 0 and h > 0 and 0 <= x <= x + w <= page.width and 0 <= y <= y + h <= page.height
+    pagexml = valid(page_schema, render(page, "pagexml"))
+    assert pagexml.find(".//p:Page", P).get("orientation") == "90"
+    lines = etree.fromstring(page_hocr(page).encode()).findall(".//h:span[@class='ocr_line']", H)
+    assert len(lines) == 4 and all(line.get("title").endswith("; textangle 90") for line in lines)
