@@ -10,9 +10,9 @@
 A quarter turn `k` is numpy's `rot90(gray, k)`: k times 90 degrees anticlockwise. Letters read surely only
 the right way up (turned, they read as other letters, or as nothing, less surely), so the page's glyphs,
 each turned every way and classified, vote for the turn; the page is read again so turned, and that
-reading is kept if it is surer than the page as given by a margin. Reading one turn only keeps the work of
-a doubtful page (noise, a texture) within twice a reading. Boxes read on a turned page are turned back into
-the coordinates of the page as given.
+reading is kept if it reads as surely as writing does and surer than the page as given, by a margin.
+Reading one turn only keeps the work of a doubtful page (noise, a texture) within twice a reading. Boxes
+read on a turned page are turned back into the coordinates of the page as given.
 """
 
 from __future__ import annotations
@@ -97,8 +97,12 @@ def turned(gray: np.ndarray, k: int) -> np.ndarray:
 def reads_better(
     reading: Reading, other: Reading, settings: OrientationSettings = DEFAULT.orientation
 ) -> bool:
-    """Does the page read turned (`other`) beat it as given by `turn_margin` of mean confidence?"""
-    return other.mean_confidence > reading.mean_confidence + settings.turn_margin
+    """Does the page read turned (`other`) read as writing does (`turn_min_confidence`), and beat it as
+    given by `turn_margin` of mean confidence?"""
+    return (
+        other.mean_confidence >= settings.turn_min_confidence
+        and other.mean_confidence > reading.mean_confidence + settings.turn_margin
+    )
 
 
 def box_back(box: BBox, k: int, shape: tuple[int, int]) -> BBox:

@@ -555,8 +555,11 @@ class OrientationSettings(_Frozen):
     vote_glyphs: int = (
         200  # the most glyphs that vote (1 or more), spread evenly over the page (bounded work)
     )
-    vote_margin: float = 0.05  # mean top-class probability the glyphs turned must gain to call for the turn
-    turn_margin: float = 0.1  # mean character confidence the page read turned must gain over it as given
+    vote_margin: float = 0.1  # mean top-class probability the glyphs turned must gain to call for the turn
+    # (right turns of the bench's pages gain 0.06-0.5, most over 0.13)
+    turn_margin: float = 0.1  # mean character confidence the page read turned must gain over it as given ...
+    turn_min_confidence: float = 0.58  # ... and reach: it must read as writing reads (the bench's upright
+    # pages: 0.555 and 0.60, then 0.66 and up; name crops under heavy noise or blur, read turned: 0.54 at most)
 
 
 class Settings(_Frozen):
