@@ -416,6 +416,13 @@ def read(
             min=0.0, max=1.0, metavar="P", help="Leave out words read with a confidence under P (0 to 1)."
         ),
     ] = 0.0,
+    upright: Annotated[
+        bool,
+        typer.Option(
+            "--upright",
+            help="Read every page as given: never try a doubtful page turned (upside down, sideways).",
+        ),
+    ] = False,
     verbose: Annotated[
         bool,
         typer.Option("--verbose", "-v", help="Show the reader's decisions (lines, splits, joins, words)."),
@@ -430,7 +437,7 @@ def read(
     """
     if ray is not None:
         model = prepare_read(model, pages, verbose)
-        options = {"pages": pages, "dpi": dpi, "min_confidence": min_confidence}
+        options = {"pages": pages, "dpi": dpi, "min_confidence": min_confidence, "upright": upright}
         _read_on_ray(images, out, ray, ray_workers, fmt, model, lexicon, overlay, options)
         return
     code = read_command(
@@ -446,6 +453,7 @@ def read(
         pages=pages,
         min_confidence=min_confidence,
         verbose=verbose,
+        upright=upright,
     )
     if code:
         raise typer.Exit(code)

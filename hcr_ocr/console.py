@@ -101,6 +101,7 @@ def read_command(
     pages: str | None = None,
     min_confidence: float = 0.0,
     verbose: bool = False,
+    upright: bool = False,
 ) -> int:
     """`hcr-ocr read`: every input read and its result printed (or written into `out`); the exit code. The
     options are the command's (see `hcr-ocr read --help`); `jobs` defaults to the cores."""
@@ -119,7 +120,7 @@ def read_command(
     get_classifier(model, threads=1 if len(sources) > 1 else 0)
     lexicon_from(lexicon)
     job = BatchJob(
-        fmt, out, overlay, str(model) if model else None, lexicon, force, dpi, pages, min_confidence
+        fmt, out, overlay, str(model) if model else None, lexicon, force, dpi, pages, min_confidence, upright
     )
     several = len(sources) > 1
     counts = {"read": 0, "skipped": 0, "failed": 0}

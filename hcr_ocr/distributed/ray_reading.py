@@ -173,10 +173,11 @@ def read_with_ray(
     pages: str | None = None,
     dpi: float = DEFAULT_DPI,
     min_confidence: float = 0.0,
+    upright: bool = False,
 ) -> RaySummary:
     """Read every image and document the inputs name (files, folders, globs) on Ray and write the records
-    into `out_dir` as JSON Lines; `workers`: reader processes (default: every CPU Ray has); `pages`, `dpi`
-    and `min_confidence` as `read` takes them. Raises HcrError for a missing Ray, a bad model, word list,
+    into `out_dir` as JSON Lines; `workers`: reader processes (default: every CPU Ray has); `pages`, `dpi`,
+    `min_confidence` and `upright` as `read` takes them. Raises HcrError for a missing Ray, a bad model, word list,
     page list or dpi, inputs that name nothing, or an `out_dir` with results in it."""
     start = time.perf_counter()
     if fmt not in RECORD_FORMATS:
@@ -205,6 +206,7 @@ def read_with_ray(
         "pages": pages,
         "dpi": dpi,
         "min_confidence": min_confidence,
+        "upright": upright,
     }
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

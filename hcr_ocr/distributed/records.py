@@ -42,15 +42,23 @@ def read_record(
     pages: str | None = None,
     dpi: float = DEFAULT_DPI,
     min_confidence: float = 0.0,
+    upright: bool = False,
 ) -> dict:
     """Read the image or document `data` that came from `path`: {"path", "text", "result", "error"} (and
     "hocr" with fmt hocr). `text` and `result` are what `read` and `read --format json` give for the file:
     a PDF's or multi-page TIFF's pages joined by form feeds, and `{"file", "pages": [...]}` (result null
-    with fmt text). `pages`, `dpi` and `min_confidence` as `read` takes them."""
+    with fmt text). `pages`, `dpi`, `min_confidence` and `upright` as `read` takes them."""
     pages_read = []
     try:
         for page in read_document(
-            data, dpi, pages, name=path, min_confidence=min_confidence, model=model, lexicon=lexicon
+            data,
+            dpi,
+            pages,
+            name=path,
+            min_confidence=min_confidence,
+            upright=upright,
+            model=model,
+            lexicon=lexicon,
         ):
             page.image = None  # a long PDF keeps only what was read
             pages_read.append(page)
@@ -107,6 +115,7 @@ class PageReader:
         pages: str | None = None,
         dpi: float = DEFAULT_DPI,
         min_confidence: float = 0.0,
+        upright: bool = False,
     ):
         import cv2
 
@@ -114,7 +123,7 @@ class PageReader:
 
         cv2.setNumThreads(1)  # Ray gives each worker one CPU: one OpenCV and one onnxruntime thread
         self.out_dir, self.model, self.fmt = Path(out_dir), model, fmt
-        self.options = {"pages": pages, "dpi": dpi, "min_confidence": min_confidence}
+        self.options = {"pages": pages, "dpi": dpi, "min_confidence": min_confidence, "upright": upright}
         get_classifier(model, threads=1)
         self.lexicon = lexicon_from(lexicon)
 

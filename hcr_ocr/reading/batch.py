@@ -75,6 +75,7 @@ class BatchJob:
     dpi: float = DEFAULT_DPI  # PDF pages are rendered at this resolution
     pages: str | None = None  # the pages of a PDF or multi-page TIFF to read ("1-3,7"); None: all
     min_confidence: float = 0.0  # words read less surely are left out
+    upright: bool = False  # read every page as given, never tried turned
 
 
 @dataclass
@@ -128,7 +129,12 @@ def _start_worker(job: BatchJob, threads: int) -> None:
 def _read_pages(task: _Task, job: BatchJob, name: str) -> list[Page]:
     """Every selected page of the input, read, each overlay drawn; the pages' images then let go."""
     pages = []
-    options = {"model": job.model, "lexicon": _lexicon(job.lexicon), "min_confidence": job.min_confidence}
+    options = {
+        "model": job.model,
+        "lexicon": _lexicon(job.lexicon),
+        "min_confidence": job.min_confidence,
+        "upright": job.upright,
+    }
     for page in read_document(task.source, job.dpi, job.pages, name=name, **options):
         if task.overlay is not None:
             overlay = task.overlay if page.number is None else page_file(task.overlay, page.number)

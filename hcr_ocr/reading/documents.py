@@ -138,13 +138,22 @@ def read_document(
     max_pixels: int = MAX_PIXELS,
     name: str | None = None,
     min_confidence: float = 0.0,
+    upright: bool = False,
     **read_options,
 ) -> Iterator[Page]:
     """Read each selected page of a file (see pages_of) with hcr_ocr.reading.pipeline.read(**read_options):
     one Page at a time, named like its DocumentPage, with `number` set for pages of a PDF or multi-page TIFF.
     Each keeps its image (for an overlay): drop it (`page.image = None`) once done, for long documents.
-    Words read less surely than `min_confidence` are left out (`read --min-confidence`)."""
+    Words read less surely than `min_confidence` are left out (`read --min-confidence`); `upright`: every
+    page is read as given, never tried turned (`read --upright`)."""
     from hcr_ocr.reading.pipeline import read
+    from hcr_ocr.reading.settings import DEFAULT, replace
+
+    if upright:
+        settings = read_options.get("settings", DEFAULT)
+        read_options["settings"] = replace(
+            settings, orientation=replace(settings.orientation, try_turns=False)
+        )
 
     for doc_page in pages_of(source, dpi, pages, max_pixels, name):
         page = read(doc_page.image, max_pixels=max_pixels, name=doc_page.name, **read_options)

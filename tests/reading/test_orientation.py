@@ -103,3 +103,20 @@ def test_a_turned_page_is_turned_back_onto_the_image_as_given():
             for ch in word.chars:
                 cx0, cy0, cx1, cy1 = ch.bbox
                 assert ink[cy0:cy1, cx0:cx1].any(), ch.text
+
+
+def test_read_upright_reads_every_page_as_given(tmp_path):
+    """`read --upright` (and a Ray record with upright) never tries a page turned: an upside-down note
+    stays upside down."""
+    from hcr_ocr.distributed.records import read_record
+
+    path = tmp_path / "upside-down.png"
+    cv2.imwrite(str(path), turned(cv2.imread(str(SAMPLES / "note.png"), cv2.IMREAD_GRAYSCALE), 2))
+    proc = run_cli("read", "--upright", "--format", "json", str(path))
+    assert proc.returncode == 0, proc.stderr
+    as_given = json.loads(proc.stdout)
+    assert as_given["turned_degrees"] == 0 and as_given["text"] != NOTE
+    assert read_json(path)["text"] == NOTE
+    record = read_record(path.read_bytes(), str(path), upright=True)
+    assert record["text"] == as_given["text"]
+    assert read_record(path.read_bytes(), str(path))["text"] == NOTE
