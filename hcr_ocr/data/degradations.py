@@ -391,7 +391,9 @@ CONDITIONS: dict[str, Condition] = {
 
 def quarter_turns(page: np.ndarray, rng: np.random.Generator, turns: int) -> np.ndarray:
     """The page scanned upside down (2) or photographed sideways (1, 3): `turns` x 90 degrees anticlockwise."""
-    return np.ascontiguousarray(np.rot90(_gray(page), turns))
+    from hcr_ocr.reading.orientation import turned
+
+    return turned(_gray(page), turns)
 
 
 # Asked for by name only: "all" stays the set every figure so far was measured on.

@@ -71,16 +71,11 @@ def glyph_votes(
     if not masks:
         return {k: 0.0 for k in range(4)}
     glyphs = batch(masks, settings=settings.normalization)
-    is_small = np.array(small, bool) & (classifier.small is not None)
-    votes = {}
-    for k in range(4):
-        turned_glyphs = np.ascontiguousarray(np.rot90(glyphs, k, axes=(2, 3)))
-        top = np.empty(len(masks), np.float32)
-        for network, these in ((classifier.main, ~is_small), (classifier.small, is_small)):
-            if these.any():
-                top[these] = network.probabilities(turned_glyphs[these], views=False).max(axis=1)
-        votes[k] = float(top.mean())
-    return votes
+    is_small = classifier.small_flags(small, len(masks))
+    return {
+        k: float(classifier.first_look(np.rot90(glyphs, k, axes=(2, 3)), is_small).max(axis=1).mean())
+        for k in range(4)
+    }
 
 
 def voted_turn(votes: dict[int, float], settings: OrientationSettings = DEFAULT.orientation) -> int:

@@ -148,6 +148,18 @@ class GlyphClassifier:
         if (chosen & is_small).any():
             yield self.small, chosen & is_small
 
+    def small_flags(self, small: list[bool] | None, n: int) -> np.ndarray:
+        """Which of `n` glyphs the small-writing model reads: those `small` marks, where it is loaded."""
+        return np.zeros(n, bool) if self._small is None or small is None else np.array(small, bool)
+
+    def first_look(self, glyphs: np.ndarray, is_small: np.ndarray) -> np.ndarray:
+        """Probabilities (N, classes) for normalised glyphs (N, 1, 28, 28), each by the model for its size
+        of writing, as they are (no zoomed views, no second opinion)."""
+        out = np.empty((len(glyphs), len(self.classes)), np.float32)
+        for network, these in self._networks(is_small, np.ones(len(glyphs), bool)):
+            out[these] = network.probabilities(glyphs[these], views=False)
+        return out
+
     def classify(
         self,
         masks: list[np.ndarray],
@@ -164,12 +176,8 @@ class GlyphClassifier:
         glyphs, says how many unsure glyphs to look at again (the first in the order given; default all)."""
         norm, sure = settings.normalization, settings.recognition.sure
         glyphs = batch(masks, settings=norm)
-        is_small = (
-            np.zeros(len(masks), bool) if self._small is None or small is None else np.array(small, bool)
-        )
-        out = np.empty((len(masks), len(self.classes)), np.float32)
-        for network, these in self._networks(is_small, np.ones(len(masks), bool)):
-            out[these] = network.probabilities(glyphs[these], views=False)
+        is_small = self.small_flags(small, len(masks))
+        out = self.first_look(glyphs, is_small)
         again = out.max(axis=1) < sure
         unsure = int(again.sum())
         again &= np.cumsum(again) <= (unsure if looks is None else looks(len(masks) - unsure, unsure))

@@ -212,6 +212,7 @@ def hocr_document(pages: list[Page]) -> str:
             meta.set("content", value)
     body = _x(html, "body")
     for n, page in zip(_numbers(pages), pages, strict=True):
+        rotation = text_rotation(page)
         title = _title((0, 0, page.width, page.height), f'image "{page.file}"', f"ppageno {n - 1}")
         div = _x(body, "div", {"class": "ocr_page", "id": f"page_{n}", "title": title})
         li = 0
@@ -228,7 +229,7 @@ def hocr_document(pages: list[Page]) -> str:
                     {
                         "class": "ocr_line",
                         "id": f"line_{n}_{li}",
-                        "title": _title(line.bbox, *_hocr_baseline(line, text_rotation(page))),
+                        "title": _title(line.bbox, *_hocr_baseline(line, rotation)),
                     },
                 )
                 for wi, word in enumerate(line.words, 1):
@@ -285,8 +286,9 @@ def alto_document(pages: list[Page]) -> str:
             "WIDTH": str(page.width),
             "HEIGHT": str(page.height),
         }
-        if text_rotation(page):
-            page_attrs["ROTATION"] = str(text_rotation(page))
+        rotation = text_rotation(page)
+        if rotation:
+            page_attrs["ROTATION"] = str(rotation)
         page_el = _alto(layout, "Page", page_attrs)
         space = _alto(page_el, "PrintSpace", _box((0, 0, page.width, page.height)))
         li = 0
@@ -300,15 +302,15 @@ def alto_document(pages: list[Page]) -> str:
                 line_el = _alto(block_el, "TextLine", attrs)
                 for wi, word in enumerate(line.words, 1):
                     if wi > 1:  # the space between this word and the one before
-                        _alto(line_el, "SP", _space(line.words[wi - 2].bbox, word.bbox, line.bbox, page))
+                        _alto(line_el, "SP", _space(line.words[wi - 2].bbox, word.bbox, line.bbox, rotation))
                     _alto_string(line_el, word, f"p{n}_l{li}_w{wi}")
     return _serialise(root)
 
 
-def _space(before: BBox, after: BBox, line: BBox, page: Page) -> dict[str, str]:
+def _space(before: BBox, after: BBox, line: BBox, rotation: int) -> dict[str, str]:
     """ALTO's SP between two words of a line: from the end of one to the start of the next, along the
-    line; on a page whose text stands turned, the box between the two words' boxes."""
-    if not text_rotation(page):
+    line; on a page whose text stands turned (`rotation`), the box between the two words' boxes."""
+    if not rotation:
         return {"HPOS": str(before[2]), "VPOS": str(line[1]), "WIDTH": str(max(0, after[0] - before[2]))}
 
     def between(a0: int, a1: int, b0: int, b1: int) -> tuple[int, int]:
