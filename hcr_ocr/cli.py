@@ -230,6 +230,58 @@ def train(
     )
 
 
+@app.command("train-words")
+def train_words_cmd(
+    words: Annotated[int, typer.Option(min=100, help="Words written in EMNIST training glyphs.")] = 120000,
+    print_words: Annotated[int, typer.Option(min=0, help="Words set in print training fonts.")] = 30000,
+    minutes: Annotated[float, typer.Option(min=0.1, help="Training budget in minutes.")] = 40.0,
+    lr: Annotated[float, typer.Option(help="Peak learning rate (warm-up, then a cosine to zero).")] = 1e-3,
+    seed: int = 1,
+    init: Annotated[Path | None, typer.Option(help="Start from the weights of this best.pt.")] = None,
+    out: Annotated[Path, typer.Option(help="Run folder (word images cached there).")] = Path("runs/words"),
+    data_dir: DataDirOpt = None,
+) -> None:
+    """Train the word reader (stage 12): writes best.pt, words.onnx, history.json and cer.png.
+
+    Example: hcr-ocr train-words --words 2000 --print-words 500 --minutes 1 --out runs/try-words
+    The shipped models/words.onnx: see models/README.md.
+    """
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from hcr_ocr.train.word_training import WordTrainConfig, train_words
+
+    config = WordTrainConfig(
+        words=words,
+        print_words=print_words,
+        minutes=minutes,
+        lr=lr,
+        seed=seed,
+        init=str(init) if init else None,
+        out=str(out),
+        data_dir=str(data_dir) if data_dir else None,
+    )
+    console = Console()
+    console.print(f"making {words + print_words} word images (cached in {out})", soft_wrap=True)
+    columns = (
+        TextColumn("[bold]step {task.fields[step]}"),
+        BarColumn(),
+        TextColumn("loss {task.fields[loss]:.3f}"),
+        TimeRemainingColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task("train", total=config.minutes * 60, step=0, loss=0.0)
+
+        def on_progress(event: dict) -> None:
+            progress.update(task, completed=event["seconds"], step=event["step"], loss=event["loss"])
+
+        result = train_words(config, on_progress)
+    console.print(
+        f"best validation CER {result.best_cer:.4f} (greedy, no word list); wrote {result.best_path}, "
+        f"{result.onnx_path}, history.json and cer.png in {out}",
+        soft_wrap=True,
+    )
+
+
 @app.command()
 def average(
     checkpoints: Annotated[

@@ -275,9 +275,17 @@ class Lexicon:
         weight = s.text_choice_prior_weight if page_of_text else s.prior_weight
         return max(matches, key=lambda m: m.score + weight * self.log_prior(m.word), default=None)
 
-    def _nearest(self, query: str, length: int, s: LexiconSettings) -> list[str]:
-        """The `s.candidates` listed words of this length closest to `query` in edit distance, within a
-        share of its length."""
+    def neighbours(
+        self, query: str, slack: int, count: int, settings: LexiconSettings = DEFAULT.lexicon
+    ) -> set[str]:
+        """The `count` listed words nearest `query` in edit distance (within a share of its length) of each
+        length up to `slack` letters longer or shorter than it."""
+        lengths = range(max(1, len(query) - slack), len(query) + slack + 1)
+        return {w for n in lengths for w in self._nearest(query, n, settings, count)}
+
+    def _nearest(self, query: str, length: int, s: LexiconSettings, count: int | None = None) -> list[str]:
+        """The `count` (default `s.candidates`) listed words of this length closest to `query` in edit
+        distance, within a share of its length."""
         words = self.words(length)
         if not words:
             return []
@@ -289,7 +297,7 @@ class Lexicon:
             [query], words, scorer=Levenshtein.distance, score_cutoff=cutoff, dtype=np.int32
         )[0]
         near = np.flatnonzero(dist <= cutoff)
-        return [words[i] for i in near[np.argsort(dist[near], kind="stable")[: s.candidates]]]
+        return [words[i] for i in near[np.argsort(dist[near], kind="stable")[: count or s.candidates]]]
 
     def accepts(
         self,

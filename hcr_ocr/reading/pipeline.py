@@ -82,6 +82,7 @@ from hcr_ocr.reading.transcription import (
     split_at_listed_gap,
     take_joins,
 )
+from hcr_ocr.reading.word_reader import WordReader, checkable, choose, reread, word_input, word_mask
 from hcr_ocr.reading.words import split_page_words
 
 log = logging.getLogger(__name__)
@@ -90,18 +91,25 @@ _classifiers: dict[str, GlyphClassifier] = {}
 
 def get_classifier(model: str | Path | None = None, threads: int = 0) -> GlyphClassifier:
     """The classifier for `model`, loaded once per process. By default the shipped 47-class model, with
-    the shipped small-glyph and second models beside it where they are. `threads`: onnxruntime's per
+    the shipped small-glyph and second models and the word reader beside it where they are. `threads`: onnxruntime's per
     model (0: as many as cores); the first load of a model sets it for the process."""
-    small = second = None
+    small = second = words = None
     if model is None:
-        from hcr_ocr.reading.shipped import shipped_model, shipped_second_model, shipped_small_model
+        from hcr_ocr.reading.shipped import (
+            shipped_model,
+            shipped_second_model,
+            shipped_small_model,
+            shipped_word_reader,
+        )
 
         model, small, second = shipped_model("emnist", ".onnx"), shipped_small_model(), shipped_second_model()
-    key = f"{Path(model).resolve()}|{small}|{second}"
+        words = shipped_word_reader()
+    key = f"{Path(model).resolve()}|{small}|{second}|{words}"
     if key not in _classifiers:
         _classifiers[key] = GlyphClassifier(
             OnnxClassifier(model, threads=threads),
             *(OnnxClassifier(p, threads=threads) if p else None for p in (small, second)),
+            words=WordReader(words, threads=threads) if words else None,
         )
     return _classifiers[key]
 
@@ -455,6 +463,8 @@ def transcribe_page(
     if pending and lexicon is not None:
         searched = pending[: evidence.budget.searches(len(pending))]
         search_word_list(lines, searched, candidates, evidence, lexicon)
+    if lexicon is not None and evidence.classifier.words is not None:
+        read_words_whole(lines, layout, evidence, lexicon)
     if lexicon is not None:
         lines = [
             [
@@ -465,6 +475,33 @@ def transcribe_page(
             for words, line in zip(lines, layout.lines, strict=True)
         ]
     return lines
+
+
+def read_words_whole(
+    lines: list[list[Word]], layout: PageLayout, evidence: Evidence, lexicon: Lexicon
+) -> None:
+    """Let the word reader check each word of letters and digits against its listed neighbours and read
+    it otherwise where it prefers another (see hcr_ocr.reading.word_reader): on a page of text (running
+    text in the list's language, or a page that shows writing in quantity), where the list is the
+    language, not on a name or a field, whose words it should not be; at most `max_words` words."""
+    s = evidence.settings.word_reader
+    if not s.enabled or not (
+        evidence.budget.shows_writing or in_listed_language(lines, lexicon, evidence.settings.lexicon)
+    ):
+        return
+    reader = evidence.classifier.words
+    places = [
+        (words, i, glyphs)
+        for words, line in zip(lines, layout.lines, strict=True)
+        for i, glyphs in enumerate(line.words)
+        if checkable(words[i])
+    ]
+    for words, i, glyphs in places[: s.max_words]:
+        logp = reader.log_probs(word_input(word_mask([(g.bbox, g.mask) for g in glyphs])))
+        text = choose(words[i], logp, lexicon, s)
+        if text is not None:
+            log.debug("word reader: %r read as %r", words[i].text, text)
+            words[i] = reread(words[i], text, logp)
 
 
 def _on_page(words: list[Word], to_page: ToPage, block: int = 0) -> Line | None:

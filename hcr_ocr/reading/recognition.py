@@ -23,6 +23,7 @@ import json
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import onnxruntime
@@ -30,6 +31,9 @@ import onnxruntime
 from hcr_ocr.errors import CheckpointError
 from hcr_ocr.reading.normalization import batch, with_views
 from hcr_ocr.reading.settings import DEFAULT, NormalizationSettings, Settings
+
+if TYPE_CHECKING:
+    from hcr_ocr.reading.word_reader import WordReader
 
 ONNX_META_KEY = "hcr_ocr"  # the model's metadata_props entry that holds our JSON metadata
 
@@ -123,8 +127,10 @@ class GlyphClassifier:
         main: OnnxClassifier,
         small: OnnxClassifier | None = None,
         second: OnnxClassifier | None = None,
+        words: WordReader | None = None,
     ):
         self.main, self._small, self._second = main, small, second
+        self.words = words  # the word reader that checks whole words (stage 12), where one is given
         self.classes = main.classes
 
     @property

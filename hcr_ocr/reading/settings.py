@@ -562,6 +562,26 @@ class OrientationSettings(_Frozen):
     # pages: 0.555 and 0.60, then 0.66 and up; name crops under heavy noise or blur, read turned: 0.54 at most)
 
 
+class WordReaderSettings(_Frozen):
+    """Stage 12, words read whole: the word reader's check of each word (see hcr_ocr.reading.word_reader)."""
+
+    enabled: bool = True  # check words with the word reader where one is shipped and a word list is used
+    prior_weight: float = 0.3  # weight of a word's log frequency against the word reader's log-likelihood
+    unlisted_log_prior: float = -12.0  # log frequency counted for a reading not in the list (a name, a
+    # code), about that of the list's rarest words
+    keep_bonus: float = 2.0  # nats the glyph reader's word is given: another word must beat it by more
+    glyph_weight: float = (
+        1.0  # weight of what another reading costs the glyph reader (word_reader.glyph_cost)
+    )
+    min_confidence: float = 0.02  # letter confidences are taken within this of 0 and 1 for that cost
+    added_letter_cost: float = 1.0  # nats the glyph reader loses for each letter another reading adds
+    max_edit_share: float = 0.34  # another reading must be within this share of its length in edits (at
+    # least one) of the word reader's own greedy reading
+    length_slack: int = 2  # listed neighbours are looked up this many letters longer or shorter ...
+    candidates: int = 20  # ... this many of each length, the nearest in edit distance
+    max_words: int = 300  # the most words checked on one page (bounded work on pages of junk)
+
+
 class Settings(_Frozen):
     """All the read path's settings, one field per stage."""
 
@@ -581,6 +601,7 @@ class Settings(_Frozen):
     lexicon: LexiconSettings = LexiconSettings()
     transcription: TranscriptionSettings = TranscriptionSettings()
     orientation: OrientationSettings = OrientationSettings()
+    word_reader: WordReaderSettings = WordReaderSettings()
 
 
 DEFAULT = Settings()

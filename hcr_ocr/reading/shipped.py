@@ -3,6 +3,7 @@
 beside the package in a checkout.
 
     shipped_model("emnist", ".onnx")   # → .../models/emnist47.int8.onnx (the float model where no int8 twin)
+    shipped_word_reader()              # → .../models/words.onnx, or None
 """
 
 from __future__ import annotations
@@ -35,6 +36,15 @@ def shipped_small_model(dataset: str = "emnist") -> Path | None:
 def shipped_second_model(dataset: str = "emnist") -> Path | None:
     """The shipped second network, asked about the glyphs the first is unsure of, or None."""
     return _shipped_companion(dataset, "second")
+
+
+WORD_READER_NAME = "words.onnx"  # the shipped word reader (hcr_ocr.reading.word_reader)
+
+
+def shipped_word_reader() -> Path | None:
+    """The shipped word reader, or None."""
+    path = models_dir() / WORD_READER_NAME
+    return path if path.exists() else None
 
 
 def _shipped_companion(dataset: str, role: str) -> Path | None:

@@ -48,6 +48,24 @@ def plot_history(history: list[dict], out_dir: str | Path) -> tuple[Path, Path]:
     return paths[0], paths[1]
 
 
+def plot_word_training(history: list[dict], path: str | Path) -> Path:
+    """The word reader's training: mean CTC loss and validation CER over the steps, one axis each."""
+    plt = _pyplot()
+    steps = [h["step"] for h in history]
+    fig, (loss, cer) = plt.subplots(1, 2, figsize=(9, 3.8), dpi=110)
+    loss.plot(steps, [h["train_loss"] for h in history], "o-")
+    loss.set_title("training CTC loss (mean since the last point)")
+    cer.plot(steps, [h["val_cer"] for h in history], "s-", color="tab:orange")
+    cer.set_title("validation CER (greedy, no word list)")
+    for ax in (loss, cer):
+        ax.set_xlabel("step")
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return Path(path)
+
+
 def _cell_font_size(k: int) -> float:
     """Points for the counts in the cells of a k x k matrix: 11 for digits, under 7 at 47 classes."""
     return float(np.clip(80 / k + 5, 6, 11))

@@ -1,0 +1,258 @@
+"""Stage 12, words read whole: a second reader, which sees a word's ink at once rather than glyph by glyph,
+checks each word against its listed neighbours.
+
+    from hcr_ocr.reading.word_reader import WordReader, word_input
+    reader = WordReader("models/words.onnx")
+    logp = reader.log_probs(word_input(mask))          # (frames, 37): blank, 0-9, a-z
+    reader.likelihoods(logp, ["discover", "drover"])   # CTC log-likelihood of each reading
+
+The glyph reader cuts a word into letters before it reads them, so letters that a thick pen has run
+together, or a hairline pen has broken, are misread however well each piece is classified. The word
+reader (a small convolutional and recurrent network trained with CTC on words set from EMNIST's training
+glyphs, thickened, thinned, blurred and specked: `hcr-ocr train-words`) needs no cut. It does not read
+alone: it chooses between the glyph reader's word and the listed words near it (and near the glyph reader's
+raw reading and its own), by its likelihood plus a weight times the word's log frequency, and the glyph
+reader's word keeps a bonus (WordReaderSettings). Case follows the glyph reader's word; the new letters'
+boxes share out the word's box where the network saw them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from pathlib import Path
+
+import cv2
+import numpy as np
+import onnxruntime
+
+from hcr_ocr.errors import CheckpointError
+from hcr_ocr.page import Char, Word
+from hcr_ocr.reading.lexicon import Lexicon
+from hcr_ocr.reading.recognition import onnx_metadata
+from hcr_ocr.reading.settings import DEFAULT, WordReaderSettings
+
+WORD_HEIGHT = 32  # the network's input height: a word's ink box, padded, scaled to it
+WORD_MAX_WIDTH = 256  # ... and its widest input (a longer word is squeezed to it)
+WORD_PAD = 0.08  # padding around the ink box, as a fraction of its height
+WORD_SYMBOLS = "0123456789abcdefghijklmnopqrstuvwxyz"  # after the CTC blank, class 0
+FRAME_PIXELS = 4  # input columns per output frame
+
+
+def word_input(mask: np.ndarray) -> np.ndarray:
+    """A word's ink mask (non-zero = ink, cropped near its ink) → float32 (WORD_HEIGHT, width) in [0, 1]."""
+    crop = (np.asarray(mask) > 0).astype(np.float32)
+    if not crop.any():
+        return np.zeros((WORD_HEIGHT, 2 * FRAME_PIXELS), np.float32)
+    crop = np.pad(crop, max(1, int(WORD_PAD * crop.shape[0])))
+    width = round(crop.shape[1] * WORD_HEIGHT / crop.shape[0])
+    width = min(WORD_MAX_WIDTH, max(2 * FRAME_PIXELS, width))
+    return cv2.resize(crop, (width, WORD_HEIGHT), interpolation=cv2.INTER_AREA)
+
+
+def word_mask(glyph_masks: Sequence[tuple[tuple[int, int, int, int], np.ndarray]]) -> np.ndarray:
+    """One mask of a word's glyphs ((box, mask) pairs, boxes x0, y0, x1, y1), cropped to their union."""
+    x0 = min(b[0] for b, _ in glyph_masks)
+    y0 = min(b[1] for b, _ in glyph_masks)
+    x1 = max(b[2] for b, _ in glyph_masks)
+    y1 = max(b[3] for b, _ in glyph_masks)
+    out = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    for (gx, gy, _, _), m in glyph_masks:
+        region = out[gy - y0 : gy - y0 + m.shape[0], gx - x0 : gx - x0 + m.shape[1]]
+        np.maximum(region, (m[: region.shape[0], : region.shape[1]] > 0).astype(np.uint8), out=region)
+    return out
+
+
+def _extended(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Each text's CTC label sequence with blanks between and around, padded with blanks: (n, 2L+1), and
+    whether a state may be reached by skipping the blank before it."""
+    longest = max(len(t) for t in texts)
+    ext = np.zeros((len(texts), 2 * longest + 1), np.int64)
+    for i, t in enumerate(texts):
+        ext[i, 1 : 2 * len(t) : 2] = [WORD_SYMBOLS.index(c) + 1 for c in t]
+    skip = np.zeros_like(ext, bool)
+    skip[:, 2:] = (ext[:, 2:] != 0) & (ext[:, 2:] != ext[:, :-2])
+    return ext, skip
+
+
+def ctc_log_likelihoods(logp: np.ndarray, texts: Sequence[str]) -> np.ndarray:
+    """log P(text | frames) for each text (characters of WORD_SYMBOLS, non-empty), by the CTC forward pass
+    over `logp` (frames, 1 + len(WORD_SYMBOLS)) log-probabilities."""
+    ext, skip = _extended(texts)
+    rows = np.arange(len(texts))[:, None]
+    alpha = np.full(ext.shape, -np.inf)
+    alpha[:, :2] = logp[0, ext[:, :2]]
+    for t in range(1, len(logp)):
+        one = np.concatenate([np.full((len(texts), 1), -np.inf), alpha[:, :-1]], axis=1)
+        two = np.concatenate([np.full((len(texts), 2), -np.inf), alpha[:, :-2]], axis=1)
+        two = np.where(skip, two, -np.inf)
+        alpha = np.logaddexp(np.logaddexp(alpha, one), two) + logp[t][ext]
+    ends = np.array([2 * len(t) for t in texts])[:, None]
+    return np.logaddexp(alpha[rows, ends], alpha[rows, ends - 1])[:, 0]
+
+
+def ctc_spans(logp: np.ndarray, text: str) -> list[tuple[int, int]]:
+    """The frames (first, last) where each character of `text` stands on the likeliest CTC path."""
+    ext, skip = _extended([text])
+    ext, skip = ext[0], skip[0]
+    n = len(ext)
+    score = np.full(n, -np.inf)
+    score[:2] = logp[0, ext[:2]]
+    back = np.zeros((len(logp), n), np.int64)
+    states = np.arange(n)
+    for t in range(1, len(logp)):
+        stay, one = score, np.concatenate([[-np.inf], score[:-1]])
+        two = np.where(skip, np.concatenate([[-np.inf, -np.inf], score[:-2]]), -np.inf)
+        choices = np.stack([stay, one, two])
+        step = choices.argmax(axis=0)
+        back[t] = states - step
+        score = choices.max(axis=0) + logp[t, ext]
+    state = n - 1 if score[n - 1] >= score[n - 2] else n - 2
+    frames: dict[int, list[int]] = {}
+    for t in range(len(logp) - 1, -1, -1):
+        if state % 2 == 1:
+            frames.setdefault(state // 2, []).append(t)
+        state = back[t, state]
+    return [(min(frames[i]), max(frames[i])) for i in range(len(text))]
+
+
+class WordReader:
+    """The word reader loaded from an hcr-ocr ONNX export (`hcr-ocr train-words`)."""
+
+    def __init__(self, path: str | Path, threads: int = 0):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise CheckpointError(f"model file not found: {self.path}")
+        self.threads = threads
+
+    @cached_property
+    def session(self) -> onnxruntime.InferenceSession:
+        options = onnxruntime.SessionOptions()
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.intra_op_num_threads = self.threads
+        try:
+            session = onnxruntime.InferenceSession(
+                str(self.path), options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as err:  # onnxruntime raises its own untyped errors for a bad graph
+            raise CheckpointError(f"{self.path} could not be loaded by onnxruntime") from err
+        if onnx_metadata(session, self.path).get("symbols") != WORD_SYMBOLS:
+            raise CheckpointError(f"{self.path} is not a word reader (its symbols differ)")
+        return session
+
+    def log_probs(self, image: np.ndarray) -> np.ndarray:
+        """One word image (word_input) → (frames, 1 + len(WORD_SYMBOLS)) log-probabilities."""
+        out = self.session.run(None, {"image": image[None, None].astype(np.float32)})[0]
+        return out[:, 0].astype(np.float64)
+
+    likelihoods = staticmethod(ctc_log_likelihoods)
+
+
+def greedy_text(logp: np.ndarray) -> str:
+    """The likeliest symbol of each frame, repeats merged and blanks dropped."""
+    best = logp.argmax(axis=1)
+    keep = (best != 0) & np.concatenate([[True], best[1:] != best[:-1]])
+    return "".join(WORD_SYMBOLS[i - 1] for i in best[keep])
+
+
+def in_case_of(text: str, like: str) -> str:
+    """`text` written in the case of `like`: capitals, a capital first, or small letters."""
+    letters = [c for c in like if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return text.upper()
+    if letters and like[0].isupper():
+        return text[:1].upper() + text[1:]
+    return text
+
+
+def checkable(word: Word) -> bool:
+    """Does the word read as letters and digits only (the word reader's symbols)?"""
+    text = word.text.lower()
+    return bool(text) and all(c in WORD_SYMBOLS for c in text)
+
+
+def candidates(
+    word: Word, logp: np.ndarray, lexicon: Lexicon, settings: WordReaderSettings = DEFAULT.word_reader
+) -> list[str]:
+    """The readings the word reader weighs (caseless): the glyph reader's word, the listed words near it,
+    near its raw reading and near the word reader's own reading, and that reading where it is a number."""
+    s = settings
+    current, greedy = word.text.lower(), greedy_text(logp)
+    queries = {current, (word.raw or word.text).lower(), greedy} - {""}
+    near = {w for q in queries for w in lexicon.neighbours(q, s.length_slack, s.candidates)}
+    texts = near | {current} | ({greedy} if greedy.isdigit() else set())
+    return sorted(t for t in texts if t and all(c in WORD_SYMBOLS for c in t))
+
+
+def glyph_cost(word: Word, text: str, settings: WordReaderSettings = DEFAULT.word_reader) -> float:
+    """What reading the word as `text` (caseless) costs the glyph reader, in nats: for each of its letters
+    that `text` changes or drops, the log-odds of its confidence against the rest where it is surer than
+    not (an unsure letter costs nothing: its class was no more likely than another), and a fixed cost for
+    each letter `text` adds."""
+    from rapidfuzz.distance import Levenshtein  # imported here: most pages need no word changed
+
+    s = settings
+    sure = np.clip([c.confidence for c in word.chars], s.min_confidence, 1.0 - s.min_confidence)
+    cost = 0.0
+    for op in Levenshtein.editops(word.text.lower(), text):
+        if op.tag == "insert":
+            cost += s.added_letter_cost
+        else:
+            cost += max(0.0, float(np.log(sure[op.src_pos] / (1.0 - sure[op.src_pos]))))
+    return cost
+
+
+def choose(
+    word: Word, logp: np.ndarray, lexicon: Lexicon, settings: WordReaderSettings = DEFAULT.word_reader
+) -> str | None:
+    """The listed word (or number) that the word reader prefers to the glyph reader's word, all told, or
+    None: its log-likelihood, plus `prior_weight` times its log frequency, less what it costs the glyph
+    reader (`glyph_cost`) must beat the glyph reader's word's by more than `keep_bonus`; and the word
+    reader must read it itself, near enough (`max_edit_share`): where its own reading is far from every
+    candidate, the ink is not of a kind it knows (a script font, a drawing)."""
+    s = settings
+    current, greedy = word.text.lower(), greedy_text(logp)
+    if greedy == current or current.isdigit() and greedy.isdigit():
+        return None  # both readers read it so; or a number: the glyph reader reads single digits better
+    texts = candidates(word, logp, lexicon, s)
+    likelihood = dict(zip(texts, ctc_log_likelihoods(logp, texts), strict=True))
+
+    def score(text: str) -> float:
+        if text.isdigit():
+            prior = 0.0  # a number is as likely as the commonest word
+        else:
+            prior = lexicon.log_prior(text) if text in lexicon else s.unlisted_log_prior
+        glyphs = 0.0 if text == current else s.glyph_weight * glyph_cost(word, text, s)
+        return likelihood[text] + s.prior_weight * prior - glyphs
+
+    reads = [t for t in texts if t == current or _near(greedy, t, s.max_edit_share)]
+    best = max(reads, key=score)
+    if best == current or score(best) <= score(current) + s.keep_bonus:
+        return None
+    return best
+
+
+def _near(reading: str, text: str, share: float) -> bool:
+    """Is `text` within `share` of its length (rounded down, at least one) edits of the word reader's own
+    reading?"""
+    from rapidfuzz.distance import Levenshtein
+
+    edits = max(1, int(share * len(text)))
+    return Levenshtein.distance(reading, text, score_cutoff=edits) <= edits
+
+
+def reread(word: Word, text: str, logp: np.ndarray) -> Word:
+    """`word` read as `text` (caseless, from `choose`): its case kept, its box shared out among the new
+    letters where the word reader saw them. Each letter's confidence is the word reader's probability of
+    the whole reading per letter (its geometric mean): a word it reads surely is sure, and junk that it
+    reads as some listed word stays as unsure as it was (the junk-line rules judge by confidence)."""
+    text = in_case_of(text, word.text)
+    x0, y0, x1, y1 = word.bbox
+    frames = len(logp)
+    sure = min(1.0, float(np.exp(ctc_log_likelihoods(logp, [text.lower()])[0] / len(text))))
+    chars = []
+    for ch, (first, last) in zip(text, ctc_spans(logp, text.lower()), strict=True):
+        left = x0 + (x1 - x0) * first // frames
+        right = max(left + 1, x0 + (x1 - x0) * (last + 1) // frames)
+        chars.append(Char(ch, (left, y0, right, y1), sure))
+    return Word(chars, word.bbox, from_lexicon=True, raw=word.raw or word.text)
