@@ -570,9 +570,7 @@ class WordReaderSettings(_Frozen):
     unlisted_log_prior: float = -12.0  # log frequency counted for a reading not in the list (a name, a
     # code), about that of the list's rarest words
     keep_bonus: float = 2.0  # nats the glyph reader's word is given: another word must beat it by more
-    glyph_weight: float = (
-        1.0  # weight of what another reading costs the glyph reader (word_reader.glyph_cost)
-    )
+    glyph_weight: float = 1.5  # weight of what another reading costs the glyph reader (glyph_cost)
     min_confidence: float = 0.02  # letter confidences are taken within this of 0 and 1 for that cost
     added_letter_cost: float = 1.0  # nats the glyph reader loses for each letter another reading adds
     max_edit_share: float = 0.34  # another reading must be within this share of its length in edits (at

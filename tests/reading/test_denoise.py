@@ -219,7 +219,10 @@ def test_a_page_of_small_print_out_of_focus_is_deconvolved_and_reads_as_sharp():
     text = (SAMPLES / "print-serif-mixed.gt.txt").read_text().strip()
     blurred = cv2.GaussianBlur(sample("print-serif-mixed"), (0, 0), 2.5)
     assert hcr_ocr.read(blurred).text == text
-    masked_only = replace(DEFAULT, denoise=replace(DEFAULT.denoise, deblur_max_noise=0.0))
+    glyphs_only = replace(
+        DEFAULT, word_reader=replace(DEFAULT.word_reader, enabled=False)
+    )  # as before stage 12
+    masked_only = replace(glyphs_only, denoise=replace(DEFAULT.denoise, deblur_max_noise=0.0))
     assert hcr_ocr.read(blurred, settings=masked_only).text == (
         "771c mccung moved Co Friday\nPlease bang your nolcs"
     )
@@ -244,7 +247,10 @@ def test_a_noisy_page_measured_blurred_is_not_deconvolved():
     faint = degrade(sample("note"), "ink-30", 0, 11, "samples")
     assert sharpen(faint) is not faint
     assert hcr_ocr.read(faint).text == "Meet me at the park\nat 7 tonight"
-    deconvolved = replace(DEFAULT, denoise=replace(DEFAULT.denoise, deblur_max_noise=1.0))
+    glyphs_only = replace(
+        DEFAULT, word_reader=replace(DEFAULT.word_reader, enabled=False)
+    )  # as before stage 12
+    deconvolved = replace(glyphs_only, denoise=replace(DEFAULT.denoise, deblur_max_noise=1.0))
     assert hcr_ocr.read(faint, settings=deconvolved).text == "Meet file at the park\nat 7 tonight\n0"
 
 

@@ -469,7 +469,11 @@ def test_a_digit_standing_alone_is_read_as_one(monkeypatch):
     assert truth.split("\n")[0] == "if 802 5"
     assert hcr_ocr.read(gray).text.split("\n")[0] == "IF 802 5"
     monkeypatch.setattr(decoding, "DIGITS_WHEN_ALONE", set())
-    assert hcr_ocr.read(gray).text.split("\n")[0] == "IF 802 S"
+    from hcr_ocr.reading.settings import DEFAULT, replace
+
+    glyphs_only = replace(DEFAULT, word_reader=replace(DEFAULT.word_reader, enabled=False))
+    assert hcr_ocr.read(gray, settings=glyphs_only).text.split("\n")[0] == "IF 802 S"
+    assert hcr_ocr.read(gray).text.split("\n")[0] == "IF 802 5"  # the word reader reads the 5 as well
 
 
 @pytest.mark.parametrize(
@@ -483,14 +487,16 @@ def test_tiny_writing_is_classified_from_the_page_enlarged(name, as_found):
     """Shrunk to 0.35 (letters ~10 px), the page reads as written: its glyphs are classified from its ink
     found again on the page enlarged. Classified from their own blocky masks, 1s and 7s, K and A mix (the
     list's 1 read 7 is narrow enough to be taken for print's flagged 1 all the same: that rule is off
-    here)."""
+    here). Read without the word reader (stage 12), which reads this font's tiny M as RI: TOM is TORI."""
     from hcr_ocr.reading.settings import DEFAULT, replace
 
+    glyphs_only = replace(DEFAULT, word_reader=replace(DEFAULT.word_reader, enabled=False))
     page = cv2.imread(str(REPO / "samples" / f"{name}.png"), cv2.IMREAD_GRAYSCALE)
     tiny = cv2.resize(page, None, fx=0.35, fy=0.35, interpolation=cv2.INTER_AREA)
-    assert hcr_ocr.read(tiny).text == (REPO / "samples" / f"{name}.gt.txt").read_text().strip()
+    truth = (REPO / "samples" / f"{name}.gt.txt").read_text().strip()
+    assert hcr_ocr.read(tiny, settings=glyphs_only).text == truth
     as_they_are = replace(
-        DEFAULT,
+        glyphs_only,
         scale=replace(DEFAULT.scale, min_letter=0.0),
         decoding=replace(DEFAULT.decoding, narrow_seven_max_width=0.0),
     )
@@ -563,12 +569,16 @@ def test_letters_a_marker_ran_together_are_read_apart():
     from hcr_ocr.reading.loading import load_image
     from hcr_ocr.reading.settings import DEFAULT, replace
 
-    unparted = replace(DEFAULT, lines=replace(DEFAULT.lines, neck_min_stroke=1e9))
+    glyphs_only = replace(DEFAULT, word_reader=replace(DEFAULT.word_reader, enabled=False))
+    unparted = replace(glyphs_only, lines=replace(DEFAULT.lines, neck_min_stroke=1e9))
     name = "print-serif-caps"
     index = sorted(p.stem for p in (REPO / "samples").glob("*.png")).index(name)
     page = degrade(load_image(REPO / "samples" / f"{name}.png"), "marker", 0, index, "samples")
     assert hcr_ocr.read(page).text.split("\n")[1].split()[1] == "OFFICE"
     assert hcr_ocr.read(page, settings=unparted).text.split("\n")[1].split()[1] == "OMS"
+    # the word reader, which needs no cut, reads it whole even so
+    words_too = replace(DEFAULT, lines=replace(DEFAULT.lines, neck_min_stroke=1e9))
+    assert hcr_ocr.read(page, settings=words_too).text.split("\n")[1].split()[1] == "OFFICE"
     page, truth = bench_synthetic_page(11, "marker")
     assert truth.split("\n")[3] == "Ontario faculty Acc"
     assert hcr_ocr.read(page).text.split("\n")[3] == "Ontario faculty Acc"
@@ -586,5 +596,6 @@ def test_a_misread_word_becomes_the_commonest_listed_word_it_may_be():
     assert truth.split("\n")[0] == "weekly 2 very medical"
     assert hcr_ocr.read(page).text.split("\n")[0] == "weekly 2 very medical"
     weight = DEFAULT.lexicon.prior_weight
-    alike = replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, text_choice_prior_weight=weight))
+    glyphs_only = replace(DEFAULT, word_reader=replace(DEFAULT.word_reader, enabled=False))
+    alike = replace(glyphs_only, lexicon=replace(DEFAULT.lexicon, text_choice_prior_weight=weight))
     assert hcr_ocr.read(page, settings=alike).text.split("\n")[0] == "weekly 2 very medici"

@@ -30,9 +30,13 @@ from tests.conftest import SHARED_DATA
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
 
+# Tests of the word list (stage 8) and what comes before it read without the word reader (stage 12).
+LIST_ONLY = replace(DEFAULT, word_reader=replace(DEFAULT.word_reader, enabled=False))
+
+
 def read_line(image: np.ndarray, line: int, **lexicon_settings: float) -> str:
     """Line `line` of the text `hcr_ocr.read` gives for `image`, with these word-list settings changed."""
-    settings = replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, **lexicon_settings))
+    settings = replace(LIST_ONLY, lexicon=replace(DEFAULT.lexicon, **lexicon_settings))
     return hcr_ocr.read(image, settings=settings).text.split("\n")[line]
 
 
@@ -40,7 +44,7 @@ def sample_line(name: str, condition: str, index: int, line: int, **transcriptio
     """Line `line` of samples/`name`.png degraded as `hcr-ocr bench --conditions` degrades it (seed 0, the
     page's `index` among the samples), read with these transcription settings changed."""
     page = degrade(load_image(SAMPLES / f"{name}.png"), condition, seed=0, index=index, source="samples")
-    settings = replace(DEFAULT, transcription=replace(DEFAULT.transcription, **transcription_settings))
+    settings = replace(LIST_ONLY, transcription=replace(DEFAULT.transcription, **transcription_settings))
     return hcr_ocr.read(page, settings=settings).text.split("\n")[line]
 
 
@@ -254,14 +258,14 @@ def test_a_page_of_running_text_lets_the_word_list_mend_more():
     # "meeting" and "bring" are read "meewlig" and "bnilg", each more than max_loss from the listed word
     page = load_image(SAMPLES / "print-serif-mixed.png")
     grainy = degrade(page, "speckle", seed=0, index=11, source="samples")
-    read_as = hcr_ocr.read(grainy).text.lower().split()
+    read_as = hcr_ocr.read(grainy, settings=LIST_ONLY).text.lower().split()
     assert "meeting" in read_as and "bring" in read_as
     no_more_room = {
         "text_max_loss": DEFAULT.lexicon.max_loss,
         "text_loss_per_letter": 0.0,
         "text_spelling_weight": 0.0,
     }
-    strict = replace(DEFAULT, lexicon=replace(DEFAULT.lexicon, **no_more_room))
+    strict = replace(LIST_ONLY, lexicon=replace(DEFAULT.lexicon, **no_more_room))
     read_strictly = hcr_ocr.read(grainy, settings=strict).text.lower().split()
     assert "meewlig" in read_strictly and "bnilg" in read_strictly
 
@@ -388,9 +392,9 @@ def test_on_running_text_a_glyph_little_wider_than_a_letter_is_cut_for_the_word_
     field of a form (and without the room a reading spelled unlike any word gets), it stays 'connectwn'."""
     gray, truth = synthetic_page(32)
     assert truth[0] == "sure connection or"
-    assert hcr_ocr.read(gray).text.split("\n")[0] == "sure connection or"
+    assert hcr_ocr.read(gray, settings=LIST_ONLY).text.split("\n")[0] == "sure connection or"
     coarse = replace(
-        DEFAULT,
+        LIST_ONLY,
         transcription=replace(DEFAULT.transcription, oversegment_running_text=1.3),
         lexicon=replace(DEFAULT.lexicon, text_spelling_weight=0.0),
     )
@@ -469,7 +473,7 @@ def test_a_word_whose_letters_run_together_may_be_listed_three_letters_longer_th
     reads 'comprehensive'; up to two only, 'communism'. Parted, it reads 'comprehensive' either way."""
     bold, truth = synthetic_page(8, "marker")
     assert truth[3] == "nations comprehensive 58"
-    whole = replace(DEFAULT, lines=replace(DEFAULT.lines, neck_min_stroke=float("inf")))
+    whole = replace(LIST_ONLY, lines=replace(DEFAULT.lines, neck_min_stroke=float("inf")))
 
     def third_word(settings: Settings) -> str:
         return hcr_ocr.read(bold, settings=settings).text.split("\n")[3].split()[1]
