@@ -166,9 +166,9 @@ def in_case_of(text: str, like: str) -> str:
 
 
 def checkable(word: Word) -> bool:
-    """Does the word read as letters and digits only (the word reader's symbols)?"""
+    """Does the word read as letters and digits only (the word reader's symbols), one to a character?"""
     text = word.text.lower()
-    return bool(text) and all(c in WORD_SYMBOLS for c in text)
+    return bool(text) and len(text) == len(word.chars) and all(c in WORD_SYMBOLS for c in text)
 
 
 def candidates(

@@ -79,22 +79,33 @@ def model_from_checkpoint(ckpt: dict):
 
 def export_onnx(model, meta: dict, path: str | Path) -> Path:
     """Write the model as ONNX (batch dimension dynamic) with `meta` as JSON in its metadata_props."""
+    import torch
+
+    axes = {"pixels": {0: "batch"}, "logits": {0: "batch"}}
+    return write_onnx(model, torch.zeros(1, 1, 28, 28), ("pixels", "logits"), axes, meta, path)
+
+
+def write_onnx(
+    model, dummy, names: tuple[str, str], dynamic_axes: dict, meta: dict, path: str | Path
+) -> Path:
+    """Export `model` (eval mode) traced on `dummy` as ONNX opset 13, input and output named `names`,
+    with `meta` as JSON in its metadata_props (where `onnx_metadata` finds it)."""
     import onnx
     import torch
 
     path = Path(path)
-    model = model.eval()
-    dummy = torch.zeros(1, 1, 28, 28)
-    torch.onnx.export(
-        model,
-        (dummy,),
-        str(path),
-        input_names=["pixels"],
-        output_names=["logits"],
-        dynamic_axes={"pixels": {0: "batch"}, "logits": {0: "batch"}},
-        opset_version=13,
-        dynamo=False,
-    )
+    with warnings.catch_warnings():  # e.g. an LSTM's warning about other batch sizes than the dummy's
+        warnings.simplefilter("ignore")
+        torch.onnx.export(
+            model.eval(),
+            (dummy,),
+            str(path),
+            input_names=[names[0]],
+            output_names=[names[1]],
+            dynamic_axes=dynamic_axes,
+            opset_version=13,
+            dynamo=False,
+        )
     proto = onnx.load(str(path))
     entry = proto.metadata_props.add()
     entry.key, entry.value = ONNX_META_KEY, json.dumps(meta)

@@ -12,15 +12,13 @@ vector per frame, one bidirectional LSTM over the frames, and a linear layer to 
 
 from __future__ import annotations
 
-import json
-import warnings
 from pathlib import Path
 
 import torch
 from torch import nn
 
-from hcr_ocr.reading.recognition import ONNX_META_KEY
 from hcr_ocr.reading.word_reader import FRAME_PIXELS, WORD_HEIGHT, WORD_SYMBOLS
+from hcr_ocr.train.checkpoints import write_onnx
 from hcr_ocr.train.network import conv_bn
 
 
@@ -52,29 +50,6 @@ class WordCRNN(nn.Module):
 
 def export_word_reader(model: WordCRNN, meta: dict, path: str | Path) -> Path:
     """Write the word reader as ONNX (batch and width dynamic), `meta` and its symbols in its metadata."""
-    import onnx
-
-    path = Path(path)
-    model = model.eval()
     dummy = torch.zeros(1, 1, WORD_HEIGHT, 32 * FRAME_PIXELS)
-    with warnings.catch_warnings():  # the LSTM's warning about other batch sizes: the reader runs one word
-        warnings.simplefilter("ignore")
-        _export(model, dummy, path)
-    proto = onnx.load(str(path))
-    entry = proto.metadata_props.add()
-    entry.key, entry.value = ONNX_META_KEY, json.dumps({**meta, "symbols": WORD_SYMBOLS})
-    onnx.save(proto, str(path))
-    return path
-
-
-def _export(model: WordCRNN, dummy: torch.Tensor, path: Path) -> None:
-    torch.onnx.export(
-        model,
-        (dummy,),
-        str(path),
-        input_names=["image"],
-        output_names=["logp"],
-        dynamic_axes={"image": {0: "batch", 3: "width"}, "logp": {0: "frames", 1: "batch"}},
-        opset_version=13,
-        dynamo=False,
-    )
+    axes = {"image": {0: "batch", 3: "width"}, "logp": {0: "frames", 1: "batch"}}
+    return write_onnx(model, dummy, ("image", "logp"), axes, {**meta, "symbols": WORD_SYMBOLS}, path)
