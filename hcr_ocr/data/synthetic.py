@@ -49,11 +49,12 @@ def common_words() -> list[str]:
     return [w for w, _ in words if len(w) >= 2][:COMMON_WORDS]
 
 
-def _pool(ch: str, bank: dict[str, np.ndarray]) -> np.ndarray:
+def glyph_pool(ch: str, bank: dict[str, np.ndarray]) -> np.ndarray:
+    """The bank's glyphs of `ch`: of that very character where it has them, else of its class."""
     return bank[ch] if ch in bank else bank[ch.upper()]
 
 
-def _ink(glyph: np.ndarray, height: int) -> np.ndarray:
+def glyph_ink(glyph: np.ndarray, height: int) -> np.ndarray:
     """A glyph cropped to its ink and scaled to `height` pixels (ink as coverage 0..1)."""
     ys, xs = np.nonzero(glyph > 0.25)
     crop = glyph[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1]
@@ -97,13 +98,13 @@ def render_page(
             if ch == " ":
                 x += int(CAP * rng.uniform(0.7, 1.0))
                 continue
-            pool = _pool(ch, bank)
+            pool = glyph_pool(ch, bank)
             glyph = pool[rng.integers(len(pool))]
             small = ch in X_HEIGHT or ch in DESCENDERS
             height = (
                 int(CAP * rng.uniform(0.6, 0.7)) if ch in X_HEIGHT else int(CAP * rng.uniform(0.92, 1.05))
             )
-            ink = _ink(glyph, height)
+            ink = glyph_ink(glyph, height)
             bottom = (
                 baseline
                 + int(rng.normal(0, 0.03 * CAP))

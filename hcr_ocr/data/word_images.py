@@ -73,11 +73,11 @@ def written(text: str, bank: dict[str, np.ndarray], rng: np.random.Generator, ca
     baseline, x = int(1.4 * cap), cap // 2
     touching = rng.uniform(0, MAX_TOUCHING)
     for ch in text:
-        pool = synthetic._pool(ch, bank)
+        pool = synthetic.glyph_pool(ch, bank)
         glyph = pool[rng.integers(len(pool))]
         small = ch in synthetic.X_HEIGHT or ch in synthetic.DESCENDERS
         share = rng.uniform(0.55, 0.72) if ch in synthetic.X_HEIGHT else rng.uniform(0.88, 1.08)
-        ink = synthetic._ink(glyph, max(4, int(cap * share)))
+        ink = synthetic.glyph_ink(glyph, max(4, int(cap * share)))
         drop = int(0.35 * cap) if ch in synthetic.DESCENDERS and small else 0
         bottom = baseline + int(rng.normal(0, 0.04 * cap)) + drop
         region = page[max(0, bottom - ink.shape[0]) : bottom, x : x + ink.shape[1]]

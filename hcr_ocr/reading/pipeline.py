@@ -91,8 +91,8 @@ _classifiers: dict[str, GlyphClassifier] = {}
 
 def get_classifier(model: str | Path | None = None, threads: int = 0) -> GlyphClassifier:
     """The classifier for `model`, loaded once per process. By default the shipped 47-class model, with
-    the shipped small-glyph and second models and the word reader beside it where they are. `threads`: onnxruntime's per
-    model (0: as many as cores); the first load of a model sets it for the process."""
+    the shipped small-glyph and second models and the word reader beside it where they are. `threads`:
+    onnxruntime's per model (0: as many as cores); the first load of a model sets it for the process."""
     small = second = words = None
     if model is None:
         from hcr_ocr.reading.shipped import (

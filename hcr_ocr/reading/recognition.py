@@ -49,6 +49,19 @@ def onnx_metadata(session: onnxruntime.InferenceSession, path: Path) -> dict:
         raise CheckpointError(f"{path} has unreadable hcr-ocr metadata ({err})") from err
 
 
+def onnx_session(path: Path, threads: int = 0) -> onnxruntime.InferenceSession:
+    """An onnxruntime CPU session of the model at `path` (`threads` per model, 0: onnxruntime's choice);
+    a graph onnxruntime cannot load is a one-line CheckpointError."""
+    options = onnxruntime.SessionOptions()
+    # Worker threads that spin between runs would take the CPU from the rest of the reader.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    options.intra_op_num_threads = threads
+    try:
+        return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    except Exception as err:  # onnxruntime raises its own untyped errors for a bad graph
+        raise CheckpointError(f"{path} could not be loaded by onnxruntime") from err
+
+
 def softmax(logits: np.ndarray) -> np.ndarray:
     z = logits - logits.max(axis=1, keepdims=True)
     e = np.exp(z)
@@ -69,14 +82,7 @@ class OnnxClassifier:
     def session(self) -> onnxruntime.InferenceSession:
         """The onnxruntime session, made when the model is first used (a page may never need it). Made
         without a lock: a classifier shared by threads is first used under the caller's lock (`serve`)."""
-        options = onnxruntime.SessionOptions()
-        # Worker threads that spin between runs would take the CPU from the rest of the reader.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        options.intra_op_num_threads = self.threads
-        try:
-            return onnxruntime.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
-        except Exception as err:  # onnxruntime raises its own untyped errors for a bad graph
-            raise CheckpointError(f"{self.path} could not be loaded by onnxruntime") from err
+        return onnx_session(self.path, self.threads)
 
     @cached_property
     def meta(self) -> dict:

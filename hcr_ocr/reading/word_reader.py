@@ -1,10 +1,10 @@
 """Stage 12, words read whole: a second reader, which sees a word's ink at once rather than glyph by glyph,
 checks each word against its listed neighbours.
 
-    from hcr_ocr.reading.word_reader import WordReader, word_input
+    from hcr_ocr.reading.word_reader import WordReader, ctc_log_likelihoods, word_input
     reader = WordReader("models/words.onnx")
     logp = reader.log_probs(word_input(mask))          # (frames, 37): blank, 0-9, a-z
-    reader.likelihoods(logp, ["discover", "drover"])   # CTC log-likelihood of each reading
+    ctc_log_likelihoods(logp, ["discover", "drover"])  # CTC log-likelihood of each reading
 
 The glyph reader cuts a word into letters before it reads them, so letters that a thick pen has run
 together, or a hairline pen has broken, are misread however well each piece is classified. The word
@@ -29,7 +29,7 @@ import onnxruntime
 from hcr_ocr.errors import CheckpointError
 from hcr_ocr.page import Char, Word
 from hcr_ocr.reading.lexicon import Lexicon
-from hcr_ocr.reading.recognition import onnx_metadata
+from hcr_ocr.reading.recognition import onnx_metadata, onnx_session
 from hcr_ocr.reading.settings import DEFAULT, WordReaderSettings
 
 WORD_HEIGHT = 32  # the network's input height: a word's ink box, padded, scaled to it
@@ -127,15 +127,7 @@ class WordReader:
 
     @cached_property
     def session(self) -> onnxruntime.InferenceSession:
-        options = onnxruntime.SessionOptions()
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        options.intra_op_num_threads = self.threads
-        try:
-            session = onnxruntime.InferenceSession(
-                str(self.path), options, providers=["CPUExecutionProvider"]
-            )
-        except Exception as err:  # onnxruntime raises its own untyped errors for a bad graph
-            raise CheckpointError(f"{self.path} could not be loaded by onnxruntime") from err
+        session = onnx_session(self.path, self.threads)
         if onnx_metadata(session, self.path).get("symbols") != WORD_SYMBOLS:
             raise CheckpointError(f"{self.path} is not a word reader (its symbols differ)")
         return session
@@ -144,8 +136,6 @@ class WordReader:
         """One word image (word_input) → (frames, 1 + len(WORD_SYMBOLS)) log-probabilities."""
         out = self.session.run(None, {"image": image[None, None].astype(np.float32)})[0]
         return out[:, 0].astype(np.float64)
-
-    likelihoods = staticmethod(ctc_log_likelihoods)
 
 
 def greedy_text(logp: np.ndarray) -> str:
@@ -172,12 +162,12 @@ def checkable(word: Word) -> bool:
 
 
 def candidates(
-    word: Word, logp: np.ndarray, lexicon: Lexicon, settings: WordReaderSettings = DEFAULT.word_reader
+    word: Word, greedy: str, lexicon: Lexicon, settings: WordReaderSettings = DEFAULT.word_reader
 ) -> list[str]:
     """The readings the word reader weighs (caseless): the glyph reader's word, the listed words near it,
-    near its raw reading and near the word reader's own reading, and that reading where it is a number."""
+    near its raw reading and near the word reader's own reading `greedy`, and that where it is a number."""
     s = settings
-    current, greedy = word.text.lower(), greedy_text(logp)
+    current = word.text.lower()
     queries = {current, (word.raw or word.text).lower(), greedy} - {""}
     near = {w for q in queries for w in lexicon.neighbours(q, s.length_slack, s.candidates)}
     texts = near | {current} | ({greedy} if greedy.isdigit() else set())
@@ -214,7 +204,7 @@ def choose(
     current, greedy = word.text.lower(), greedy_text(logp)
     if greedy == current or current.isdigit() and greedy.isdigit():
         return None  # both readers read it so; or a number: the glyph reader reads single digits better
-    texts = candidates(word, logp, lexicon, s)
+    texts = candidates(word, greedy, lexicon, s)
     likelihood = dict(zip(texts, ctc_log_likelihoods(logp, texts), strict=True))
 
     def score(text: str) -> float:
