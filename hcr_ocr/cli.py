@@ -237,6 +237,10 @@ def train_words_cmd(
     minutes: Annotated[float, typer.Option(min=0.1, help="Training budget in minutes.")] = 40.0,
     lr: Annotated[float, typer.Option(help="Peak learning rate (warm-up, then a cosine to zero).")] = 1e-3,
     seed: int = 1,
+    smallest_cap: Annotated[
+        int | None,
+        typer.Option(min=4, help="Smallest capital height of the word images, pixels [default: 14]."),
+    ] = None,
     init: Annotated[Path | None, typer.Option(help="Start from the weights of this best.pt.")] = None,
     out: Annotated[Path, typer.Option(help="Run folder (word images cached there).")] = Path("runs/words"),
     data_dir: DataDirOpt = None,
@@ -256,6 +260,7 @@ def train_words_cmd(
         minutes=minutes,
         lr=lr,
         seed=seed,
+        smallest_cap=smallest_cap or WordTrainConfig.smallest_cap,
         init=str(init) if init else None,
         out=str(out),
         data_dir=str(data_dir) if data_dir else None,
@@ -295,15 +300,20 @@ def average(
     ] = False,
 ) -> None:
     """Average the weights of checkpoints of one network; keep the average if it beats each on validation.
+    Word readers (train-words) are always written, to be judged by `hcr-ocr bench`.
 
     Example: hcr-ocr average runs/a/best.pt runs/a/last.pt --out runs/a-avg
     """
-    from hcr_ocr.train.averaging import average_checkpoints
+    from hcr_ocr.train.averaging import average_checkpoints, average_word_checkpoints, is_word_checkpoint
 
+    console = Console()
+    if is_word_checkpoint(checkpoints[0]):
+        written = average_word_checkpoints(checkpoints, out)
+        console.print(f"wrote {out / 'best.pt'} and {written} (a word reader: judge it with hcr-ocr bench)")
+        return
     scores, written = average_checkpoints(
         [str(c) for c in checkpoints], out, dataset, str(data_dir) if data_dir else None, always=always
     )
-    console = Console()
     for name, value in scores.items():
         console.print(
             f"{name}: class-balanced validation accuracy {value:.4f}", highlight=False, soft_wrap=True

@@ -30,10 +30,13 @@ LETTERS = "abcdefghijklmnopqrstuvwxyz"
 NUMBER_SHARE = 0.15  # share of words that are numbers (1-5 digits) ...
 RANDOM_SHARE = 0.15  # ... and of random strings of 1-8 letters (the rest are listed words)
 CAPITALS_SHARE, CAPITALISED_SHARE = 0.3, 0.2  # cases of a word of letters (the rest small letters)
-CAP_HEIGHT = (14, 60)  # capital height in pixels, uniform
+CAP_HEIGHT = (14, 60)  # capital height in pixels, uniform (the smallest one a parameter of word_images)
 MAX_TOUCHING = 0.5  # each word draws its chance that two letters touch from 0 up to this
 MARKER_SHARE, HAIRLINE_SHARE, THIN_SHARE = 0.25, 0.2, 0.1  # stroke weights (the rest as written)
-MARKER_MAX_RADIUS = 0.14  # marker: a disk of radius up to this share of the capital height
+MARKER_MAX_RADIUS = 0.14  # marker: a disk of radius up to this share of the capital height ...
+MARKER_DISK_CAP = (
+    12  # ... on capitals this high or more; smaller ones grow by one pixel (a disk would blot them)
+)
 BLUR_SHARE = 0.1  # words blurred before the threshold ...
 BLUR_MAX = 0.12  # ... by a sigma up to this share of the capital height
 SPECK_SHARE = 0.2  # words with specks of dust about them
@@ -114,7 +117,9 @@ def degraded(coverage: np.ndarray, rng: np.random.Generator, cap: int) -> np.nda
         coverage = coverage / max(float(coverage.max()), 1e-3)
     mask = (coverage > threshold).astype(np.uint8)
     weight = rng.random()
-    if weight < MARKER_SHARE:
+    if weight < MARKER_SHARE and cap < MARKER_DISK_CAP:
+        mask = cv2.dilate(mask, np.ones((2, 2), np.uint8))
+    elif weight < MARKER_SHARE:
         r = int(rng.uniform(1, MARKER_MAX_RADIUS * cap))
         mask = cv2.dilate(mask, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1)))
     elif weight < MARKER_SHARE + HAIRLINE_SHARE:
@@ -137,10 +142,16 @@ def degraded(coverage: np.ndarray, rng: np.random.Generator, cap: int) -> np.nda
 
 
 def word_images(
-    n: int, seed: int = 0, print_share: float = 0.0, data_dir: str | Path | None = None
+    n: int,
+    seed: int = 0,
+    print_share: float = 0.0,
+    data_dir: str | Path | None = None,
+    smallest_cap: int = CAP_HEIGHT[0],
 ) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """n word images (uint8 (n, WORD_HEIGHT, WORD_MAX_WIDTH), each left-aligned, its width in `widths`)
-    and their caseless texts; `print_share` of them set in print fonts, the rest written in EMNIST glyphs."""
+    and their caseless texts; `print_share` of them set in print fonts, the rest written in EMNIST glyphs;
+    capitals from `smallest_cap` to CAP_HEIGHT[1] pixels high (a small one: a page written small or scanned
+    at a low resolution, its binary strokes blocky once scaled up to the reader's height)."""
     from hcr_ocr.data.printed import training_fonts
 
     rng = np.random.default_rng(seed)
@@ -151,7 +162,7 @@ def word_images(
     widths, texts = np.zeros(n, np.int16), []
     for i in range(n):
         text = word_text(rng, words)
-        cap = int(rng.uniform(*CAP_HEIGHT))
+        cap = int(rng.uniform(smallest_cap, CAP_HEIGHT[1]))
         if fonts and rng.random() < print_share:
             coverage = printed(text, fonts[rng.integers(len(fonts))], cap)
         else:

@@ -7,6 +7,8 @@ one it started from).
 
 The average is kept only if its class-balanced validation accuracy beats every input's (or `always`, when
 another yardstick such as `hcr-ocr bench` decides); the test files are scored for the record and choose nothing.
+Word readers (`average_word_checkpoints`, one fine-tuned from the other) are averaged with their batch-norm
+statistics as they are and always written: `hcr-ocr bench` judges them.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import numpy as np
 import torch
 
 from hcr_ocr.data import datasets as datamod
+from hcr_ocr.errors import CheckpointError
 from hcr_ocr.train.checkpoints import export_onnx, load_checkpoint, save_checkpoint
 from hcr_ocr.train.network import build_model
 from hcr_ocr.train.scoring import score_images
@@ -67,6 +70,34 @@ def _write_average(
     state = {k: v.detach().clone() for k, v in model.state_dict().items()}
     save_checkpoint(out / "best.pt", state, avg_meta)
     export_onnx(model, avg_meta, out / "best.onnx")
+
+
+def is_word_checkpoint(path: str | Path) -> bool:
+    """Whether the checkpoint is a word reader's (`hcr-ocr train-words`) rather than a character model's."""
+    return load_checkpoint(path)["meta"].get("arch", {}).get("name") == "wordcrnn"
+
+
+def average_word_checkpoints(paths: list[str | Path], out: str | Path) -> Path:
+    """The word reader with the mean of the checkpoints' weights and batch-norm statistics, written to
+    out/best.pt and out/best.onnx (the reader's models/words.onnx); returns the ONNX path."""
+    from hcr_ocr.train.word_network import WordCRNN, export_word_reader
+
+    ckpts = [load_checkpoint(p) for p in paths]
+    for path, ckpt in zip(paths, ckpts, strict=True):
+        if ckpt["meta"]["arch"].get("name") != "wordcrnn":
+            raise CheckpointError(
+                f"{path} is not a word reader: a word reader averages only with word readers"
+            )
+    model = WordCRNN()
+    model.load_state_dict(mean_state_dict([c["state_dict"] for c in ckpts]))
+    model.eval()
+    meta = {k: v for k, v in ckpts[-1]["meta"].items() if k not in ("val_cer", "step")}
+    meta["averaged_from"] = [str(p) for p in paths]
+    meta["date"] = datetime.now(UTC).isoformat(timespec="seconds")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    save_checkpoint(out / "best.pt", model.state_dict(), meta)
+    return export_word_reader(model, meta, out / "best.onnx")
 
 
 def _test_split(dataset: str, data_dir: str | None) -> datamod.Split | None:

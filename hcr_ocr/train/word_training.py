@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hcr_ocr.data.word_images import CAP_HEIGHT
 from hcr_ocr.reading.word_reader import WORD_SYMBOLS, greedy_text
 
 WARMUP_STEPS = 300  # steps of linearly rising learning rate at the start
@@ -34,6 +35,7 @@ class WordTrainConfig:
     words: int = 120000  # words written in EMNIST glyphs ...
     print_words: int = 0  # ... and set in print fonts
     seed: int = 1  # of the images (one seed a part, see _images) and of the training
+    smallest_cap: int = CAP_HEIGHT[0]  # the smallest capital height of the word images, pixels
     minutes: float = 40.0  # training budget
     batch_size: int = 64
     lr: float = 1e-3  # peak learning rate (AdamW)
@@ -69,9 +71,10 @@ def _images(config: WordTrainConfig, out: Path) -> tuple[np.ndarray, np.ndarray,
             seed += 1
     parts = []
     for n, part_seed, kind in plan:
-        cache = out / f"words-{n}-{part_seed}-{kind}.npz"
+        cache = out / f"words-{n}-{part_seed}-{kind}-cap{config.smallest_cap}.npz"
         if not cache.exists():
-            made = word_images(n, part_seed, 1.0 if kind == "print" else 0.0, config.data_dir)
+            share = 1.0 if kind == "print" else 0.0
+            made = word_images(n, part_seed, share, config.data_dir, config.smallest_cap)
             np.savez_compressed(cache, images=made[0], widths=made[1], texts=np.array(made[2]))
         with np.load(cache) as part:
             parts.append((part["images"], part["widths"], [str(t) for t in part["texts"]]))
