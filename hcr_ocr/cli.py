@@ -307,7 +307,7 @@ def average(
     from hcr_ocr.train.averaging import average_checkpoints, average_word_checkpoints, is_word_checkpoint
 
     console = Console()
-    if is_word_checkpoint(checkpoints[0]):
+    if any(is_word_checkpoint(c) for c in checkpoints):  # a character model among them: a one-line error
         written = average_word_checkpoints(checkpoints, out)
         console.print(f"wrote {out / 'best.pt'} and {written} (a word reader: judge it with hcr-ocr bench)")
         return

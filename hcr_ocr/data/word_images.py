@@ -34,9 +34,7 @@ CAP_HEIGHT = (14, 60)  # capital height in pixels, uniform (the smallest one a p
 MAX_TOUCHING = 0.5  # each word draws its chance that two letters touch from 0 up to this
 MARKER_SHARE, HAIRLINE_SHARE, THIN_SHARE = 0.25, 0.2, 0.1  # stroke weights (the rest as written)
 MARKER_MAX_RADIUS = 0.14  # marker: a disk of radius up to this share of the capital height ...
-MARKER_DISK_CAP = (
-    12  # ... on capitals this high or more; smaller ones grow by one pixel (a disk would blot them)
-)
+MARKER_DISK_CAP = 12  # ... on capitals this high or more; smaller ones grow a pixel (a disk blots them)
 BLUR_SHARE = 0.1  # words blurred before the threshold ...
 BLUR_MAX = 0.12  # ... by a sigma up to this share of the capital height
 SPECK_SHARE = 0.2  # words with specks of dust about them

@@ -35,8 +35,8 @@ def test_print_words_are_set_in_the_training_fonts(data_dir):
 
 def test_a_smaller_smallest_capital_height_writes_other_images(data_dir):
     """The first word's text is drawn before its size: the same word, another image; all in the reader's form."""
-    images, widths, texts = word_images(40, seed=7, data_dir=data_dir)
-    small = word_images(40, seed=7, data_dir=data_dir, smallest_cap=6)
+    images, widths, texts = word_images(8, seed=7, data_dir=data_dir)
+    small = word_images(8, seed=7, data_dir=data_dir, smallest_cap=6)
     assert small[2][0] == texts[0] and not np.array_equal(small[0][0], images[0])
-    assert all(small[0][i, :, : small[1][i]].max() > 128 for i in range(40))
-    assert np.array_equal(small[0], word_images(40, seed=7, data_dir=data_dir, smallest_cap=6)[0])
+    assert all(small[0][i, :, : small[1][i]].max() > 128 for i in range(8))
+    assert np.array_equal(small[0], word_images(8, seed=7, data_dir=data_dir, smallest_cap=6)[0])

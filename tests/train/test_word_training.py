@@ -46,9 +46,8 @@ def test_a_short_run_writes_a_word_reader_the_read_path_loads(data_dir, tmp_path
             assert torch.allclose(averaged["state_dict"][name], value + 0.5, atol=1e-6), name
     assert WordReader(tmp_path / "avg" / "best.onnx").log_probs(image).shape == logp.shape
 
-    # a word reader averages only with word readers: one line, no traceback
-    proc = run_cli(
-        "average", str(out / "best.pt"), str(shipped("emnist47.pt")), "--out", str(tmp_path / "mixed")
-    )
-    assert proc.returncode != 0 and "averages only with word readers" in proc.stderr
-    assert "Traceback" not in proc.stderr and not (tmp_path / "mixed").exists()
+    # a word reader averages only with word readers, in either order: one line, no traceback
+    for pair in ((out / "best.pt", shipped("emnist47.pt")), (shipped("emnist47.pt"), out / "best.pt")):
+        proc = run_cli("average", *map(str, pair), "--out", str(tmp_path / "mixed"))
+        assert proc.returncode != 0 and "averages only with word readers" in proc.stderr
+        assert "Traceback" not in proc.stderr and not (tmp_path / "mixed").exists()
