@@ -74,7 +74,13 @@ def _write_average(
 
 def is_word_checkpoint(path: str | Path) -> bool:
     """Whether the checkpoint is a word reader's (`hcr-ocr train-words`) rather than a character model's."""
-    return load_checkpoint(path)["meta"].get("arch", {}).get("name") == "wordcrnn"
+    return _is_word_reader(load_checkpoint(path))
+
+
+def _is_word_reader(ckpt: dict) -> bool:
+    from hcr_ocr.train.word_network import ARCH_NAME
+
+    return ckpt["meta"].get("arch", {}).get("name") == ARCH_NAME
 
 
 def average_word_checkpoints(paths: list[str | Path], out: str | Path) -> Path:
@@ -84,7 +90,7 @@ def average_word_checkpoints(paths: list[str | Path], out: str | Path) -> Path:
 
     ckpts = [load_checkpoint(p) for p in paths]
     for path, ckpt in zip(paths, ckpts, strict=True):
-        if ckpt["meta"]["arch"].get("name") != "wordcrnn":
+        if not _is_word_reader(ckpt):
             raise CheckpointError(
                 f"{path} is not a word reader: a word reader averages only with word readers"
             )

@@ -21,6 +21,8 @@ from hcr_ocr.reading.word_reader import FRAME_PIXELS, WORD_HEIGHT, WORD_SYMBOLS
 from hcr_ocr.train.checkpoints import write_onnx
 from hcr_ocr.train.network import conv_bn
 
+ARCH_NAME = "wordcrnn"  # the word reader's `arch.name` in its checkpoints' meta
+
 
 class WordCRNN(nn.Module):
     def __init__(self, hidden: int = 128):

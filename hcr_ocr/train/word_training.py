@@ -95,7 +95,7 @@ def train_words(
 
     from hcr_ocr.train.checkpoints import load_checkpoint, save_checkpoint
     from hcr_ocr.train.plots import plot_word_training
-    from hcr_ocr.train.word_network import WordCRNN, export_word_reader
+    from hcr_ocr.train.word_network import ARCH_NAME, WordCRNN, export_word_reader
 
     out = Path(config.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -136,7 +136,7 @@ def train_words(
     budget, start, step = config.minutes * 60, time.time(), 0
     best_cer, history = float("inf"), []
     best_path, onnx_path = out / "best.pt", out / "words.onnx"
-    meta = {"arch": {"name": "wordcrnn"}, "classes": "-" + WORD_SYMBOLS, "config": asdict(config)}
+    meta = {"arch": {"name": ARCH_NAME}, "classes": "-" + WORD_SYMBOLS, "config": asdict(config)}
 
     losses: list[float] = []
 
