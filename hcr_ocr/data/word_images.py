@@ -24,7 +24,7 @@ import numpy as np
 from hcr_ocr.data import synthetic
 from hcr_ocr.data.datasets import load_split, true_characters
 from hcr_ocr.reading.lexicon import Lexicon
-from hcr_ocr.reading.word_reader import WORD_HEIGHT, WORD_MAX_WIDTH, word_input
+from hcr_ocr.reading.word_reader import INK_MARGIN, WORD_HEIGHT, WORD_MAX_WIDTH, word_input
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 NUMBER_SHARE = 0.15  # share of words that are numbers (1-5 digits) ...
@@ -132,7 +132,8 @@ def degraded(coverage: np.ndarray, rng: np.random.Generator, cap: int) -> np.nda
     ys, xs = np.nonzero(mask)
     if len(xs) == 0:
         return mask
-    mask = mask[max(0, ys.min() - 2) : ys.max() + 3, max(0, xs.min() - 2) : xs.max() + 3]
+    m = INK_MARGIN
+    mask = mask[max(0, ys.min() - m) : ys.max() + 1 + m, max(0, xs.min() - m) : xs.max() + 1 + m]
     if rng.random() < SPECK_SHARE:
         specks = (rng.random(mask.shape) < rng.uniform(0.0005, 0.003)).astype(np.uint8)
         mask = np.maximum(mask, cv2.dilate(specks, np.ones((2, 2), np.uint8)))

@@ -35,6 +35,7 @@ from hcr_ocr.reading.settings import DEFAULT, WordReaderSettings
 WORD_HEIGHT = 32  # the network's input height: a word's ink box, padded, scaled to it
 WORD_MAX_WIDTH = 256  # ... and its widest input (a longer word is squeezed to it)
 WORD_PAD = 0.08  # padding around the ink box, as a fraction of its height
+INK_MARGIN = 2  # px of paper kept about a word's ink before `word_input`, as the training images keep
 WORD_SYMBOLS = "0123456789abcdefghijklmnopqrstuvwxyz"  # after the CTC blank, class 0
 FRAME_PIXELS = 4  # input columns per output frame
 
@@ -51,12 +52,15 @@ def word_input(mask: np.ndarray) -> np.ndarray:
 
 
 def word_mask(glyph_masks: Sequence[tuple[tuple[int, int, int, int], np.ndarray]]) -> np.ndarray:
-    """One mask of a word's glyphs ((box, mask) pairs, boxes x0, y0, x1, y1), cropped to their union."""
+    """One mask of a word's glyphs ((box, mask) pairs, boxes x0, y0, x1, y1): their union's box with
+    INK_MARGIN px of paper about it, the margin the training images have (without it, every word looked
+    larger than the ones the network learnt from)."""
     x0 = min(b[0] for b, _ in glyph_masks)
     y0 = min(b[1] for b, _ in glyph_masks)
     x1 = max(b[2] for b, _ in glyph_masks)
     y1 = max(b[3] for b, _ in glyph_masks)
-    out = np.zeros((y1 - y0, x1 - x0), np.uint8)
+    out = np.zeros((y1 - y0 + 2 * INK_MARGIN, x1 - x0 + 2 * INK_MARGIN), np.uint8)
+    x0, y0 = x0 - INK_MARGIN, y0 - INK_MARGIN
     for (gx, gy, _, _), m in glyph_masks:
         region = out[gy - y0 : gy - y0 + m.shape[0], gx - x0 : gx - x0 + m.shape[1]]
         np.maximum(region, (m[: region.shape[0], : region.shape[1]] > 0).astype(np.uint8), out=region)

@@ -13,6 +13,7 @@ from hcr_ocr.page import Char, Word
 from hcr_ocr.reading.settings import DEFAULT
 from hcr_ocr.reading.shipped import shipped_word_reader
 from hcr_ocr.reading.word_reader import (
+    INK_MARGIN,
     WORD_HEIGHT,
     WORD_MAX_WIDTH,
     WORD_SYMBOLS,
@@ -95,8 +96,11 @@ def test_word_input_scales_the_ink_box_to_the_network_height():
 def test_word_mask_places_each_glyph_at_its_box():
     a, b = np.full((4, 3), 255, np.uint8), np.full((2, 2), 255, np.uint8)
     mask = word_mask([((10, 20, 13, 24), a), ((15, 22, 17, 24), b)])
-    assert mask.shape == (4, 7)
-    assert mask[:, :3].all() and not mask[:, 3:5].any() and mask[2:, 5:].all() and not mask[:2, 5:].any()
+    m = INK_MARGIN
+    assert mask.shape == (4 + 2 * m, 7 + 2 * m)
+    assert not mask[:m].any() and not mask[-m:].any() and not mask[:, :m].any() and not mask[:, -m:].any()
+    inner = mask[m:-m, m:-m]
+    assert inner[:, :3].all() and not inner[:, 3:5].any() and inner[2:, 5:].all() and not inner[:2, 5:].any()
 
 
 @pytest.mark.parametrize(
