@@ -56,25 +56,38 @@ class FinerInk:
     factor: float
     min_share: float = DEFAULT.glyphs.finer_min_share
 
-    def mask_of(self, glyph: Glyph) -> np.ndarray:
-        """The glyph's ink on the finer page: there, within a finer pixel's reach of its own mask enlarged,
-        inside its box; its own mask where the finer page has much less ink there (a faint mark)."""
+    def box_of(self, glyph: Glyph) -> tuple[int, int, int, int]:
+        """The glyph's box on the finer page (within it)."""
         f = self.factor
         x0, y0, x1, y1 = glyph.bbox
-        left, top = int(x0 * f), int(y0 * f)
         right, bottom = (
             min(self.ink.shape[1], int(np.ceil(x1 * f))),
             min(self.ink.shape[0], int(np.ceil(y1 * f))),
         )
+        return int(x0 * f), int(y0 * f), right, bottom
+
+    def mask_of(self, glyph: Glyph) -> np.ndarray:
+        """The glyph's ink on the finer page: there, within a finer pixel's reach of its own mask enlarged,
+        inside its box; its own mask where the finer page has much less ink there (a faint mark)."""
+        left, top, right, bottom = self.box_of(glyph)
         if right <= left or bottom <= top:
             return glyph.mask
         near = cv2.resize(glyph.mask, (right - left, bottom - top), interpolation=cv2.INTER_NEAREST)
-        reach = 2 * int(np.ceil(f)) + 1
+        reach = 2 * int(np.ceil(self.factor)) + 1
         near = cv2.dilate(near, np.ones((reach, reach), np.uint8))
         mask = self.ink[top:bottom, left:right] & near
-        if np.count_nonzero(mask) < self.min_share * np.count_nonzero(glyph.mask) * f * f:
+        if np.count_nonzero(mask) < self.min_share * np.count_nonzero(glyph.mask) * self.factor**2:
             return glyph.mask
         return mask
+
+    def placed_mask_of(self, glyph: Glyph) -> tuple[tuple[int, int, int, int], np.ndarray]:
+        """The glyph's box on the finer page and its ink there, `mask_of` at that box's size."""
+        box = self.box_of(glyph)
+        mask = self.mask_of(glyph)
+        size = (max(1, box[2] - box[0]), max(1, box[3] - box[1]))
+        if mask.shape[::-1] != size:  # its own mask: a faint mark, or a box off the finer page
+            mask = cv2.resize(mask, size, interpolation=cv2.INTER_NEAREST)
+        return box, mask
 
 
 def _bbox(blobs: list[Blob]) -> tuple[int, int, int, int]:

@@ -497,7 +497,9 @@ def read_words_whole(
         if checkable(words[i])
     ]
     for words, i, glyphs in places[: s.max_words]:
-        logp = reader.log_probs(word_input(word_mask([(g.bbox, g.mask) for g in glyphs])))
+        finer = evidence.finer  # tiny writing: its words read from the enlarged ink, as its glyphs are
+        placed = [finer.placed_mask_of(g) if finer else (g.bbox, g.mask) for g in glyphs]
+        logp = reader.log_probs(word_input(word_mask(placed)))
         text = choose(words[i], logp, lexicon, s)
         if text is not None:
             log.debug("word reader: %r read as %r", words[i].text, text)

@@ -495,6 +495,11 @@ def test_the_glyphs_of_tiny_writing_are_cut_again_from_the_page_enlarged():
         assert np.count_nonzero(mask) >= 0.3 * np.count_nonzero(g.mask) * finer.factor**2
     blank = FinerInk(np.zeros_like(finer.ink), finer.factor)
     assert all(blank.mask_of(g) is g.mask for g in letters)
+    for g in letters:  # placed on the finer page (as the word reader takes them), either mask fills its box
+        for ink in (finer, blank):
+            (x0, y0, x1, y1), mask = ink.placed_mask_of(g)
+            assert (x0, y0) == (int(g.bbox[0] * finer.factor), int(g.bbox[1] * finer.factor))
+            assert mask.shape == (y1 - y0, x1 - x0)
     assert segment_page(page).finer is None
 
 
