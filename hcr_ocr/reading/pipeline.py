@@ -496,8 +496,8 @@ def read_words_whole(
         for i, glyphs in enumerate(line.words)
         if checkable(words[i])
     ]
+    finer = evidence.finer  # tiny writing: its words are read from the enlarged ink, as its glyphs are
     for words, i, glyphs in places[: s.max_words]:
-        finer = evidence.finer  # tiny writing: its words read from the enlarged ink, as its glyphs are
         placed = [finer.placed_mask_of(g) if finer else (g.bbox, g.mask) for g in glyphs]
         logp = reader.log_probs(word_input(word_mask(placed)))
         text = choose(words[i], logp, lexicon, s)
