@@ -26,7 +26,7 @@ import numpy as np
 
 from hcr_ocr.page import Line, Page, Word, union_bbox
 from hcr_ocr.reading.binarization import binarize
-from hcr_ocr.reading.decoding import line_metrics
+from hcr_ocr.reading.decoding import LineMetrics, line_metrics
 from hcr_ocr.reading.denoise import dark_on_light, denoise, sharpen
 from hcr_ocr.reading.deskew import Levelling, estimate_skew, estimate_slant
 from hcr_ocr.reading.forms import drop_cut_off, drop_edge_remnants, drop_frame_lines, drop_printed_labels
@@ -82,7 +82,7 @@ from hcr_ocr.reading.transcription import (
     split_at_listed_gap,
     take_joins,
 )
-from hcr_ocr.reading.word_reader import WordReader, checkable, choose, reread, word_input, word_mask
+from hcr_ocr.reading.word_reader import WordInk, WordReader, checkable, choose, reread, word_input, word_mask
 from hcr_ocr.reading.words import split_page_words
 
 log = logging.getLogger(__name__)
@@ -352,8 +352,8 @@ def _read_line(
     candidates: Candidates,
     evidence: Evidence,
     lexicon: Lexicon | None,
-) -> tuple[list[Word], list[PendingSearch]]:
-    """One line's words read glyph by glyph, and the words to search in the word list."""
+) -> tuple[list[Word], LineMetrics, list[PendingSearch]]:
+    """One line's words read glyph by glyph, its metrics, and the words to search in the word list."""
     words = [take_joins(w, j, evidence, candidates.splits) for w, j in zip(words, joins, strict=True)]
     chosen = [choose_splits(w, candidates.splits, evidence) for w in words]
     letters = [g for w in chosen for g in w if not g.punct]
@@ -369,7 +369,7 @@ def _read_line(
         read.append(word)
         if query is not None:
             pending.append(PendingSearch(read, wi, glyphs, query, context, line.small))
-    return read, pending
+    return read, metrics, pending
 
 
 def search_word_list(
@@ -454,17 +454,20 @@ def transcribe_page(
 ) -> list[list[Word]]:
     """The words of each line, read glyph by glyph and then, where it helps, from the word list."""
     joins = iter(candidates.joins)
-    lines, pending = [], []
+    lines, metrics, pending = [], [], []
     for line in layout.lines:
         line_joins = [next(joins) for _ in line.words]
-        words, to_search = _read_line(line, line.words, line_joins, layout, candidates, evidence, lexicon)
+        words, measured, to_search = _read_line(
+            line, line.words, line_joins, layout, candidates, evidence, lexicon
+        )
         lines.append(words)
+        metrics.append(measured)
         pending += to_search
     if pending and lexicon is not None:
         searched = pending[: evidence.budget.searches(len(pending))]
         search_word_list(lines, searched, candidates, evidence, lexicon)
     if lexicon is not None and evidence.classifier.words is not None:
-        read_words_whole(lines, layout, evidence, lexicon)
+        read_words_whole(lines, metrics, layout, evidence, lexicon)
     if lexicon is not None:
         lines = [
             [
@@ -478,7 +481,11 @@ def transcribe_page(
 
 
 def read_words_whole(
-    lines: list[list[Word]], layout: PageLayout, evidence: Evidence, lexicon: Lexicon
+    lines: list[list[Word]],
+    metrics: list[LineMetrics],
+    layout: PageLayout,
+    evidence: Evidence,
+    lexicon: Lexicon,
 ) -> None:
     """Let the word reader check each word of letters and digits against its listed neighbours and read
     it otherwise where it prefers another (see hcr_ocr.reading.word_reader): on a page of text (running
@@ -491,19 +498,20 @@ def read_words_whole(
         return
     reader = evidence.classifier.words
     places = [
-        (words, i, glyphs)
-        for words, line in zip(lines, layout.lines, strict=True)
+        (words, measured, i, glyphs)
+        for words, measured, line in zip(lines, metrics, layout.lines, strict=True)
         for i, glyphs in enumerate(line.words)
         if checkable(words[i])
     ]
     finer = evidence.finer  # tiny writing: its words are read from the enlarged ink, as its glyphs are
-    for words, i, glyphs in places[: s.max_words]:
+    for words, measured, i, glyphs in places[: s.max_words]:
         placed = [finer.placed_mask_of(g) if finer else (g.bbox, g.mask) for g in glyphs]
         logp = reader.log_probs(word_input(word_mask(placed)))
         text = choose(words[i], logp, lexicon, s)
         if text is not None:
             log.debug("word reader: %r read as %r", words[i].text, text)
-            words[i] = reread(words[i], text, logp)
+            ink = WordInk([(g.bbox, g.mask) for g in glyphs], measured)
+            words[i] = reread(words[i], text, logp, ink, s.case_core, evidence.settings.decoding)
 
 
 def _on_page(words: list[Word], to_page: ToPage, block: int = 0) -> Line | None:

@@ -12,13 +12,16 @@ reader (a small convolutional and recurrent network trained with CTC on words se
 glyphs, thickened, thinned, blurred and specked: `hcr-ocr train-words`) needs no cut. It does not read
 alone: it chooses between the glyph reader's word and the listed words near it (and near the glyph reader's
 raw reading and its own), by its likelihood plus a weight times the word's log frequency, and the glyph
-reader's word keeps a bonus (WordReaderSettings). Case follows the glyph reader's word; the new letters'
-boxes share out the word's box where the network saw them.
+reader's word keeps a bonus (WordReaderSettings). The new letters' boxes share out the word's box where
+the network saw them, and their case is read from the ink there (`WordInk`): a letter whose small form
+rises only to the x-height (a, c, e, g, m, p, ...) is a capital where its ink rises to the capital line; what the ink
+cannot tell follows the glyph reader's word.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
@@ -28,9 +31,10 @@ import onnxruntime
 
 from hcr_ocr.errors import CheckpointError
 from hcr_ocr.page import Char, Word
+from hcr_ocr.reading.decoding import LineMetrics, starts_low
 from hcr_ocr.reading.lexicon import Lexicon
 from hcr_ocr.reading.recognition import onnx_metadata, onnx_session
-from hcr_ocr.reading.settings import DEFAULT, WordReaderSettings
+from hcr_ocr.reading.settings import DEFAULT, DecodingSettings, WordReaderSettings
 
 WORD_HEIGHT = 32  # the network's input height: a word's ink box, padded, scaled to it
 WORD_MAX_WIDTH = 256  # ... and its widest input (a longer word is squeezed to it)
@@ -38,6 +42,13 @@ WORD_PAD = 0.08  # padding around the ink box, as a fraction of its height
 INK_MARGIN = 2  # px of paper kept about a word's ink before `word_input`, as the training images keep
 WORD_SYMBOLS = "0123456789abcdefghijklmnopqrstuvwxyz"  # after the CTC blank, class 0
 FRAME_PIXELS = 4  # input columns per output frame
+SIZED_BY_HEIGHT = set("acegmnopqrsuvwxyz")  # letters whose small form rises only to the x-height (a
+# descender hangs below), its capital to the capital line: the top of their ink tells their case
+
+
+def _pad_of(height: int) -> int:
+    """Pixels of padding `word_input` puts about a mask this high."""
+    return max(1, int(WORD_PAD * height))
 
 
 def word_input(mask: np.ndarray) -> np.ndarray:
@@ -45,7 +56,7 @@ def word_input(mask: np.ndarray) -> np.ndarray:
     crop = (np.asarray(mask) > 0).astype(np.float32)
     if not crop.any():
         return np.zeros((WORD_HEIGHT, 2 * FRAME_PIXELS), np.float32)
-    crop = np.pad(crop, max(1, int(WORD_PAD * crop.shape[0])))
+    crop = np.pad(crop, _pad_of(crop.shape[0]))
     width = round(crop.shape[1] * WORD_HEIGHT / crop.shape[0])
     width = min(WORD_MAX_WIDTH, max(2 * FRAME_PIXELS, width))
     return cv2.resize(crop, (width, WORD_HEIGHT), interpolation=cv2.INTER_AREA)
@@ -235,18 +246,99 @@ def _near(reading: str, text: str, share: float) -> bool:
     return Levenshtein.distance(reading, text, score_cutoff=edits) <= edits
 
 
-def reread(word: Word, text: str, logp: np.ndarray) -> Word:
-    """`word` read as `text` (caseless, from `choose`): its case kept, its box shared out among the new
-    letters where the word reader saw them. Each letter's confidence is the word reader's probability of
-    the whole reading per letter (its geometric mean): a word it reads surely is sure, and junk that it
-    reads as some listed word stays as unsure as it was (the junk-line rules judge by confidence)."""
-    text = in_case_of(text, word.text)
+@dataclass
+class WordInk:
+    """A word's glyph masks ((box, mask) pairs, boxes x0, y0, x1, y1) and its line's metrics: where the
+    letters the word reader saw stand, and whether each rises to the capital line."""
+
+    glyphs: Sequence[tuple[tuple[int, int, int, int], np.ndarray]]
+    metrics: LineMetrics
+
+    @property
+    def box(self) -> tuple[int, int, int, int]:
+        return (
+            min(b[0] for b, _ in self.glyphs),
+            min(b[1] for b, _ in self.glyphs),
+            max(b[2] for b, _ in self.glyphs),
+            max(b[3] for b, _ in self.glyphs),
+        )
+
+    def columns(self, spans: list[tuple[int, int]], frames: int) -> list[tuple[int, int]]:
+        """Each letter's columns (left, right) from where the word reader saw it, its span of frames
+        (first, last): the frames cover the word's mask (word_mask) and the padding word_input puts about
+        it, evenly; the middle of a letter's span falls near its left edge (the network names a letter as
+        its view reaches it), so each letter runs from there to the next one's."""
+        x0, y0, x1, y1 = self.box
+        pad = INK_MARGIN + _pad_of(y1 - y0 + 2 * INK_MARGIN)
+        start, step = x0 - pad, (x1 - x0 + 2 * pad) / frames
+        middles = [start + (first + last + 1) / 2 * step for first, last in spans]
+        cuts = [x0] + [min(x1 - 1, max(x0, round(m))) for m in middles[1:]] + [x1]
+        return [(left, max(left + 1, right)) for left, right in zip(cuts, cuts[1:], strict=False)]
+
+    def low(
+        self, columns: list[tuple[int, int]], core: float, settings: DecodingSettings
+    ) -> list[bool | None]:
+        """For each letter's columns: does its ink's top (the highest in the middle `core` share of them,
+        clear of its neighbours) stand at the x-height line rather than the capital line? None where
+        that share has no ink, and for all where the line shows no x-height to judge by."""
+        if not self.metrics.x_height:
+            return [None] * len(columns)
+        x0, y0, x1, y1 = self.box
+        mask = word_mask(self.glyphs)[INK_MARGIN:-INK_MARGIN, INK_MARGIN:-INK_MARGIN] > 0
+        inked = mask.any(axis=0)
+        tops = np.where(inked, mask.argmax(axis=0), y1 - y0) + y0
+        out: list[bool | None] = []
+        for left, right in columns:
+            trim = (right - left) * (1 - core) / 2
+            a, b = round(left + trim) - x0, max(round(left + trim) + 1, round(right - trim)) - x0
+            if not inked[a:b].any():
+                out.append(None)
+            else:
+                top = int(tops[a:b].min())
+                out.append(starts_low((left, top, right, y1), self.metrics, settings=settings))
+        return out
+
+
+def case_from_ink(text: str, like: str, low: list[bool | None]) -> str:
+    """`text` (caseless) in the case its ink shows: in capitals where more of its later letters sized by
+    height rise to the capital line than stand at the x-height (two at least, or the glyph reader's word
+    `like` in capitals too); where more stand low, in small letters after the first, which is a capital if
+    it is sized by height and rises, else in the case of `like`'s first; else in the case of `like`."""
+    later = [lo for ch, lo in zip(text[1:], low[1:], strict=True) if ch in SIZED_BY_HEIGHT and lo is not None]
+    high, small = sum(not lo for lo in later), sum(bool(lo) for lo in later)
+    if high > small and (high >= 2 or in_case_of("ab", like) == "AB"):
+        return text.upper()
+    if small > high:
+        capital = not low[0] if text[0] in SIZED_BY_HEIGHT and low[0] is not None else like[:1].isupper()
+        return (text[0].upper() if capital else text[0]) + text[1:]
+    return in_case_of(text, like)
+
+
+def reread(
+    word: Word,
+    text: str,
+    logp: np.ndarray,
+    ink: WordInk | None = None,
+    case_core: float = DEFAULT.word_reader.case_core,
+    settings: DecodingSettings = DEFAULT.decoding,
+) -> Word:
+    """`word` read as `text` (caseless, from `choose`): its box shared out among the new letters where the
+    word reader saw them, each letter's case read from its ink there (`case_from_ink`; without `ink`, the
+    case of `word`). Each letter's confidence is the word reader's probability of the whole reading per
+    letter (its geometric mean): a word it reads surely is sure, and junk that it reads as some listed word
+    stays as unsure as it was (the junk-line rules judge by confidence)."""
     x0, y0, x1, y1 = word.bbox
     frames = len(logp)
-    sure = min(1.0, float(np.exp(ctc_log_likelihoods(logp, [text.lower()])[0] / len(text))))
-    chars = []
-    for ch, (first, last) in zip(text, ctc_spans(logp, text.lower()), strict=True):
-        left = x0 + (x1 - x0) * first // frames
-        right = max(left + 1, x0 + (x1 - x0) * (last + 1) // frames)
-        chars.append(Char(ch, (left, y0, right, y1), sure))
+    spans = ctc_spans(logp, text)
+    sure = min(1.0, float(np.exp(ctc_log_likelihoods(logp, [text])[0] / len(text))))
+    if ink is None:
+        text = in_case_of(text, word.text)
+        columns = [(x0 + (x1 - x0) * a // frames, x0 + (x1 - x0) * (b + 1) // frames) for a, b in spans]
+    else:
+        columns = ink.columns(spans, frames)
+        text = case_from_ink(text, word.text, ink.low(columns, case_core, settings))
+    chars = [
+        Char(ch, (left, y0, max(left + 1, right), y1), sure)
+        for ch, (left, right) in zip(text, columns, strict=True)
+    ]
     return Word(chars, word.bbox, from_lexicon=True, raw=word.raw or word.text)

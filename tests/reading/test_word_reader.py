@@ -10,6 +10,7 @@ import pytest
 
 from hcr_ocr.errors import CheckpointError
 from hcr_ocr.page import Char, Word
+from hcr_ocr.reading.decoding import LineMetrics
 from hcr_ocr.reading.settings import DEFAULT
 from hcr_ocr.reading.shipped import shipped_word_reader
 from hcr_ocr.reading.word_reader import (
@@ -17,6 +18,7 @@ from hcr_ocr.reading.word_reader import (
     WORD_HEIGHT,
     WORD_MAX_WIDTH,
     WORD_SYMBOLS,
+    WordInk,
     WordReader,
     ctc_log_likelihoods,
     ctc_spans,
@@ -140,6 +142,27 @@ def test_a_word_read_again_shares_out_its_box():
         c.confidence == pytest.approx((1 / SYMBOLS) ** 0.25, rel=1e-3)
         for c in reread(word("Rape", [0.5] * 4), "recs", logp).chars
     )
+
+
+@pytest.mark.parametrize("drawn", ["some", "Some", "SOME", "ocean", "Ocean"])
+def test_a_word_read_again_takes_its_case_from_its_ink(drawn):
+    """The glyph reader's word (its case wrong, as a thick pen leaves it) read again by the word reader:
+    the case comes from how high each letter's ink rises on the line, not from the old reading."""
+    import cv2
+
+    path = shipped_word_reader()
+    assert path is not None
+    page = np.zeros((80, 260), np.uint8)
+    cv2.putText(page, drawn, (10, 60), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 255, 4)
+    ys, xs = np.nonzero(page)
+    box = (int(xs.min()), int(ys.min()), int(xs.max()) + 1, int(ys.max()) + 1)
+    mask = page[box[1] : box[3], box[0] : box[2]]
+    # the line's heights, measured as the reader measures them: its capitals and its a, e, n, r
+    metrics = LineMetrics(cap_height=34.0, x_height=26.0, baseline=float(box[3]))
+    logp = WordReader(path).log_probs(word_input(word_mask([(box, mask)])))
+    glyph_reading = Word([Char(c, box, 0.5) for c in drawn.swapcase()], box)
+    new = reread(glyph_reading, drawn.lower(), logp, WordInk([(box, mask)], metrics))
+    assert new.text == drawn
 
 
 def test_a_damaged_word_reader_is_a_one_line_error(tmp_path):
