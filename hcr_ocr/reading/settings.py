@@ -575,6 +575,9 @@ class WordReaderSettings(_Frozen):
     added_letter_cost: float = 1.0  # nats the glyph reader loses for each letter another reading adds
     max_edit_share: float = 0.34  # another reading must be within this share of its length in edits (at
     # least one) of the word reader's own greedy reading
+    spelling_free: float = 8.0  # a glyph reading spelled less like the list's words than the listed word
+    # weighed against it, by more than this many nats (letter trigram surprisal) ...
+    spelling_weight: float = 0.5  # ... loses this share of the excess from its keep_bonus
     length_slack: int = 2  # listed neighbours are looked up this many letters longer or shorter ...
     candidates: int = 20  # ... this many of each length, the nearest in edit distance
     max_words: int = 300  # the most words checked on one page (bounded work on pages of junk)

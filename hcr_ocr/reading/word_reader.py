@@ -232,9 +232,20 @@ def choose(
 
     reads = [t for t in texts if t == current or _near(greedy, t, s.max_edit_share)]
     best = max(reads, key=score)
-    if best == current or score(best) <= score(current) + s.keep_bonus:
+    if best == current or score(best) <= score(current) + s.keep_bonus - _unlike(current, best, lexicon, s):
         return None
     return best
+
+
+def _unlike(current: str, listed: str, lexicon: Lexicon, s: WordReaderSettings) -> float:
+    """Nats the glyph reader's word `current` loses of its keep_bonus (and more) for being spelled less
+    like the list's words than the `listed` word that would replace it (letter trigram surprisal, see
+    spelling), beyond `spelling_free` nats: a string of letters misread ('conqmerce') is spelled unlike any
+    word; a listed word or a number loses nothing."""
+    if current in lexicon or not current.isalpha() or listed not in lexicon:
+        return 0.0
+    unlike = lexicon.spelling.surprisal(current) - lexicon.spelling.surprisal(listed)
+    return s.spelling_weight * max(0.0, unlike - s.spelling_free)
 
 
 def _near(reading: str, text: str, share: float) -> bool:

@@ -11,7 +11,7 @@ import pytest
 from hcr_ocr.errors import CheckpointError
 from hcr_ocr.page import Char, Word
 from hcr_ocr.reading.decoding import LineMetrics
-from hcr_ocr.reading.settings import DEFAULT
+from hcr_ocr.reading.settings import DEFAULT, replace
 from hcr_ocr.reading.shipped import shipped_word_reader
 from hcr_ocr.reading.word_reader import (
     INK_MARGIN,
@@ -20,6 +20,7 @@ from hcr_ocr.reading.word_reader import (
     WORD_SYMBOLS,
     WordInk,
     WordReader,
+    choose,
     ctc_log_likelihoods,
     ctc_spans,
     glyph_cost,
@@ -163,6 +164,24 @@ def test_a_word_read_again_takes_its_case_from_its_ink(drawn):
     glyph_reading = Word([Char(c, box, 0.5) for c in drawn.swapcase()], box)
     new = reread(glyph_reading, drawn.lower(), logp, WordInk([(box, mask)], metrics))
     assert new.text == drawn
+
+
+def test_a_glyph_reading_spelled_unlike_any_word_gives_way_to_the_listed_word():
+    """The word reader hears 'commerce' and 'conqmerce' alike in the ink; the glyph reader's unsure
+    'conqmerce' keeps its bonus only while its spelling is not held against it."""
+    from hcr_ocr.reading.lexicon import Lexicon
+
+    frames = "c-o-" + "XY" + "m-e-r-c-e"
+    logp = np.full((len(frames), SYMBOLS), np.log(1e-6))
+    for t, symbol in enumerate(frames):
+        shares = {"X": {"n": 0.55, "m": 0.45}, "Y": {"-": 0.55, "q": 0.45}}.get(symbol, {symbol: 1.0})
+        for sym, p in shares.items():
+            logp[t, 0 if sym == "-" else WORD_SYMBOLS.index(sym) + 1] = np.log(p)
+    assert greedy_text(logp) == "conmerce"
+    glyph_reading = word("conqmerce", [0.9, 0.9, 0.5, 0.5, 0.9, 0.9, 0.9, 0.9, 0.9])
+    lexicon = Lexicon.shipped()
+    assert choose(glyph_reading, logp, lexicon) == "commerce"
+    assert choose(glyph_reading, logp, lexicon, replace(DEFAULT.word_reader, spelling_weight=0.0)) is None
 
 
 def test_a_damaged_word_reader_is_a_one_line_error(tmp_path):
