@@ -212,9 +212,10 @@ def choose(
 ) -> str | None:
     """The listed word (or number) that the word reader prefers to the glyph reader's word, all told, or
     None: its log-likelihood, plus `prior_weight` times its log frequency, less what it costs the glyph
-    reader (`glyph_cost`) must beat the glyph reader's word's by more than `keep_bonus`; and the word
-    reader must read it itself, near enough (`max_edit_share`): where its own reading is far from every
-    candidate, the ink is not of a kind it knows (a script font, a drawing)."""
+    reader (`glyph_cost`) must beat the glyph reader's word's by more than `keep_bonus`, less what the
+    glyph reader's word loses for its spelling (`_unlike`); and the word reader must read it itself, near
+    enough (`max_edit_share`): where its own reading is far from every candidate, the ink is not of a kind
+    it knows (a script font, a drawing)."""
     s = settings
     current, greedy = word.text.lower(), greedy_text(logp)
     if greedy == current or current.isdigit() and greedy.isdigit():
@@ -230,9 +231,11 @@ def choose(
         glyphs = 0.0 if text == current else s.glyph_weight * glyph_cost(word, text, s)
         return likelihood[text] + s.prior_weight * prior - glyphs
 
-    reads = [t for t in texts if t == current or _near(greedy, t, s.max_edit_share)]
-    best = max(reads, key=score)
-    if best == current or score(best) <= score(current) + s.keep_bonus - _unlike(current, best, lexicon, s):
+    others = [t for t in texts if t != current and _near(greedy, t, s.max_edit_share)]
+    if not others:
+        return None
+    best = max(others, key=score)
+    if score(best) <= score(current) + s.keep_bonus - _unlike(current, best, lexicon, s):
         return None
     return best
 

@@ -166,9 +166,11 @@ def test_a_word_read_again_takes_its_case_from_its_ink(drawn):
     assert new.text == drawn
 
 
-def test_a_glyph_reading_spelled_unlike_any_word_gives_way_to_the_listed_word():
-    """The word reader hears 'commerce' and 'conqmerce' alike in the ink; the glyph reader's unsure
-    'conqmerce' keeps its bonus only while its spelling is not held against it."""
+@pytest.mark.parametrize("sure", [0.5, 0.7])
+def test_a_glyph_reading_spelled_unlike_any_word_gives_way_to_the_listed_word(sure):
+    """The word reader hears 'commerce' and 'conqmerce' alike in the ink; the glyph reader's 'conqmerce'
+    (its n and q unsure, or sure enough to score above 'commerce') keeps its bonus only while its spelling
+    is not held against it."""
     from hcr_ocr.reading.lexicon import Lexicon
 
     frames = "c-o-" + "XY" + "m-e-r-c-e"
@@ -178,7 +180,7 @@ def test_a_glyph_reading_spelled_unlike_any_word_gives_way_to_the_listed_word():
         for sym, p in shares.items():
             logp[t, 0 if sym == "-" else WORD_SYMBOLS.index(sym) + 1] = np.log(p)
     assert greedy_text(logp) == "conmerce"
-    glyph_reading = word("conqmerce", [0.9, 0.9, 0.5, 0.5, 0.9, 0.9, 0.9, 0.9, 0.9])
+    glyph_reading = word("conqmerce", [0.9, 0.9, sure, sure, 0.9, 0.9, 0.9, 0.9, 0.9])
     lexicon = Lexicon.shipped()
     assert choose(glyph_reading, logp, lexicon) == "commerce"
     assert choose(glyph_reading, logp, lexicon, replace(DEFAULT.word_reader, spelling_weight=0.0)) is None
