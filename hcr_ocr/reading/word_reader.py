@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import pairwise
 from pathlib import Path
 
 import cv2
@@ -160,12 +161,17 @@ def greedy_text(logp: np.ndarray) -> str:
     return "".join(WORD_SYMBOLS[i - 1] for i in best[keep])
 
 
+def in_capitals(word: str) -> bool:
+    """Is the word written in capitals (two letters or more, all capitals)?"""
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) > 1 and all(c.isupper() for c in letters)
+
+
 def in_case_of(text: str, like: str) -> str:
     """`text` written in the case of `like`: capitals, a capital first, or small letters."""
-    letters = [c for c in like if c.isalpha()]
-    if len(letters) > 1 and all(c.isupper() for c in letters):
+    if in_capitals(like):
         return text.upper()
-    if letters and like[0].isupper():
+    if like[:1].isupper():
         return text[:1].upper() + text[1:]
     return text
 
@@ -268,7 +274,7 @@ class WordInk:
     glyphs: Sequence[tuple[tuple[int, int, int, int], np.ndarray]]
     metrics: LineMetrics
 
-    @property
+    @cached_property
     def box(self) -> tuple[int, int, int, int]:
         return (
             min(b[0] for b, _ in self.glyphs),
@@ -287,7 +293,7 @@ class WordInk:
         start, step = x0 - pad, (x1 - x0 + 2 * pad) / frames
         middles = [start + (first + last + 1) / 2 * step for first, last in spans]
         cuts = [x0] + [min(x1 - 1, max(x0, round(m))) for m in middles[1:]] + [x1]
-        return [(left, max(left + 1, right)) for left, right in zip(cuts, cuts[1:], strict=False)]
+        return [(left, max(left + 1, right)) for left, right in pairwise(cuts)]
 
     def low(
         self, columns: list[tuple[int, int]], core: float, settings: DecodingSettings
@@ -320,7 +326,7 @@ def case_from_ink(text: str, like: str, low: list[bool | None]) -> str:
     it is sized by height and rises, else in the case of `like`'s first; else in the case of `like`."""
     later = [lo for ch, lo in zip(text[1:], low[1:], strict=True) if ch in SIZED_BY_HEIGHT and lo is not None]
     high, small = sum(not lo for lo in later), sum(bool(lo) for lo in later)
-    if high > small and (high >= 2 or in_case_of("ab", like) == "AB"):
+    if high > small and (high >= 2 or in_capitals(like)):
         return text.upper()
     if small > high:
         capital = not low[0] if text[0] in SIZED_BY_HEIGHT and low[0] is not None else like[:1].isupper()
