@@ -82,7 +82,16 @@ from hcr_ocr.reading.transcription import (
     split_at_listed_gap,
     take_joins,
 )
-from hcr_ocr.reading.word_reader import WordInk, WordReader, checkable, choose, reread, word_input, word_mask
+from hcr_ocr.reading.word_reader import (
+    WordInk,
+    WordReader,
+    case_to_follow,
+    checkable,
+    choose,
+    reread,
+    word_input,
+    word_mask,
+)
 from hcr_ocr.reading.words import split_page_words
 
 log = logging.getLogger(__name__)
@@ -488,12 +497,14 @@ def read_words_whole(
     lexicon: Lexicon,
 ) -> None:
     """Let the word reader check each word of letters and digits against its listed neighbours and read
-    it otherwise where it prefers another (see hcr_ocr.reading.word_reader): on a page of text (running
-    text in the list's language, or a page that shows writing in quantity), where the list is the
-    language, not on a name or a field, whose words it should not be; at most `max_words` words."""
+    it otherwise where it prefers another (see hcr_ocr.reading.word_reader): on a page of text (words in
+    the list's language, `text_min_words` of them at least, or a page that shows writing in quantity),
+    where the list is the language, not on a name or a field, whose words it should not be; at most
+    `max_words` words."""
     s = evidence.settings.word_reader
     if not s.enabled or not (
-        evidence.budget.shows_writing or in_listed_language(lines, lexicon, evidence.settings.lexicon)
+        evidence.budget.shows_writing
+        or in_listed_language(lines, lexicon, evidence.settings.lexicon, min_words=s.text_min_words)
     ):
         return
     reader = evidence.classifier.words
@@ -511,7 +522,8 @@ def read_words_whole(
         if text is not None:
             log.debug("word reader: %r read as %r", words[i].text, text)
             ink = WordInk([(g.bbox, g.mask) for g in glyphs], measured)
-            words[i] = reread(words[i], text, logp, ink, s.case_core, evidence.settings.decoding)
+            like = case_to_follow(words, i, s.capitals_line_min_words)
+            words[i] = reread(words[i], text, logp, ink, s.case_core, evidence.settings.decoding, like)
 
 
 def _on_page(words: list[Word], to_page: ToPage, block: int = 0) -> Line | None:

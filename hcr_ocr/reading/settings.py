@@ -566,6 +566,9 @@ class WordReaderSettings(_Frozen):
     """Stage 12, words read whole: the word reader's check of each word (see hcr_ocr.reading.word_reader)."""
 
     enabled: bool = True  # check words with the word reader where one is shipped and a word list is used
+    text_min_words: int = 3  # words of two letters or more, half of them listed, that show a page is text
+    # whose words the word reader checks (fewer than the word list asks: it changes a word only where it
+    # reads it so itself)
     prior_weight: float = 0.3  # weight of a word's log frequency against the word reader's log-likelihood
     unlisted_log_prior: float = -12.0  # log frequency counted for a reading not in the list (a name, a
     # code), about that of the list's rarest words
@@ -573,6 +576,7 @@ class WordReaderSettings(_Frozen):
     glyph_weight: float = 1.5  # weight of what another reading costs the glyph reader (glyph_cost)
     min_confidence: float = 0.02  # letter confidences are taken within this of 0 and 1 for that cost
     added_letter_cost: float = 1.0  # nats the glyph reader loses for each letter another reading adds
+    dropped_letter_cost: float = 1.0  # ... and at least this for each letter it drops (its ink stays)
     max_edit_share: float = 0.34  # another reading must be within this share of its length in edits (at
     # least one) of the word reader's own greedy reading
     spelling_free: float = 8.0  # a glyph reading spelled less like the list's words than the listed word
@@ -581,6 +585,8 @@ class WordReaderSettings(_Frozen):
     length_slack: int = 2  # listed neighbours are looked up this many letters longer or shorter ...
     candidates: int = 20  # ... this many of each length, the nearest in edit distance
     max_words: int = 300  # the most words checked on one page (bounded work on pages of junk)
+    capitals_line_min_words: int = 2  # other words, all in capitals, that put a reread word whose ink does
+    # not tell its case in capitals
     case_core: float = 0.6  # a reread letter's case is judged by the top of its ink in this middle share
     # of its columns (clear of its neighbours' ascenders)
 

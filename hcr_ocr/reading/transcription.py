@@ -296,12 +296,15 @@ def listed_words(words: list[Word], lexicon: Lexicon) -> tuple[int, int]:
     return sum(t in lexicon for t in texts), len(texts)
 
 
-def in_listed_language(lines: list[list[Word]], lexicon: Lexicon, settings: LexiconSettings) -> bool:
-    """Is the page running text in the word list's language: enough words of two letters or more, and
-    enough of them listed words? A lone name or a field is not."""
+def in_listed_language(
+    lines: list[list[Word]], lexicon: Lexicon, settings: LexiconSettings, min_words: int | None = None
+) -> bool:
+    """Is the page running text in the word list's language: enough words of two letters or more
+    (`min_words`, by default text_min_words), and enough of them listed words? A lone name or a field is
+    not."""
     listed, words = listed_words([w for line in lines for w in line], lexicon)
     log.debug("%d of %d words are listed words", listed, words)
-    return words >= settings.text_min_words and listed >= settings.text_min_listed * words
+    return words >= (min_words or settings.text_min_words) and listed >= settings.text_min_listed * words
 
 
 def running_text_loss(

@@ -176,6 +176,14 @@ def in_case_of(text: str, like: str) -> str:
     return text
 
 
+def case_to_follow(words: list[Word], i: int, min_others: int) -> str:
+    """A word in the case a reread word follows where its ink does not tell: one of its line's, where the
+    line's other words of two letters or more, `min_others` at least, are all in capitals; else the word
+    itself as the glyph reader read it."""
+    others = [w.text for j, w in enumerate(words) if j != i and sum(c.isalpha() for c in w.text) > 1]
+    return others[0] if len(others) >= min_others and all(map(in_capitals, others)) else words[i].text
+
+
 def checkable(word: Word) -> bool:
     """Does the word read as letters and digits only (the word reader's symbols), one to a character?"""
     text = word.text.lower()
@@ -198,8 +206,9 @@ def candidates(
 def glyph_cost(word: Word, text: str, settings: WordReaderSettings = DEFAULT.word_reader) -> float:
     """What reading the word as `text` (caseless) costs the glyph reader, in nats: for each of its letters
     that `text` changes or drops, the log-odds of its confidence against the rest where it is surer than
-    not (an unsure letter costs nothing: its class was no more likely than another), and a fixed cost for
-    each letter `text` adds."""
+    not (an unsure letter changed costs nothing: its class was no more likely than another; one dropped
+    costs at least `dropped_letter_cost`: its ink is there), and a fixed cost for each letter `text`
+    adds."""
     from rapidfuzz.distance import Levenshtein  # imported here: most pages need no word changed
 
     s = settings
@@ -209,7 +218,8 @@ def glyph_cost(word: Word, text: str, settings: WordReaderSettings = DEFAULT.wor
         if op.tag == "insert":
             cost += s.added_letter_cost
         else:
-            cost += max(0.0, float(np.log(sure[op.src_pos] / (1.0 - sure[op.src_pos]))))
+            least = s.dropped_letter_cost if op.tag == "delete" else 0.0
+            cost += max(least, float(np.log(sure[op.src_pos] / (1.0 - sure[op.src_pos]))))
     return cost
 
 
@@ -341,22 +351,25 @@ def reread(
     ink: WordInk | None = None,
     case_core: float = DEFAULT.word_reader.case_core,
     settings: DecodingSettings = DEFAULT.decoding,
+    like: str | None = None,
 ) -> Word:
     """`word` read as `text` (caseless, from `choose`): its box shared out among the new letters where the
     word reader saw them, each letter's case read from its ink there (`case_from_ink`; without `ink`, the
     case of `word`). Each letter's confidence is the word reader's probability of the whole reading per
     letter (its geometric mean): a word it reads surely is sure, and junk that it reads as some listed word
-    stays as unsure as it was (the junk-line rules judge by confidence)."""
+    stays as unsure as it was (the junk-line rules judge by confidence). `like`: the case to follow where
+    the ink does not tell (default: `word`'s)."""
+    like = like or word.text
     x0, y0, x1, y1 = word.bbox
     frames = len(logp)
     spans = ctc_spans(logp, text)
     sure = min(1.0, float(np.exp(ctc_log_likelihoods(logp, [text])[0] / len(text))))
     if ink is None:
-        text = in_case_of(text, word.text)
+        text = in_case_of(text, like)
         columns = [(x0 + (x1 - x0) * a // frames, x0 + (x1 - x0) * (b + 1) // frames) for a, b in spans]
     else:
         columns = ink.columns(spans, frames)
-        text = case_from_ink(text, word.text, ink.low(columns, case_core, settings))
+        text = case_from_ink(text, like, ink.low(columns, case_core, settings))
     chars = [
         Char(ch, (left, y0, max(left + 1, right), y1), sure)
         for ch, (left, right) in zip(text, columns, strict=True)

@@ -20,6 +20,7 @@ from hcr_ocr.reading.word_reader import (
     WORD_SYMBOLS,
     WordInk,
     WordReader,
+    case_to_follow,
     choose,
     ctc_log_likelihoods,
     ctc_spans,
@@ -207,6 +208,30 @@ def test_the_shipped_word_reader_reads_a_drawn_word():
     assert greedy_text(logp) == "mend"
 
 
+def test_dropping_a_letter_costs_at_least_the_ink_it_leaves():
+    s = DEFAULT.word_reader
+    glyph_reading = word("aim", [0.95, 0.1, 0.9])  # its i unsure
+    assert glyph_cost(glyph_reading, "arm", s) == 0.0  # changed: its class was no likelier than another
+    assert glyph_cost(glyph_reading, "am", s) == pytest.approx(s.dropped_letter_cost)
+    assert glyph_cost(word("aim", [0.95, 0.9, 0.9]), "am", s) == pytest.approx(np.log(0.9 / 0.1))
+
+
+@pytest.mark.parametrize(
+    ("line", "like"),
+    [
+        (["THE", "OFFICE", "Al", "TODAY"], "THE"),  # a line in capitals
+        (["THE", "Al", "TODAY"], "THE"),
+        (["OFFICE", "Al"], "Al"),  # one other word: too few to tell the line's case
+        (["THE", "office", "Al", "TODAY"], "Al"),
+        (["Call", "Al", "5"], "Al"),
+    ],
+)
+def test_a_reread_word_follows_a_line_in_capitals(line, like):
+    words = [word(t, [0.9] * len(t)) for t in line]
+    i = next(i for i, t in enumerate(line) if t == "Al")
+    assert case_to_follow(words, i, DEFAULT.word_reader.capitals_line_min_words) == like
+
+
 def without_word_reader():
     from hcr_ocr.reading.settings import replace
 
@@ -242,3 +267,27 @@ def test_a_name_on_a_form_is_not_read_as_a_listed_word(crop, name):
     if not path.exists():
         pytest.skip(f"no data at {path}")
     assert hcr_ocr.read(path).text == name
+
+
+def test_a_print_line_in_capitals_keeps_its_capitals_where_a_word_is_read_again():
+    import hcr_ocr
+    from hcr_ocr.data.degradations import degrade
+    from hcr_ocr.reading.loading import load_image
+    from tests.conftest import REPO
+
+    # the bench's jpeg-10 copy of samples/print-serif-caps.png (seed 0): its AT is read 'Al', then 'at'
+    page = degrade(load_image(REPO / "samples" / "print-serif-caps.png"), "jpeg-10", 0, 10, "samples")
+    assert hcr_ocr.read(page).text == "NOTICE TO ALL STAFF\nTHE OFFICE CLOSES AT 5 TODAY"
+
+
+def test_a_short_note_in_words_is_checked_by_the_word_reader():
+    import hcr_ocr
+    from hcr_ocr.data.degradations import degrade
+    from hcr_ocr.reading.loading import load_image
+    from tests.conftest import REPO
+
+    # the bench's textured copy of samples/letters.png (seed 0): three listed words, fewer than the word
+    # list's running text needs; the glyph reader's 'hodge' is a listed word too
+    page = degrade(load_image(REPO / "samples" / "letters.png"), "textured", 0, 2, "samples")
+    assert hcr_ocr.read(page).text == "Zebra quilt hedge"
+    assert hcr_ocr.read(page, settings=without_word_reader()).text == "Zebra quilt hodge"
