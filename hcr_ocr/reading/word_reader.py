@@ -178,10 +178,12 @@ def in_case_of(text: str, like: str) -> str:
 
 def case_to_follow(words: list[Word], i: int, min_others: int) -> str:
     """A word in the case a reread word follows where its ink does not tell: one of its line's, where the
-    line's other words of two letters or more, `min_others` at least, are all in capitals; else the word
-    itself as the glyph reader read it."""
+    glyph reader read a capital in it and the line's other words of two letters or more, `min_others` at
+    least, are all in capitals; else the word itself as the glyph reader read it."""
+    own = words[i].text
     others = [w.text for j, w in enumerate(words) if j != i and sum(c.isalpha() for c in w.text) > 1]
-    return others[0] if len(others) >= min_others and all(map(in_capitals, others)) else words[i].text
+    in_line_of_capitals = len(others) >= min_others and all(map(in_capitals, others))
+    return others[0] if in_line_of_capitals and not own.islower() else own
 
 
 def checkable(word: Word) -> bool:

@@ -221,6 +221,7 @@ def test_dropping_a_letter_costs_at_least_the_ink_it_leaves():
     [
         (["THE", "OFFICE", "Al", "TODAY"], "THE"),  # a line in capitals
         (["THE", "Al", "TODAY"], "THE"),
+        (["THE", "OFFICE", "al", "TODAY"], "al"),  # read in small letters: the ink's own word
         (["OFFICE", "Al"], "Al"),  # one other word: too few to tell the line's case
         (["THE", "office", "Al", "TODAY"], "Al"),
         (["Call", "Al", "5"], "Al"),
@@ -228,7 +229,7 @@ def test_dropping_a_letter_costs_at_least_the_ink_it_leaves():
 )
 def test_a_reread_word_follows_a_line_in_capitals(line, like):
     words = [word(t, [0.9] * len(t)) for t in line]
-    i = next(i for i, t in enumerate(line) if t == "Al")
+    i = next(i for i, t in enumerate(line) if t.lower() == "al")
     assert case_to_follow(words, i, DEFAULT.word_reader.capitals_line_min_words) == like
 
 
