@@ -6,7 +6,7 @@ decided from context.
 
 EMNIST's 47 classes merge the capital and small forms of C I J K L M O P S U V W X Y Z. The case of those is
 read from the glyph's height against the line's capital and x-heights (measured on the glyphs whose class
-tells their size), and a word whose unambiguous letters are all capitals stays in capitals; a word of small
+tells their size; a line that shows no x-height of its own takes the page's share of its capital height), and a word whose unambiguous letters are all capitals stays in capitals; a word of small
 letters opened by an A, E, N or R no taller than they are opens with the small form, and an A, E, N or R
 anywhere whose top is at the x-height that other words' small letters show is read small. Look-alikes
 (0 O, 1 I l, 2 Z, 5 S, 8 B, 9 g q) follow the rest of the word: digits among digits, letters among letters;
@@ -16,7 +16,7 @@ one that stands alone as a word and is hardly ever a word by itself (g q Z S B G
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -95,6 +95,19 @@ def line_metrics(
     seated = [((b[0] + b[2]) / 2, b[3]) for c, b in zip(labels, boxes, strict=True) if c not in DESCENDERS]
     slope, intercept = _fit_baseline(seated, cap, baseline, s)
     return LineMetrics(cap, xh, float(intercept), float(slope), small_letters)
+
+
+def with_page_x_height(
+    metrics: list[LineMetrics], *, settings: DecodingSettings = DEFAULT.decoding
+) -> list[LineMetrics]:
+    """The lines' metrics, a line that shows no x-height of its own (too few small letters read as such)
+    given the page's: the median share of the capital height that the lines showing one measure, where at
+    least `page_x_height_min_lines` do. The x-height belongs to the hand, not to the line."""
+    shares = [m.x_height / m.cap_height for m in metrics if m.x_height and m.cap_height]
+    if len(shares) < settings.page_x_height_min_lines:
+        return metrics
+    share = median(shares)
+    return [m if m.x_height else replace(m, x_height=share * m.cap_height) for m in metrics]
 
 
 def _capital_height_of_small_line(

@@ -26,7 +26,7 @@ import numpy as np
 
 from hcr_ocr.page import Line, Page, Word, union_bbox
 from hcr_ocr.reading.binarization import binarize
-from hcr_ocr.reading.decoding import LineMetrics, line_metrics
+from hcr_ocr.reading.decoding import LineMetrics, line_metrics, with_page_x_height
 from hcr_ocr.reading.denoise import dark_on_light, denoise, sharpen
 from hcr_ocr.reading.deskew import Levelling, estimate_skew, estimate_slant
 from hcr_ocr.reading.forms import drop_cut_off, drop_edge_remnants, drop_frame_lines, drop_printed_labels
@@ -353,32 +353,46 @@ class PendingSearch:
     small: bool
 
 
-def _read_line(
-    line: LineLayout,
-    words: list[list[Glyph]],
-    joins: list[dict[int, Glyph]],
-    layout: PageLayout,
-    candidates: Candidates,
-    evidence: Evidence,
-    lexicon: Lexicon | None,
-) -> tuple[list[Word], LineMetrics, list[PendingSearch]]:
-    """One line's words read glyph by glyph, its metrics, and the words to search in the word list."""
-    words = [take_joins(w, j, evidence, candidates.splits) for w, j in zip(words, joins, strict=True)]
+@dataclass
+class MeasuredLine:
+    """A line's words with their broken letters joined, the glyphs chosen to read (wide ones split), and
+    its metrics."""
+
+    words: list[list[Glyph]]
+    chosen: list[list[Glyph]]
+    metrics: LineMetrics
+
+
+def _measure_line(
+    line: LineLayout, joins: list[dict[int, Glyph]], candidates: Candidates, evidence: Evidence
+) -> MeasuredLine:
+    """One line's glyphs as they will be read, and its metrics measured on them."""
+    words = [take_joins(w, j, evidence, candidates.splits) for w, j in zip(line.words, joins, strict=True)]
     chosen = [choose_splits(w, candidates.splits, evidence) for w in words]
     letters = [g for w in chosen for g in w if not g.punct]
     tl = line.text_line
-    settings = evidence.settings.decoding
     labels, boxes = [evidence.top_class(g) for g in letters], [g.bbox for g in letters]
-    metrics = line_metrics(labels, boxes, tl.body_height, tl.baseline, settings=settings)
-    width = min(layout.letter_width, tl.body_height)
+    metrics = line_metrics(labels, boxes, tl.body_height, tl.baseline, settings=evidence.settings.decoding)
+    return MeasuredLine(words, chosen, metrics)
+
+
+def _read_line(
+    line: LineLayout,
+    measured: MeasuredLine,
+    layout: PageLayout,
+    evidence: Evidence,
+    lexicon: Lexicon | None,
+) -> tuple[list[Word], list[PendingSearch]]:
+    """One line's words read glyph by glyph, and the words to search in the word list."""
+    width = min(layout.letter_width, line.text_line.body_height)
     read, pending = [], []
-    for wi, (glyphs, raw_glyphs) in enumerate(zip(words, chosen, strict=True)):
-        context = WordContext(metrics, wi == 0, width)
+    for wi, (glyphs, raw_glyphs) in enumerate(zip(measured.words, measured.chosen, strict=True)):
+        context = WordContext(measured.metrics, wi == 0, width)
         word, query = raw_word(glyphs, raw_glyphs, evidence, context, lexicon)
         read.append(word)
         if query is not None:
             pending.append(PendingSearch(read, wi, glyphs, query, context, line.small))
-    return read, metrics, pending
+    return read, pending
 
 
 def search_word_list(
@@ -461,16 +475,18 @@ def _mended(
 def transcribe_page(
     layout: PageLayout, candidates: Candidates, evidence: Evidence, lexicon: Lexicon | None
 ) -> list[list[Word]]:
-    """The words of each line, read glyph by glyph and then, where it helps, from the word list."""
+    """The words of each line, read glyph by glyph and then, where it helps, from the word list and the
+    word reader. Every line is measured first: a line that shows no x-height of its own takes the page's."""
     joins = iter(candidates.joins)
-    lines, metrics, pending = [], [], []
-    for line in layout.lines:
-        line_joins = [next(joins) for _ in line.words]
-        words, measured, to_search = _read_line(
-            line, line.words, line_joins, layout, candidates, evidence, lexicon
-        )
+    measured = [
+        _measure_line(line, [next(joins) for _ in line.words], candidates, evidence) for line in layout.lines
+    ]
+    metrics = with_page_x_height([m.metrics for m in measured], settings=evidence.settings.decoding)
+    lines, pending = [], []
+    for line, glyphs, of_line in zip(layout.lines, measured, metrics, strict=True):
+        glyphs.metrics = of_line  # a line that shows no x-height of its own has the page's
+        words, to_search = _read_line(line, glyphs, layout, evidence, lexicon)
         lines.append(words)
-        metrics.append(measured)
         pending += to_search
     if pending and lexicon is not None:
         searched = pending[: evidence.budget.searches(len(pending))]

@@ -432,6 +432,8 @@ class DecodingSettings(_Frozen):
     """Stage 9, probabilities → characters: line metrics, case, digits or letters."""
 
     cap_per_x_height: float = 1.45  # capital height guessed from the x-height when no tall glyph is read
+    page_x_height_min_lines: int = 2  # lines showing an x-height of their own that lend the page's share
+    # of the capital height to a line that shows none
     x_height_max: float = 0.85  # share of the capital height: a taller "x-height" is none, unless ...
     riser_min_x_heights: float = 1.25  # ... glyphs this many x-heights tall or more (ascenders, capitals)
     risers_min: int = 2  # ... at least this many, standing on the baseline, show the capital height (the

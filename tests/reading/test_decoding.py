@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from hcr_ocr.data.datasets import BALANCED47
-from hcr_ocr.reading.decoding import LineMetrics, decode_word, line_metrics
+from hcr_ocr.reading.decoding import LineMetrics, decode_word, line_metrics, with_page_x_height
 
 CAP, XH, BASE = 40, 26, 100
 
@@ -226,3 +226,32 @@ def test_a_tied_vote_of_look_alikes_goes_where_the_probability_is():
     surely a letter, letters win: Zg."""
     assert text_of("2g", "Td", " 9") == "29"
     assert text_of("2g", "Td") == "Zg"
+
+
+def test_a_line_without_an_x_height_takes_the_pages():
+    shown = [
+        LineMetrics(cap_height=30, x_height=18, baseline=50),
+        LineMetrics(cap_height=40, x_height=26, baseline=90),
+    ]
+    bare = LineMetrics(cap_height=32, x_height=None, baseline=130)  # a short line: "cow 1"
+    measured = with_page_x_height([*shown, bare])
+    assert measured[:2] == shown
+    assert measured[2].x_height == pytest.approx(32 * (18 / 30 + 26 / 40) / 2)
+    # letters of the page's x-height, their strokes thick (24 px of 32): small against the page's x-height,
+    # capitals against the capital height alone
+    word = [(x, 130 - 24, x + 20, 130) for x in (0, 24, 48)]
+    assert [c[0] for c in decode_word(probs_for("COW"), word, BALANCED47, measured[2])] == ["c", "o", "w"]
+    assert [c[0] for c in decode_word(probs_for("COW"), word, BALANCED47, bare)] == ["C", "O", "W"]
+    assert with_page_x_height([shown[0], bare]) == [shown[0], bare]  # one line is too few to tell the hand
+
+
+def test_a_list_whose_last_line_shows_no_x_height_of_its_own_reads_in_small_letters():
+    import hcr_ocr
+    from hcr_ocr.data.degradations import degrade
+    from hcr_ocr.reading.loading import load_image
+    from tests.conftest import REPO
+
+    # the bench's gauss-45 copy of samples/list.png (seed 0): "apples 6" alone has no small a/e/n/r read as
+    # such under the noise, and its P P S were sized against the capital height alone
+    page = degrade(load_image(REPO / "samples" / "list.png"), "gauss-45", 0, 3, "samples")
+    assert hcr_ocr.read(page).text == "milk 2\neggs 12\nbread 1\napples 6"
