@@ -6,9 +6,10 @@ decided from context.
 
 EMNIST's 47 classes merge the capital and small forms of C I J K L M O P S U V W X Y Z. The case of those is
 read from the glyph's height against the line's capital and x-heights (measured on the glyphs whose class
-tells their size; a line that shows no x-height of its own takes the page's share of its capital height), and a word whose unambiguous letters are all capitals stays in capitals; a word of small
-letters opened by an A, E, N or R no taller than they are opens with the small form, and an A, E, N or R
-anywhere whose top is at the x-height that other words' small letters show is read small. Look-alikes
+tells their size; a line that shows no x-height of its own takes the page's share of its capital height),
+and a word whose unambiguous letters are all capitals stays in capitals; a word of small letters opened by
+an A, E, N or R no taller than they are opens with the small form, and an A, E, N or R anywhere whose top
+is at the x-height that other words' small letters show is read small. Look-alikes
 (0 O, 1 I l, 2 Z, 5 S, 8 B, 9 g q) follow the rest of the word: digits among digits, letters among letters;
 one that stands alone as a word and is hardly ever a word by itself (g q Z S B G) is read as the digit. A
 7 narrower than a 7's bar would make it, given a good share of 1, is the 1 of print (its flag read as a bar).

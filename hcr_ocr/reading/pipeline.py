@@ -483,9 +483,9 @@ def transcribe_page(
     ]
     metrics = with_page_x_height([m.metrics for m in measured], settings=evidence.settings.decoding)
     lines, pending = [], []
-    for line, glyphs, of_line in zip(layout.lines, measured, metrics, strict=True):
-        glyphs.metrics = of_line  # a line that shows no x-height of its own has the page's
-        words, to_search = _read_line(line, glyphs, layout, evidence, lexicon)
+    for line, measured_line, of_line in zip(layout.lines, measured, metrics, strict=True):
+        measured_line.metrics = of_line  # a line that shows no x-height of its own has the page's
+        words, to_search = _read_line(line, measured_line, layout, evidence, lexicon)
         lines.append(words)
         pending += to_search
     if pending and lexicon is not None:

@@ -587,8 +587,8 @@ class WordReaderSettings(_Frozen):
     length_slack: int = 2  # listed neighbours are looked up this many letters longer or shorter ...
     candidates: int = 20  # ... this many of each length, the nearest in edit distance
     max_words: int = 300  # the most words checked on one page (bounded work on pages of junk)
-    capitals_line_min_words: int = 2  # other words, all in capitals, that put a reread word whose ink does
-    # not tell its case in capitals
+    capitals_line_min_words: int = 2  # other words on its line, all in capitals, that put a reread word in
+    # capitals where its ink does not tell its case and the glyph reader read a capital in it
     case_core: float = 0.6  # a reread letter's case is judged by the top of its ink in this middle share
     # of its columns (clear of its neighbours' ascenders)
 
