@@ -48,6 +48,11 @@ class Spelling:
         spelled as a word, its end included."""
         return -float(self.log_trigram.ravel()[_trigrams(text.lower())].sum())
 
+    def unlike_beyond(self, reading: str, word: str, free: float) -> float:
+        """Nats by which `reading` is spelled less like the list's words than `word` is, beyond `free` nats
+        (0 where it is not): a string of letters misread ('conqmerce') is spelled unlike any word."""
+        return max(0.0, self.surprisal(reading) - self.surprisal(word) - free)
+
     def to_bytes(self) -> bytes:
         return self.log_trigram.tobytes()
 

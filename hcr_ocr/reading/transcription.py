@@ -322,8 +322,8 @@ def running_text_loss(
     loss = settings.max_loss + min(most - settings.max_loss, unsure)
     if match is None or len(match.word) != len(query.raw) or not query.raw.isalpha():
         return loss
-    unlike = lexicon.spelling.surprisal(query.raw) - lexicon.spelling.surprisal(match.word)
-    return loss + settings.text_spelling_weight * max(unlike - settings.text_spelling_free, 0.0)
+    unlike = lexicon.spelling.unlike_beyond(query.raw, match.word, settings.text_spelling_free)
+    return loss + settings.text_spelling_weight * unlike
 
 
 def split_at_listed_gap(

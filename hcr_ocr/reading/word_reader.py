@@ -265,8 +265,7 @@ def _unlike(current: str, listed: str, lexicon: Lexicon, s: WordReaderSettings) 
     word; a listed word or a number loses nothing."""
     if current in lexicon or not current.isalpha() or listed not in lexicon:
         return 0.0
-    unlike = lexicon.spelling.surprisal(current) - lexicon.spelling.surprisal(listed)
-    return s.spelling_weight * max(0.0, unlike - s.spelling_free)
+    return s.spelling_weight * lexicon.spelling.unlike_beyond(current, listed, s.spelling_free)
 
 
 def _near(reading: str, text: str, share: float) -> bool:

@@ -62,3 +62,11 @@ def test_a_compiled_list_keeps_its_spelling(tmp_path, monkeypatch):
     assert np.array_equal(compiled.spelling.log_trigram, parsed.spelling.log_trigram)
     with pytest.raises(ValueError):  # a table cut short is a damaged file (load parses the list again)
         Lexicon._from_compiled(compiled_file.read_bytes()[:-4])
+
+
+def test_a_misread_string_is_spelled_unlike_the_word_beyond_what_is_free():
+    spelling = Lexicon.shipped().spelling
+    gap = spelling.surprisal("conqmerce") - spelling.surprisal("commerce")
+    assert gap > 8.0
+    assert spelling.unlike_beyond("conqmerce", "commerce", 8.0) == pytest.approx(gap - 8.0)
+    assert spelling.unlike_beyond("commerce", "conqmerce", 0.0) == 0.0  # better spelled: nothing
