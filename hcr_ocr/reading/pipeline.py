@@ -81,6 +81,7 @@ from hcr_ocr.reading.transcription import (
     running_text_loss,
     split_at_listed_gap,
     take_joins,
+    without_stray_stop,
 )
 from hcr_ocr.reading.word_reader import (
     WordInk,
@@ -498,7 +499,12 @@ def transcribe_page(
             [
                 part
                 for w in words
-                for part in split_at_listed_gap(w, line.text_line.body_height, lexicon, evidence.settings)
+                for part in split_at_listed_gap(
+                    without_stray_stop(w, lexicon, evidence.settings),
+                    line.text_line.body_height,
+                    lexicon,
+                    evidence.settings,
+                )
             ]
             for words, line in zip(lines, layout.lines, strict=True)
         ]

@@ -529,6 +529,8 @@ class TranscriptionSettings(_Frozen):
     listed_split_min_digit: float = 0.1  # a piece between them may be a number too ('pageaz', 'page 42'),
     # where the classifier gives each of its glyphs at least this probability on digits ...
     listed_split_sure_digit: float = 0.6  # ... and one of them at least this
+    stray_stop_min_after: int = 2  # letters after a stop inside a word that tell it from an abbreviation
+    # ('e.g.'): where the word's letters without it are a listed word, the stop is a speck and left out
     junk_line_confidence: float = 0.1  # a line whose letters' mean confidence is lower is no writing ...
     junk_mark_chars: int = 2  # ... nor is a line of at most this many characters ...
     junk_mark_confidence: float = 0.25  # ... read with a mean confidence under this ...
@@ -575,6 +577,8 @@ class WordReaderSettings(_Frozen):
     unlisted_log_prior: float = -12.0  # log frequency counted for a reading not in the list (a name, a
     # code), about that of the list's rarest words
     keep_bonus: float = 2.0  # nats the glyph reader's word is given: another word must beat it by more
+    read_listed_keep_bonus: float = 0.0  # ... and this where it is no listed word and the word reader reads
+    # the listed word itself (its own greedy reading): two readers, one reading a word, on equal terms
     glyph_weight: float = 1.5  # weight of what another reading costs the glyph reader (glyph_cost)
     min_confidence: float = 0.02  # letter confidences are taken within this of 0 and 1 for that cost
     added_letter_cost: float = 1.0  # nats the glyph reader loses for each letter another reading adds

@@ -360,6 +360,29 @@ def split_at_listed_gap(
     return [word]
 
 
+STOP_MARKS = (".", ",")  # marks a speck or a broken-off stroke end is read as
+
+
+def without_stray_stop(word: Word, lexicon: Lexicon, settings: Settings = DEFAULT) -> Word:
+    """A word with one stop inside it, between letters, and `stray_stop_min_after` letters or more after it
+    (not an abbreviation: 'U.S.A.', 'e.g.'), whose letters without it are a listed word: the word without
+    the stop, a speck or a stroke's broken-off end ('C.HINA', 'n.eeds'); else the word itself."""
+    texts = [c.text for c in word.chars]
+    marks = [i for i, t in enumerate(texts) if not t.isalnum()]
+    if len(marks) != 1 or texts[marks[0]] not in STOP_MARKS:
+        return word
+    k = marks[0]
+    letters = texts[:k] + texts[k + 1 :]
+    after = len(texts) - k - 1
+    if k == 0 or after < settings.transcription.stray_stop_min_after or not "".join(letters).isalpha():
+        return word
+    if "".join(letters).lower() not in lexicon:
+        return word
+    log.debug("word list: %r read without its stop", word.text)
+    chars = word.chars[:k] + word.chars[k + 1 :]
+    return Word(chars, union_bbox([c.bbox for c in chars]), from_lexicon=True, raw=word.raw)
+
+
 def _numbers_joined(words: list[Word]) -> list[Word]:
     """Numbers side by side made one: nothing tells a space between them from the wide gaps around a 1."""
     out = words[:1]

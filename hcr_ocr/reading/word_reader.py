@@ -230,10 +230,9 @@ def choose(
 ) -> str | None:
     """The listed word (or number) that the word reader prefers to the glyph reader's word, all told, or
     None: its log-likelihood, plus `prior_weight` times its log frequency, less what it costs the glyph
-    reader (`glyph_cost`) must beat the glyph reader's word's by more than `keep_bonus`, less what the
-    glyph reader's word loses for its spelling (`_unlike`); and the word reader must read it itself, near
-    enough (`max_edit_share`): where its own reading is far from every candidate, the ink is not of a kind
-    it knows (a script font, a drawing)."""
+    reader (`glyph_cost`) must beat the glyph reader's word's by more than its bonus (`_keep_bonus`); and
+    the word reader must read it itself, near enough (`max_edit_share`): where its own reading is far from
+    every candidate, the ink is not of a kind it knows (a script font, a drawing)."""
     s = settings
     current, greedy = word.text.lower(), greedy_text(logp)
     if greedy == current or current.isdigit() and greedy.isdigit():
@@ -253,9 +252,18 @@ def choose(
     if not others:
         return None
     best = max(others, key=score)
-    if score(best) <= score(current) + s.keep_bonus - _unlike(current, best, lexicon, s):
+    if score(best) <= score(current) + _keep_bonus(current, greedy, best, lexicon, s):
         return None
     return best
+
+
+def _keep_bonus(current: str, greedy: str, best: str, lexicon: Lexicon, s: WordReaderSettings) -> float:
+    """Nats the glyph reader's word `current` is given against the listed word `best`: `keep_bonus`, or
+    `read_listed_keep_bonus` where the glyph reader's word is no listed word and the word reader reads
+    `best` itself (two readers, one of them reading a word); less what it loses for its spelling."""
+    read_listed = greedy == best and best in lexicon and current not in lexicon
+    bonus = s.read_listed_keep_bonus if read_listed else s.keep_bonus
+    return bonus - _unlike(current, best, lexicon, s)
 
 
 def _unlike(current: str, listed: str, lexicon: Lexicon, s: WordReaderSettings) -> float:

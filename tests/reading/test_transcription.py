@@ -24,6 +24,7 @@ from hcr_ocr.reading.transcription import (
     in_listed_language,
     split_at_listed_gap,
     take_joins,
+    without_stray_stop,
 )
 from tests.conftest import SHARED_DATA
 
@@ -290,6 +291,26 @@ def test_a_word_is_split_at_a_narrow_space_where_both_sides_are_listed_words():
     # a listed word stays whole however it is spaced; so does one whose halves are not both listed
     assert len(split_at_listed_gap(spaced("NOTEBOOK", [2, 2, 2, 14, 2, 2, 2]), body, lexicon)) == 1
     assert len(split_at_listed_gap(spaced("PAGEQXZ", [3, 2, 3, 12, 3, 2]), body, lexicon)) == 1
+
+
+def test_a_stop_inside_a_listed_word_is_a_speck_but_not_in_an_abbreviation():
+    lexicon = Lexicon.shipped()
+    gaps = [3] * 5
+    mended = without_stray_stop(spaced("C.HINA", gaps), lexicon)
+    assert mended.text == "CHINA" and mended.from_lexicon and mended.bbox == (0, 0, 10 * 6 + 3 * 5, 40)
+    assert without_stray_stop(spaced("n,eeds", gaps), lexicon).text == "needs"
+    for kept in ("E.G", "U.S.A", "EXAMPLE.COM", "CH-INA", ".CHINA", "CHINA.", "C.H1NA"):
+        assert without_stray_stop(spaced(kept, [3] * (len(kept) - 1)), lexicon).text == kept
+
+
+def test_a_speck_by_a_faint_letter_is_no_stop_inside_its_word():
+    """The 35th synthetic page of seed 0 in ink at 30% of its darkness: the C of CHINA ends in a faint
+    stroke that breaks off into a dot at the baseline, read as a stop between C and H."""
+    faint, truth = synthetic_page(35, "ink-30")
+    assert truth[1] == "CHINA 4"
+    assert hcr_ocr.read(faint).text.split("\n")[1] == "CHINA 4"
+    settings = replace(DEFAULT, transcription=replace(DEFAULT.transcription, stray_stop_min_after=99))
+    assert hcr_ocr.read(faint, settings=settings).text.split("\n")[1] == "C.HINA 4"
 
 
 def test_a_run_of_words_is_split_at_as_few_of_its_narrow_spaces_as_make_listed_words():

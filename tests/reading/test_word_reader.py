@@ -292,3 +292,25 @@ def test_a_short_note_in_words_is_checked_by_the_word_reader():
     page = degrade(load_image(REPO / "samples" / "letters.png"), "textured", 0, 2, "samples")
     assert hcr_ocr.read(page).text == "Zebra quilt hedge"
     assert hcr_ocr.read(page, settings=without_word_reader()).text == "Zebra quilt hodge"
+
+
+def test_a_word_the_word_reader_reads_itself_replaces_a_reading_that_is_no_word():
+    """The 24th synthetic page of seed 0 with a hairline pen: the glyph reader reads 'adylsot' (its v read
+    y, surely), the word reader 'advisor', a listed word. With the glyph reader's usual bonus its junk is
+    kept; where the word reader reads the listed word itself, the two are weighed on equal terms."""
+    from itertools import islice
+
+    import hcr_ocr
+    from hcr_ocr.data.degradations import degrade
+    from hcr_ocr.data.synthetic import synthetic_pages
+    from tests.conftest import SHARED_DATA
+
+    if not (SHARED_DATA / "emnist").is_dir():
+        pytest.skip("no EMNIST data")
+    gray, truth = next(islice(synthetic_pages(24, 0, SHARED_DATA), 23, None))
+    page = degrade(gray, "hairline", seed=0, index=23, source="synthetic 50")
+    assert truth.split("\n")[0] == "advisor lesbian Surface hip"
+    assert hcr_ocr.read(page).text.split("\n")[0] == "advisor lesbian Surface hip"
+    s = DEFAULT.word_reader
+    usual = replace(DEFAULT, word_reader=replace(s, read_listed_keep_bonus=s.keep_bonus))
+    assert hcr_ocr.read(page, settings=usual).text.split("\n")[0] == "adylsot lesbian Surface hip"
