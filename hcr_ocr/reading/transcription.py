@@ -40,6 +40,8 @@ from hcr_ocr.reading.stats import median
 
 log = logging.getLogger(__name__)
 
+STOP_MARKS = (".", ",")  # marks a speck or a broken-off stroke end is read as
+
 Cuts = tuple[list[int], dict[tuple[int, int], Glyph]]  # a glyph's fine cut columns and the runs between them
 
 
@@ -358,9 +360,6 @@ def split_at_listed_gap(
             log.debug("word list: %r split at its %d widest gap(s)", text, n)
             return _numbers_joined(words)
     return [word]
-
-
-STOP_MARKS = (".", ",")  # marks a speck or a broken-off stroke end is read as
 
 
 def without_stray_stop(word: Word, lexicon: Lexicon, settings: Settings = DEFAULT) -> Word:
