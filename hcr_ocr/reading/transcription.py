@@ -371,11 +371,11 @@ def without_stray_stop(word: Word, lexicon: Lexicon, settings: Settings = DEFAUL
     if len(marks) != 1 or texts[marks[0]] not in STOP_MARKS:
         return word
     k = marks[0]
-    letters = texts[:k] + texts[k + 1 :]
+    letters = "".join(texts[:k] + texts[k + 1 :])
     after = len(texts) - k - 1
-    if k == 0 or after < settings.transcription.stray_stop_min_after or not "".join(letters).isalpha():
+    if k == 0 or after < settings.transcription.stray_stop_min_after or not letters.isalpha():
         return word
-    if "".join(letters).lower() not in lexicon:
+    if letters.lower() not in lexicon:
         return word
     log.debug("word list: %r read without its stop", word.text)
     chars = word.chars[:k] + word.chars[k + 1 :]
