@@ -46,6 +46,20 @@ def data_dir() -> Path:
     return SHARED_DATA
 
 
+def synthetic_page(number: int, condition: str = "clean") -> tuple[np.ndarray, list[str]]:
+    """The `number`th synthetic page of seed 0 (1-based), degraded as `hcr-ocr bench --conditions` degrades
+    it, and its lines of truth; skips the test where the EMNIST data is absent."""
+    from itertools import islice
+
+    from hcr_ocr.data.degradations import degrade
+    from hcr_ocr.data.synthetic import synthetic_pages
+
+    if not (SHARED_DATA / "emnist").is_dir():
+        pytest.skip("no EMNIST data")
+    gray, truth = next(islice(synthetic_pages(number, 0, SHARED_DATA), number - 1, None))
+    return degrade(gray, condition, seed=0, index=number - 1, source="synthetic 50"), truth.split("\n")
+
+
 def shipped(name: str) -> Path:
     path = MODELS / name
     if not path.exists():

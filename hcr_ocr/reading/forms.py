@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from hcr_ocr.reading.binarization import stroke_width
 from hcr_ocr.reading.glyphs import Glyph, find_glyphs, has_bold_stroke, printed_letters, printed_runs
 from hcr_ocr.reading.lines import Blob, TextLine, measure_line, typical_height
 from hcr_ocr.reading.settings import DEFAULT, FormSettings, LineSettings, Settings
@@ -142,12 +143,26 @@ def drop_printed_labels(
 
 def _written_in_marker(glyphs_of_lines: list[list[Glyph]], printed: set[int], s: FormSettings) -> bool:
     """Is the writing outside the labels found as bold as print, in many letters and with no line in a thin
-    hand? Then the page is written with a marker, and its tight words only look like labels. (On the form
-    crops we have, the writing beside a label is either too short to judge or has a line in a thin hand.)"""
+    hand? Then the page is written with a marker, and its tight words only look like labels. A letter is as
+    bold as print where its stroke is, for its height, or where it is nearly as wide as the labels' (a
+    capital or a tall letter of the same pen as a label of small letters) and these are wide enough for
+    the scan to tell pens apart. (On the form crops we have, the
+    writing beside a label is either too short to judge or has a line in a thin hand.)"""
+    in_labels = [
+        g for gs in glyphs_of_lines for g in gs if not g.punct and any(b in printed for b in g.blobs)
+    ]
+    label_stroke = median([stroke_width(g.mask) for g in in_labels] or [0.0])
+    resolved = label_stroke >= s.marker_label_min_stroke
+
+    def as_bold(g: Glyph) -> bool:
+        return (
+            has_bold_stroke(g, s) or resolved and stroke_width(g.mask) >= s.marker_label_stroke * label_stroke
+        )
+
     bold_shares = []  # (letters, bold letters) of each line, outside the labels
     for glyphs in glyphs_of_lines:
         rest = [g for g in glyphs if not g.punct and not any(label in printed for label in g.blobs)]
-        bold_shares.append((len(rest), sum(has_bold_stroke(g, s) for g in rest)))
+        bold_shares.append((len(rest), sum(as_bold(g) for g in rest)))
     letters = sum(n for n, _ in bold_shares)
     bold = sum(b for _, b in bold_shares)
     thin_line = any(n >= s.label_min_letters and b < s.marker_thin_line_share * n for n, b in bold_shares)

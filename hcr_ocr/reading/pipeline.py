@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -89,6 +90,8 @@ from hcr_ocr.reading.word_reader import (
     case_to_follow,
     checkable,
     choose,
+    joined_reading,
+    lone_letter,
     reread,
     word_input,
     word_mask,
@@ -530,22 +533,62 @@ def read_words_whole(
     ):
         return
     reader = evidence.classifier.words
+    finer = evidence.finer  # tiny writing: its words are read from the enlarged ink, as its glyphs are
+
+    def log_probs(glyphs: list[Glyph]) -> np.ndarray:
+        placed = [finer.placed_mask_of(g) if finer else (g.bbox, g.mask) for g in glyphs]
+        return reader.log_probs(word_input(word_mask(placed)))
+
+    if s.join_lone_letters:
+        for words, measured, line in zip(lines, metrics, layout.lines, strict=True):
+            _join_lone_letters(words, line, measured, log_probs, lexicon, evidence)
     places = [
         (words, measured, i, glyphs)
         for words, measured, line in zip(lines, metrics, layout.lines, strict=True)
         for i, glyphs in enumerate(line.words)
         if checkable(words[i])
     ]
-    finer = evidence.finer  # tiny writing: its words are read from the enlarged ink, as its glyphs are
     for words, measured, i, glyphs in places[: s.max_words]:
-        placed = [finer.placed_mask_of(g) if finer else (g.bbox, g.mask) for g in glyphs]
-        logp = reader.log_probs(word_input(word_mask(placed)))
+        logp = log_probs(glyphs)
         text = choose(words[i], logp, lexicon, s)
         if text is not None:
             log.debug("word reader: %r read as %r", words[i].text, text)
             ink = WordInk([(g.bbox, g.mask) for g in glyphs], measured)
             like = case_to_follow(words, i, s.capitals_line_min_words)
             words[i] = reread(words[i], text, logp, ink, s.case_core, evidence.settings.decoding, like)
+
+
+def _join_lone_letters(
+    words: list[Word],
+    line: LineLayout,
+    measured: LineMetrics,
+    log_probs: Callable[[list[Glyph]], np.ndarray],
+    lexicon: Lexicon,
+    evidence: Evidence,
+) -> None:
+    """A lone letter that is no word, and the word of letters beside it, read as one where the word reader
+    reads their ink as one listed word (`joined_reading`): a stroke broken off a word's first or last
+    letter leaves a gap as wide as a space ('n weds' for 'needs', 'instan t'). In place, in `words` and
+    in the line's glyph groups alike."""
+    i = 0
+    while i < len(words) - 1:
+        pair = words[i : i + 2]
+        lone = [lone_letter(w, lexicon) for w in pair]
+        if any(lone) and all(
+            lo or (w.text.isalpha() and checkable(w)) for lo, w in zip(lone, pair, strict=True)
+        ):
+            glyphs = line.words[i] + line.words[i + 1]
+            logp = log_probs(glyphs)
+            s = evidence.settings
+            joined = joined_reading(pair, logp, lexicon, s.word_reader)
+            if joined is not None:
+                both, text = joined
+                log.debug("word reader: %r and %r read as one word, %r", pair[0].text, pair[1].text, text)
+                ink = WordInk([(g.bbox, g.mask) for g in glyphs], measured)
+                like = pair[1].text if lone[0] else pair[0].text  # the case of the word, not of the letter
+                words[i : i + 2] = [reread(both, text, logp, ink, s.word_reader.case_core, s.decoding, like)]
+                line.words[i : i + 2] = [glyphs]
+        i += 1
 
 
 def _on_page(words: list[Word], to_page: ToPage, block: int = 0) -> Line | None:

@@ -295,6 +295,10 @@ class FormSettings(_Frozen):
     marker_min_letters: int = 20  # letters outside the labels: with at least this many ...
     marker_min_bold_share: float = 0.35  # ... and this share of them as bold as print, the page is written
     # in a bold hand (a marker) and its tight runs are words, not labels ...
+    marker_label_stroke: float = 0.8  # ... a letter is as bold as print where its stroke is bold for its
+    # height, or at least this share of the labels' stroke width (a tall letter of the same pen) ...
+    marker_label_min_stroke: float = 3.0  # ... where the labels' strokes are this many px wide at least (a
+    # coarse scan draws every stroke, print or pen, 2 px wide) ...
     marker_thin_line_share: float = 0.1  # ... unless a line of label_min_letters or more letters has a
     # smaller share: a thin hand's line (a form's handwriting beside its type)
 
@@ -595,6 +599,8 @@ class WordReaderSettings(_Frozen):
     # capitals where its ink does not tell its case and the glyph reader read a capital in it
     case_core: float = 0.6  # a reread letter's case is judged by the top of its ink in this middle share
     # of its columns (clear of its neighbours' ascenders)
+    join_lone_letters: bool = True  # a lone letter that is no word is read with the word beside it where
+    # the word reader reads the two as one listed word (a lead-in stroke broken off: 'n weds', 'needs')
 
 
 class Settings(_Frozen):

@@ -31,7 +31,7 @@ import numpy as np
 import onnxruntime
 
 from hcr_ocr.errors import CheckpointError
-from hcr_ocr.page import Char, Word
+from hcr_ocr.page import Char, Word, union_bbox
 from hcr_ocr.reading.decoding import LineMetrics, starts_low
 from hcr_ocr.reading.lexicon import Lexicon
 from hcr_ocr.reading.recognition import onnx_metadata, onnx_session
@@ -205,6 +205,38 @@ def candidates(
     return sorted(t for t in texts if t and all(c in WORD_SYMBOLS for c in t))
 
 
+def lone_letter(word: Word, lexicon: Lexicon) -> bool:
+    """Is the word one letter that is no listed word (not 'a' or 'I')?"""
+    return len(word.chars) == 1 and word.text.isalpha() and word.text.lower() not in lexicon
+
+
+def joined_reading(
+    parts: Sequence[Word],
+    logp: np.ndarray,
+    lexicon: Lexicon,
+    settings: WordReaderSettings = DEFAULT.word_reader,
+) -> tuple[Word, str] | None:
+    """Words side by side seen as one (their ink's `logp`): the glyph reader's letters of them as one word,
+    and the listed word of letters that the word reader prefers to them, as `choose` weighs it, where the
+    glyph reader's reading is as many words as `parts` (a log frequency each); where those letters are a
+    listed word themselves, that word if it is so much commoner than the parts together that it beats them
+    by `keep_bonus`; else None."""
+    chars = [c for w in parts for c in w.chars]
+    raw = "".join(w.raw or w.text for w in parts)
+    word = Word(chars, union_bbox([c.bbox for c in chars]), raw=raw)
+    apart, greedy, s = [w.text.lower() for w in parts], greedy_text(logp), settings
+    current = word.text.lower()
+    if current in lexicon:  # the letters make a word as read: one word or two, by their frequencies alone
+        one, two = _log_prior(current, lexicon, s), sum(_log_prior(p, lexicon, s) for p in apart)
+        joined = _near(greedy, current, s.max_edit_share) and s.prior_weight * (one - two) > s.keep_bonus
+        return (word, current) if joined and current.isalpha() else None
+    text = _preferred(word, logp, greedy, lexicon, s, apart)
+    if text is None or not text.isalpha() or text not in lexicon:
+        return None
+    return word, text
+    return text if text is not None and text.isalpha() and text in lexicon else None
+
+
 def glyph_cost(word: Word, text: str, settings: WordReaderSettings = DEFAULT.word_reader) -> float:
     """What reading the word as `text` (caseless) costs the glyph reader, in nats: for each of its letters
     that `text` changes or drops, the log-odds of its confidence against the rest where it is surer than
@@ -233,18 +265,38 @@ def choose(
     reader (`glyph_cost`) must beat the glyph reader's word's by more than its bonus (`_keep_bonus`); and
     the word reader must read it itself, near enough (`max_edit_share`): where its own reading is far from
     every candidate, the ink is not of a kind it knows (a script font, a drawing)."""
-    s = settings
     current, greedy = word.text.lower(), greedy_text(logp)
     if greedy == current or current.isdigit() and greedy.isdigit():
         return None  # both readers read it so; or a number: the glyph reader reads single digits better
+    return _preferred(word, logp, greedy, lexicon, settings)
+
+
+def _log_prior(text: str, lexicon: Lexicon, s: WordReaderSettings) -> float:
+    """A reading's log frequency: a number's is the commonest word's, an unlisted word's the rarest's."""
+    if text.isdigit():
+        return 0.0
+    return lexicon.log_prior(text) if text in lexicon else s.unlisted_log_prior
+
+
+def _preferred(
+    word: Word,
+    logp: np.ndarray,
+    greedy: str,
+    lexicon: Lexicon,
+    s: WordReaderSettings,
+    parts: Sequence[str] = (),
+) -> str | None:
+    """`choose`'s weighing, once the word reader's own reading `greedy` is known. `parts`: the words the
+    glyph reader read the word's letters as, each with its own log frequency (default: the word)."""
+    current = word.text.lower()
     texts = candidates(word, greedy, lexicon, s)
     likelihood = dict(zip(texts, ctc_log_likelihoods(logp, texts), strict=True))
 
     def score(text: str) -> float:
-        if text.isdigit():
-            prior = 0.0  # a number is as likely as the commonest word
+        if text == current:
+            prior = sum(_log_prior(p, lexicon, s) for p in parts or [text])
         else:
-            prior = lexicon.log_prior(text) if text in lexicon else s.unlisted_log_prior
+            prior = _log_prior(text, lexicon, s)
         glyphs = 0.0 if text == current else s.glyph_weight * glyph_cost(word, text, s)
         return likelihood[text] + s.prior_weight * prior - glyphs
 

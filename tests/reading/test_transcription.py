@@ -3,7 +3,6 @@ budgets; when the word list may mend more."""
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
 import cv2
@@ -26,7 +25,7 @@ from hcr_ocr.reading.transcription import (
     take_joins,
     without_stray_stop,
 )
-from tests.conftest import SHARED_DATA
+from tests.conftest import synthetic_page
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 
@@ -47,17 +46,6 @@ def sample_line(name: str, condition: str, index: int, line: int, **transcriptio
     page = degrade(load_image(SAMPLES / f"{name}.png"), condition, seed=0, index=index, source="samples")
     settings = replace(LIST_ONLY, transcription=replace(DEFAULT.transcription, **transcription_settings))
     return hcr_ocr.read(page, settings=settings).text.split("\n")[line]
-
-
-def synthetic_page(number: int, condition: str = "clean") -> tuple[np.ndarray, list[str]]:
-    """The `number`th synthetic page of seed 0 (1-based), degraded as `hcr-ocr bench --conditions` degrades
-    it, and its lines of truth; skips the test where the EMNIST data is absent."""
-    from hcr_ocr.data.synthetic import synthetic_pages
-
-    if not (SHARED_DATA / "emnist").is_dir():
-        pytest.skip("no EMNIST data")
-    gray, truth = next(itertools.islice(synthetic_pages(number, 0, SHARED_DATA), number - 1, None))
-    return degrade(gray, condition, seed=0, index=number - 1, source="synthetic 50"), truth.split("\n")
 
 
 def bar(x0: int, x1: int, top: int = 0, bottom: int = 20) -> Glyph:
