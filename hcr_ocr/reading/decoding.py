@@ -7,9 +7,10 @@ decided from context.
 EMNIST's 47 classes merge the capital and small forms of C I J K L M O P S U V W X Y Z. The case of those is
 read from the glyph's height against the line's capital and x-heights (measured on the glyphs whose class
 tells their size; a line that shows no x-height of its own takes the page's share of its capital height),
-and a word whose unambiguous letters are all capitals stays in capitals; a word of small letters opened by
-an A, E, N or R no taller than they are opens with the small form, and an A, E, N or R anywhere whose top
-is at the x-height that other words' small letters show is read small. Look-alikes
+and a word takes the case most of its later letters vote for (a letter whose class tells its case, where
+the classifier does not doubt between its two forms, two votes; one sized from the line, one); a word of
+small letters opened by an A, E, N or R no taller than they are opens with the small form, and an A, E, N
+or R anywhere whose top is at the x-height that other words' small letters show is read small. Look-alikes
 (0 O, 1 I l, 2 Z, 5 S, 8 B, 9 g q) follow the rest of the word: digits among digits, letters among letters;
 one that stands alone as a word and is hardly ever a word by itself (g q Z S B G) is read as the digit. A
 7 narrower than a 7's bar would make it, given a good share of 1, is the 1 of print (its flag read as a bar).
@@ -286,8 +287,26 @@ def decode_word(
         order = np.argsort(probs[i])[::-1][:3]
         alternatives = [(classes[j], float(probs[i][j])) for j in order]
         chars.append((text, confs[i], alternatives))
-    texts = one_case([c[0] for c in chars], [c.isalpha() and c not in MERGED for c in labels], settings=s)
+    votes = [_case_votes(c, p, classes, s) for c, p in zip(labels, probs, strict=True)]
+    texts = one_case([c[0] for c in chars], votes)
     return [(t, conf, alts) for t, (_, conf, alts) in zip(texts, chars, strict=True)]
+
+
+def _case_votes(label: str, prob: np.ndarray, classes: str, s: DecodingSettings) -> int:
+    """The glyph's votes on its word's case: `sure_case_votes` for a letter whose two forms are classes of
+    their own (F and f), with `sure_case_share` of their probability on the one read; none where the
+    classifier doubts between the two; `sized_case_votes` for a letter of a merged class (C, O, S), whose
+    case was judged from its size."""
+    if not label.isalpha():
+        return 0
+    if label in MERGED:
+        return s.sized_case_votes
+    twin = label.swapcase()
+    if twin not in classes:
+        return s.sure_case_votes
+    own = float(prob[classes.index(label)])
+    told = own >= s.sure_case_share * (own + float(prob[classes.index(twin)]))
+    return s.sure_case_votes if told else 0
 
 
 def _small_by_height(
@@ -330,21 +349,18 @@ def _word_case(
     return small, lower_word, upper_word
 
 
-def one_case(
-    texts: list[str], sure: list[bool], *, settings: DecodingSettings = DEFAULT.decoding
-) -> list[str]:
+def one_case(texts: list[str], votes: list[int]) -> list[str]:
     """Words are written in small letters, Capitalised or in CAPITALS, not in a mix: the letters after the
-    first take the case most of them have (a letter whose class tells its case, `sure`, has two votes, one
-    sized from the line has one; a tie follows the first letter), and a word whose later letters are
-    capitals is capitals throughout."""
+    first take the case that has most `votes` among them (see `_case_votes`; a tie follows the first
+    letter), and a word whose later letters are capitals is capitals throughout."""
     later = [i for i in range(1, len(texts)) if texts[i].isalpha()]
     if not later:
         return texts
-    votes = {True: 0, False: 0}
+    tally = {True: 0, False: 0}
     for i in later:
-        votes[texts[i].isupper()] += settings.sure_case_votes if sure[i] else settings.sized_case_votes
-    tie = votes[True] == votes[False]
-    upper = texts[0].isupper() if tie else votes[True] > votes[False]
+        tally[texts[i].isupper()] += votes[i]
+    tie = tally[True] == tally[False]
+    upper = texts[0].isupper() if tie else tally[True] > tally[False]
     out = list(texts)
     for i in later:
         out[i] = out[i].upper() if upper else out[i].lower()

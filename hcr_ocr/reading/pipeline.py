@@ -20,6 +20,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path
 
 import cv2
@@ -540,8 +541,9 @@ def read_words_whole(
         return reader.log_probs(word_input(word_mask(placed)))
 
     if s.join_lone_letters:
+        space = median([_gap(a, b) for line in layout.lines for a, b in pairwise(line.words)] or [0.0])
         for words, measured, line in zip(lines, metrics, layout.lines, strict=True):
-            _join_lone_letters(words, line, measured, log_probs, lexicon, evidence)
+            _join_lone_letters(words, line, measured, log_probs, lexicon, evidence, s.join_max_gap * space)
     places = [
         (words, measured, i, glyphs)
         for words, measured, line in zip(lines, metrics, layout.lines, strict=True)
@@ -565,17 +567,21 @@ def _join_lone_letters(
     log_probs: Callable[[list[Glyph]], np.ndarray],
     lexicon: Lexicon,
     evidence: Evidence,
+    max_gap: float,
 ) -> None:
-    """A lone letter that is no word, and the word of letters beside it, read as one where the word reader
-    reads their ink as one listed word (`joined_reading`): a stroke broken off a word's first or last
-    letter leaves a gap as wide as a space ('n weds' for 'needs', 'instan t'). In place, in `words` and
-    in the line's glyph groups alike."""
+    """A lone letter that is no word, and the word of letters beside it, less than `max_gap` px apart, read
+    as one where the word reader reads their ink as one listed word (`joined_reading`): a stroke broken off
+    a word's first or last letter leaves a gap wider than a letter's, narrower than a space ('n weds' for
+    'needs', 'instan t'). In place, in `words` and in the line's glyph groups alike."""
     i = 0
     while i < len(words) - 1:
         pair = words[i : i + 2]
         lone = [lone_letter(w, lexicon) for w in pair]
-        if any(lone) and all(
-            lo or (w.text.isalpha() and checkable(w)) for lo, w in zip(lone, pair, strict=True)
+        near = _gap(line.words[i], line.words[i + 1]) < max_gap
+        if (
+            near
+            and any(lone)
+            and all(lo or (w.text.isalpha() and checkable(w)) for lo, w in zip(lone, pair, strict=True))
         ):
             glyphs = line.words[i] + line.words[i + 1]
             logp = log_probs(glyphs)
@@ -589,6 +595,11 @@ def _join_lone_letters(
                 words[i : i + 2] = [reread(both, text, logp, ink, s.word_reader.case_core, s.decoding, like)]
                 line.words[i : i + 2] = [glyphs]
         i += 1
+
+
+def _gap(left: list[Glyph], right: list[Glyph]) -> float:
+    """Pixels of paper between two words' glyphs."""
+    return min(g.bbox[0] for g in right) - max(g.bbox[2] for g in left)
 
 
 def _on_page(words: list[Word], to_page: ToPage, block: int = 0) -> Line | None:

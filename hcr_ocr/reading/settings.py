@@ -463,6 +463,8 @@ class DecodingSettings(_Frozen):
     upper_word_min_capitals: int = 2  # capitals sized from the line that make a word all capitals
     sure_case_votes: int = 2  # votes on a word's case of a letter whose class tells its case
     sized_case_votes: int = 1  # votes of a letter whose case is judged from its size
+    sure_case_share: float = 0.75  # a letter's class tells its case (F, f) where it holds this share of
+    # the probability of its two forms at least; else its vote is a sized letter's
 
 
 class LexiconSettings(_Frozen):
@@ -600,7 +602,8 @@ class WordReaderSettings(_Frozen):
     case_core: float = 0.6  # a reread letter's case is judged by the top of its ink in this middle share
     # of its columns (clear of its neighbours' ascenders)
     join_lone_letters: bool = True  # a lone letter that is no word is read with the word beside it where
-    # the word reader reads the two as one listed word (a lead-in stroke broken off: 'n weds', 'needs')
+    # the word reader reads the two as one listed word (a lead-in stroke broken off: 'n weds', 'needs') ...
+    join_max_gap: float = 0.6  # ... and their gap is under this share of the page's median word space
 
 
 class Settings(_Frozen):

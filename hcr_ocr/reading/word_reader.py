@@ -15,7 +15,9 @@ raw reading and its own), by its likelihood plus a weight times the word's log f
 reader's word keeps a bonus (WordReaderSettings). The new letters' boxes share out the word's box where
 the network saw them, and their case is read from the ink there (`WordInk`): a letter whose small form
 rises only to the x-height (a, c, e, g, m, p, ...) is a capital where its ink rises to the capital line; what the ink
-cannot tell follows the glyph reader's word.
+cannot tell follows the glyph reader's word. A lone letter that is no word ('n', not 'a'), nearer its
+neighbour than a space, is read with it where the word reader prefers a listed word for their ink seen as
+one (`joined_reading`: a lead-in or a last stroke broken off, 'n weds' for 'needs').
 """
 
 from __future__ import annotations
@@ -231,8 +233,8 @@ def joined_reading(
         joined = _near(greedy, current, s.max_edit_share) and s.prior_weight * (one - two) > s.keep_bonus
         return (word, current) if joined and current.isalpha() else None
     text = _preferred(word, logp, greedy, lexicon, s, apart)
-    if text is None or not text.isalpha() or text not in lexicon:
-        return None
+    if text is None or not text.isalpha() or text not in lexicon or text in apart:
+        return None  # one part as it was read, the other's ink left unread: no join
     return word, text
     return text if text is not None and text.isalpha() and text in lexicon else None
 

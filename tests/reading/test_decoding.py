@@ -108,18 +108,42 @@ def test_x_height_from_short_glyphs_when_no_a_e_n_r():
 def test_one_case_per_word():
     from hcr_ocr.reading.decoding import one_case
 
+    # votes: 2 for a letter whose class tells its case, 1 for one sized from the line
     # a capital R among sure small letters is a misread size: the word is in small letters
-    assert "".join(one_case(list("JebRa"), [False, True, True, True, True])) == "Jebra"
+    assert "".join(one_case(list("JebRa"), [1, 2, 2, 2, 2])) == "Jebra"
     # small h/f/a among capitals: the word is in capitals, its first letter too
-    assert "".join(one_case(list("hNTONY"), [True, True, True, False, True, True])) == "HNTONY"
-    assert "".join(one_case(list("CLaVIS"), [False, False, True, False, False, False])) == "CLAVIS"
+    assert "".join(one_case(list("hNTONY"), [2, 2, 2, 1, 2, 2])) == "HNTONY"
+    assert "".join(one_case(list("CLaVIS"), [1, 1, 2, 1, 1, 1])) == "CLAVIS"
     # Capitalised words and digits are left alone
-    assert one_case(list("Paris"), [False, True, True, False, False]) == list("Paris")
-    assert one_case(list("b2"), [True, False]) == list("b2")
+    assert one_case(list("Paris"), [1, 2, 2, 1, 1]) == list("Paris")
+    assert one_case(list("b2"), [2, 1]) == list("b2")
     # a tie between the later letters follows the first letter: never a mix like "mEn" or "golD"
-    assert one_case(list("aBc"), [True, True, True]) == list("abc")
-    assert one_case(list("golD"), [True, False, False, True]) == list("gold")
-    assert one_case(list("RfMY"), [True, True, False, False]) == list("RFMY")
+    assert one_case(list("aBc"), [2, 2, 2]) == list("abc")
+    assert one_case(list("golD"), [2, 1, 1, 2]) == list("gold")
+    assert one_case(list("RfMY"), [2, 2, 1, 1]) == list("RFMY")
+
+
+def test_a_letter_the_classifier_doubts_the_case_of_has_no_vote():
+    """F read 0.51 against f's 0.45 tells nothing of the word's case: 'oFFer' with its two doubtful F's is
+    small letters (its r is surely small), not 'OFFER'."""
+    from hcr_ocr.reading.decoding import _case_votes, one_case
+    from hcr_ocr.reading.settings import DEFAULT
+
+    classes = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabdefghnqrt"
+    s = DEFAULT.decoding
+
+    def prob(**shares: float) -> np.ndarray:
+        p = np.full(len(classes), 1e-4)
+        for c, v in shares.items():
+            p[classes.index(c)] = v
+        return p
+
+    assert _case_votes("F", prob(F=0.51, f=0.45), classes, s) == 0
+    assert _case_votes("F", prob(F=0.9, f=0.05), classes, s) == s.sure_case_votes
+    assert _case_votes("O", prob(O=0.9), classes, s) == s.sized_case_votes  # O and o are one class
+    assert _case_votes("r", prob(r=0.77), classes, s) == s.sure_case_votes
+    assert one_case(list("oFFer"), [1, 0, 0, 0, 2]) == list("offer")
+    assert one_case(list("oFFer"), [1, 2, 2, 0, 2]) == list("OFFER")  # sure F's outvote the r
 
 
 def test_y_among_digits_is_a_four():

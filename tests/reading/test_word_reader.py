@@ -210,6 +210,8 @@ def reading(text: str, doubt: dict[int, str] | None = None) -> np.ndarray:
         (["n", "weds"], "nweds", {1: "e"}, "needs"),  # e heard nearly as w: the listed word weighed
         (["n", "weds"], "nweds", None, None),  # ... but not where the word reader is sure of its w
         (["t", "Atlanta"], "tatlanta", None, None),  # no listed word near
+        (["install", "t"], "instant", None, "instant"),  # the t's ink read with the word's
+        (["developers", "l"], "developers", None, None),  # the letter unheard: a word without it is no join
     ],
 )
 def test_a_lone_letter_is_read_with_its_neighbour_where_they_make_a_listed_word(parts, heard, doubt, want):
@@ -234,8 +236,8 @@ def test_a_or_i_alone_is_a_word_not_a_lone_letter():
 
 def test_a_lead_in_stroke_broken_off_leaves_no_word_space():
     """The 3rd synthetic page of seed 0 under light salt-and-pepper noise: the n of 'needs' is parted from
-    its cursive 'ee' by a gap as wide as a space, and the glyph reader reads 'n' and 'weds'. The word reader
-    reads the two as one word, 'needs'."""
+    its cursive 'ee' by a gap wider than a letter's, and the glyph reader reads 'n' and 'weds'. The word
+    reader reads the two as one word, 'needs'."""
     import hcr_ocr
     from tests.conftest import synthetic_page
 
@@ -244,6 +246,9 @@ def test_a_lead_in_stroke_broken_off_leaves_no_word_space():
     assert hcr_ocr.read(page).text.split("\n")[1] == "homepage 1321 needs"
     apart = replace(DEFAULT, word_reader=replace(DEFAULT.word_reader, join_lone_letters=False))
     assert hcr_ocr.read(page, settings=apart).text.split("\n")[1] == "homepage 1321 n weds"
+    # their gap is 0.44 of the page's median word space: a gap as wide as a space is a space
+    as_wide = replace(DEFAULT, word_reader=replace(DEFAULT.word_reader, join_max_gap=0.4))
+    assert hcr_ocr.read(page, settings=as_wide).text.split("\n")[1] == "homepage 1321 n weds"
 
 
 def test_a_damaged_word_reader_is_a_one_line_error(tmp_path):
