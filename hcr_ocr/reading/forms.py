@@ -146,8 +146,8 @@ def _written_in_marker(glyphs_of_lines: list[list[Glyph]], printed: set[int], s:
     hand? Then the page is written with a marker, and its tight words only look like labels. A letter is as
     bold as print where its stroke is, for its height, or where it is nearly as wide as the labels' (a
     capital or a tall letter of the same pen as a label of small letters) and these are wide enough for
-    the scan to tell pens apart. (On the form crops we have, the
-    writing beside a label is either too short to judge or has a line in a thin hand.)"""
+    the scan to tell pens apart. (On the form crops we have, the writing beside a label is either too short
+    to judge or has a line in a thin hand.)"""
     in_labels = [
         g for gs in glyphs_of_lines for g in gs if not g.punct and any(b in printed for b in g.blobs)
     ]

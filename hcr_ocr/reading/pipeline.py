@@ -542,8 +542,11 @@ def read_words_whole(
 
     if s.join_lone_letters:
         space = median([_gap(a, b) for line in layout.lines for a, b in pairwise(line.words)] or [0.0])
+        tries = s.max_words
         for words, measured, line in zip(lines, metrics, layout.lines, strict=True):
-            _join_lone_letters(words, line, measured, log_probs, lexicon, evidence, s.join_max_gap * space)
+            tries -= _join_lone_letters(
+                words, line, measured, log_probs, lexicon, evidence, s.join_max_gap * space, tries
+            )
     places = [
         (words, measured, i, glyphs)
         for words, measured, line in zip(lines, metrics, layout.lines, strict=True)
@@ -568,13 +571,15 @@ def _join_lone_letters(
     lexicon: Lexicon,
     evidence: Evidence,
     max_gap: float,
-) -> None:
+    tries: int,
+) -> int:
     """A lone letter that is no word, and the word of letters beside it, less than `max_gap` px apart, read
     as one where the word reader reads their ink as one listed word (`joined_reading`): a stroke broken off
     a word's first or last letter leaves a gap wider than a letter's, narrower than a space ('n weds' for
-    'needs', 'instan t'). In place, in `words` and in the line's glyph groups alike."""
-    i = 0
-    while i < len(words) - 1:
+    'needs', 'instan t'). In place, in `words` and in the line's glyph groups alike; at most `tries` pairs
+    read. Returns how many were."""
+    i = tried = 0
+    while i < len(words) - 1 and tried < tries:
         pair = words[i : i + 2]
         lone = [lone_letter(w, lexicon) for w in pair]
         near = _gap(line.words[i], line.words[i + 1]) < max_gap
@@ -585,6 +590,7 @@ def _join_lone_letters(
         ):
             glyphs = line.words[i] + line.words[i + 1]
             logp = log_probs(glyphs)
+            tried += 1
             s = evidence.settings
             joined = joined_reading(pair, logp, lexicon, s.word_reader)
             if joined is not None:
@@ -595,6 +601,7 @@ def _join_lone_letters(
                 words[i : i + 2] = [reread(both, text, logp, ink, s.word_reader.case_core, s.decoding, like)]
                 line.words[i : i + 2] = [glyphs]
         i += 1
+    return tried
 
 
 def _gap(left: list[Glyph], right: list[Glyph]) -> float:

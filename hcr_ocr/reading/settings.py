@@ -464,7 +464,7 @@ class DecodingSettings(_Frozen):
     sure_case_votes: int = 2  # votes on a word's case of a letter whose class tells its case
     sized_case_votes: int = 1  # votes of a letter whose case is judged from its size
     sure_case_share: float = 0.75  # a letter's class tells its case (F, f) where it holds this share of
-    # the probability of its two forms at least; else its vote is a sized letter's
+    # the probability of its two forms at least; else it has no vote
 
 
 class LexiconSettings(_Frozen):
@@ -596,7 +596,8 @@ class WordReaderSettings(_Frozen):
     spelling_weight: float = 0.5  # ... loses this share of the excess from its keep_bonus
     length_slack: int = 2  # listed neighbours are looked up this many letters longer or shorter ...
     candidates: int = 20  # ... this many of each length, the nearest in edit distance
-    max_words: int = 300  # the most words checked on one page (bounded work on pages of junk)
+    max_words: int = 300  # the most words checked on one page, and pairs tried as one (bounded work on
+    # pages of junk)
     capitals_line_min_words: int = 2  # other words on its line, all in capitals, that put a reread word in
     # capitals where its ink does not tell its case and the glyph reader read a capital in it
     case_core: float = 0.6  # a reread letter's case is judged by the top of its ink in this middle share
