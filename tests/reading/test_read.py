@@ -436,9 +436,7 @@ def test_a_bold_word_of_small_letters_on_a_page_written_as_boldly_is_no_label():
     letters are no bolder for their height, but their strokes are as wide: the page is written with one
     bold pen, and the word is read, not left out. Where only strokes bold for their own height counted, it
     was left out."""
-    from dataclasses import replace
-
-    from hcr_ocr.reading.settings import DEFAULT
+    from hcr_ocr.reading.settings import DEFAULT, replace
 
     page, truth = synthetic_page(35, "gauss-45")
     assert truth[0].split()[0] == "career"
