@@ -472,7 +472,7 @@ def test_a_word_with_a_letter_read_as_a_digit_is_still_looked_up():
 
 def test_a_digit_standing_alone_is_read_as_one(monkeypatch):
     """A synthetic page (EMNIST ink) whose first line ends in a lone 5 that the classifier reads S: an S
-    alone is hardly a word, a number often is, so it reads 5 (its "if" reads IF before the capitals)."""
+    alone is hardly a word, a number often is, so it reads 5."""
     import itertools
 
     from hcr_ocr.data.synthetic import synthetic_pages
@@ -482,13 +482,13 @@ def test_a_digit_standing_alone_is_read_as_one(monkeypatch):
         pytest.skip("no EMNIST data")
     gray, truth = next(itertools.islice(synthetic_pages(58, 2, SHARED_DATA), 57, None))
     assert truth.split("\n")[0] == "if 802 5"
-    assert hcr_ocr.read(gray).text.split("\n")[0] == "IF 802 5"
+    assert hcr_ocr.read(gray).text.split("\n")[0] == "if 802 5"
     monkeypatch.setattr(decoding, "DIGITS_WHEN_ALONE", set())
     from hcr_ocr.reading.settings import DEFAULT, replace
 
     glyphs_only = replace(DEFAULT, word_reader=replace(DEFAULT.word_reader, enabled=False))
-    assert hcr_ocr.read(gray, settings=glyphs_only).text.split("\n")[0] == "IF 802 S"
-    assert hcr_ocr.read(gray).text.split("\n")[0] == "IF 802 5"  # the word reader reads the 5 as well
+    assert hcr_ocr.read(gray, settings=glyphs_only).text.split("\n")[0] == "if 802 S"
+    assert hcr_ocr.read(gray).text.split("\n")[0] == "if 802 5"  # the word reader reads the 5 as well
 
 
 @pytest.mark.parametrize(
