@@ -31,7 +31,7 @@ from itertools import pairwise, product
 import numpy as np
 
 from hcr_ocr.page import Char, Word, union_bbox
-from hcr_ocr.reading.decoding import DIGIT_FOR_LETTER, MERGED, LineMetrics, certainty, decode_word
+from hcr_ocr.reading.decoding import DIGIT_FOR_LETTER, MERGED, LineMetrics, certainty, decode_word, one_case
 from hcr_ocr.reading.glyphs import FinerInk, Glyph
 from hcr_ocr.reading.lexicon import SYMBOLS, Edge, Lexicon, Match, caseless, symbol_matrix
 from hcr_ocr.reading.recognition import GlyphClassifier
@@ -334,9 +334,9 @@ def split_at_listed_gap(
     """A word that is no listed word, split at gaps wide for a letter gap (narrow word spaces, as type and
     tight writing have) into listed words of two letters or more (as read or, from four letters, spelled
     with the classifier's other letters: `as_listed_letters`) and numbers (`as_number`), one listed word
-    at least: at its widest such gap, or its two widest, and so on, as few as will do; else the word
-    itself ('PAGEONE'; 'pageaz', 'page 42'; 'Tlcketstraffic', 'Tickets traffic'). Two numbers side by side
-    stay one."""
+    at least: at its widest such gap, or its two widest, and so on, as few as will do, each part in the case
+    its own letters were read in (`_in_own_case`); else the word itself ('PAGEONE'; 'pageaz', 'page 42';
+    'Tlcketstraffic', 'Tickets traffic'). Two numbers side by side stay one."""
     s = settings.transcription
     text = word.text
     if word.from_lexicon or len(word.chars) < 4 or not text.isalnum():
@@ -358,8 +358,46 @@ def split_at_listed_gap(
         words = [_listed_or_number(p, lexicon, word.text, s) for p in parts]
         if all(words) and any(w.from_lexicon for w in words):
             log.debug("word list: %r split at its %d widest gap(s)", text, n)
-            return _numbers_joined(words)
+            share = settings.decoding.sure_case_share
+            return [_in_own_case(w, share) for w in _numbers_joined(words)]
     return [word]
+
+
+def _in_own_case(word: Word, sure_share: float) -> Word:
+    """A word split from a run of words, in the case its own letters were read in rather than the run's
+    ('ARTIST' of '4690ARTISTworkshop', 'Transmission' of 'MEASURETransmission'): each letter whose two forms
+    are classes of their own (T, t) and whose class holds `sure_share` of their two probabilities takes
+    that case, and its later letters take the case most of them were read in (`one_case`); where none of
+    the later letters tells, they keep the run's."""
+    texts = [c.text for c in word.chars]
+    votes = [0] * len(texts)
+    for i, c in enumerate(word.chars):
+        upper = _told_case(c, sure_share)
+        if upper is not None:
+            texts[i], votes[i] = (texts[i].upper() if upper else texts[i].lower()), 1
+    if any(votes[1:]):
+        texts = one_case(texts, votes)
+    else:
+        texts[1:] = [c.text for c in word.chars[1:]]
+    if texts == [c.text for c in word.chars]:
+        return word
+    chars = [Char(t, c.bbox, c.confidence, c.alternatives) for t, c in zip(texts, word.chars, strict=True)]
+    return Word(chars, word.bbox, word.from_lexicon, word.raw)
+
+
+def _told_case(char: Char, sure_share: float) -> bool | None:
+    """Is the letter a capital (True), small (False), by its class: where its two forms are classes of their
+    own and the classifier gave `sure_share` of their probability to one; None where it does not tell."""
+    letter = char.text
+    if not letter.isalpha() or letter.upper() in MERGED:
+        return None
+    probs = dict(char.alternatives)
+    upper, lower = probs.get(letter.upper(), 0.0), probs.get(letter.lower(), 0.0)
+    if upper + lower <= 0:
+        return None
+    if upper >= sure_share * (upper + lower):
+        return True
+    return False if lower >= sure_share * (upper + lower) else None
 
 
 def without_stray_stop(word: Word, lexicon: Lexicon, settings: Settings = DEFAULT) -> Word:

@@ -314,6 +314,58 @@ def test_a_run_of_words_is_split_at_as_few_of_its_narrow_spaces_as_make_listed_w
     assert len(split_at_listed_gap(spaced("MEETATSIXBYTHEQXD", gaps), 40.0, lexicon)) == 1
 
 
+def test_a_word_split_from_a_run_takes_the_case_its_own_letters_were_read_in():
+    """Tight type: 'MEASURE Transmission' ran together and was put in one case, the run's small letters.
+    Split at its wide gap, each word takes the case its own letters' classes tell (A a, E e, R r, T t are
+    classes of their own): MEASURE in capitals, Transmission with its capital T; a word whose later
+    letters tell nothing (merged classes: C O S) keeps the run's case."""
+    lexicon = Lexicon.shipped()
+    sure = {"M": None, "E": 0.9, "A": 0.95, "S": None, "U": None, "R": 0.9, "T": 0.92}
+    word = spaced("measuretransmission", [2] * 6 + [9] + [2] * 11)
+    for c, letter in zip(word.chars, "MEASURETransmission", strict=True):
+        p = sure.get(letter)
+        if p is not None:  # the capital's class, sure of it
+            c.alternatives = [(letter, p), (letter.lower(), 0.02)]
+        elif letter.islower() and letter.upper() not in "CIJKLMOPSUVWXYZ":
+            c.alternatives = [(letter, 0.9), (letter.upper(), 0.05)]
+    assert [w.text for w in split_at_listed_gap(word, 40.0, lexicon)] == ["MEASURE", "Transmission"]
+    # where a class is doubted (T 0.5 against t 0.4), the letter keeps the run's case
+    word.chars[7].alternatives = [("T", 0.5), ("t", 0.4)]
+    assert [w.text for w in split_at_listed_gap(word, 40.0, lexicon)] == ["MEASURE", "transmission"]
+    # later letters of merged classes only (cocoa's c o c o, a small a unsure): the run's case stays
+    word = spaced("measurecocoa", [2] * 6 + [9] + [2] * 4)
+    for c, letter in zip(word.chars, "MEASURECocoa", strict=True):
+        if sure.get(letter):
+            c.alternatives = [(letter, sure[letter]), (letter.lower(), 0.02)]
+    word.chars[-1].alternatives = [("a", 0.5), ("A", 0.4)]
+    assert [w.text for w in split_at_listed_gap(word, 40.0, lexicon)] == ["MEASURE", "cocoa"]
+
+
+def tight_type(text: str, size: int, space: float) -> np.ndarray:
+    """`text` set in DejaVu Sans (matplotlib's copy, there wherever the tests run) at `size` px, dark grey
+    on light paper, its word spaces `space` of the size wide: tighter than the font's own."""
+    from matplotlib import get_data_path
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(Path(get_data_path()) / "fonts/ttf/DejaVuSans.ttf"), size)
+    words = text.split()
+    width = sum(font.getlength(w) for w in words) + space * size * (len(words) - 1) + 2 * size
+    page = Image.new("L", (int(width), 2 * size), 235)
+    draw, x = ImageDraw.Draw(page), size
+    for w in words:
+        draw.text((x, size // 2), w, fill=55, font=font)
+        x += font.getlength(w) + space * size
+    return np.asarray(page)
+
+
+@pytest.mark.parametrize("text", ["REDUCTION 23 MEASURE Transmission", "PLEASE return the form"])
+def test_words_of_tight_type_run_together_are_read_apart_each_in_its_own_case(text: str):
+    """Word spaces of a fifth of the type size, too narrow to stand out from the letter gaps on a short
+    line: the words run together and are split at their wide gaps by the word list; each keeps the case
+    it was set in ('MEASURE TRANSMISSION', 'Please return' before)."""
+    assert hcr_ocr.read(tight_type(text, 22, 0.2)).text == text
+
+
 def read_as(word: Word, **alternatives: list[tuple[str, float]]) -> Word:
     """`word` with the classifier's top classes given for some of its letters (by letter: A=[...])."""
     for c in word.chars:
