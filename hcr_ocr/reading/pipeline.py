@@ -78,7 +78,7 @@ from hcr_ocr.reading.transcription import (
     best_listed,
     choose_splits,
     in_listed_language,
-    listed_words,
+    listed_letter_share,
     raw_word,
     running_text_loss,
     split_at_listed_gap,
@@ -648,9 +648,10 @@ def _junk_reason(line: Line, s: TranscriptionSettings, no_writing: bool, lexicon
     """Why a line is no writing ('' when it is writing): read with hardly any confidence (the edge of the
     paper, a smudge); a mark or two read with little, or too small to read; specks strewn far apart, read
     with less than a good confidence. On a page that shows no writing (see PageBudget): read with less
-    than a modest confidence, or with less than a good one and at most half its words of two letters or
-    more listed (noise read as 'RNN Hz NIZI NMIZ'; a line with no such words, digits or single marks, is
-    judged by its confidence alone)."""
+    than a modest confidence, or with less than a good one and at most half its letters in listed words of
+    three letters or more (`listed_letter_share`: noise read as 'RNN Hz NIZI NMIZ', 'IAN ALIENIST ABA
+    ANIMA'; a line with no word of two letters or more, digits or single marks, is judged by its
+    confidence alone)."""
     chars = [c.confidence for w in line.words for c in w.chars]
     mean = float(np.mean(chars)) if chars else 0.0
     unsure = mean < s.junk_page_sure_line
@@ -663,9 +664,9 @@ def _junk_reason(line: Line, s: TranscriptionSettings, no_writing: bool, lexicon
     if no_writing and mean < s.junk_page_line_confidence:
         return f"mean confidence {mean:.2f} on a page that shows no writing"
     if no_writing and unsure and lexicon is not None:
-        listed, words = listed_words(line.words, lexicon)
-        if words and listed <= s.junk_page_min_listed * words:
-            return f"{listed} of {words} words listed on a page that shows no writing"
+        share = listed_letter_share(line.words, lexicon, s.junk_page_listed_min_length)
+        if share is not None and share <= s.junk_page_min_listed:
+            return f"{share:.0%} of its letters in listed words on a page that shows no writing"
     return ""
 
 

@@ -550,8 +550,9 @@ class TranscriptionSettings(_Frozen):
     # not show it holds writing (see RecognitionSettings.writing_min_sure_share) ...
     junk_page_line_confidence: float = 0.3  # ... a line read with a lower mean confidence is no writing,
     junk_page_sure_line: float = 0.5  # ... nor is one read with a lower mean confidence than this ...
-    junk_page_min_listed: float = 0.5  # ... where no more than this share of its words of two letters or
-    # more are listed words (lines of noise: 0-0.5; of real writing on such pages: most)
+    junk_page_min_listed: float = 0.5  # ... where no more than this share of its letters stand in listed
+    # words of junk_page_listed_min_length letters or more (noise lines it met: 0-0.44; writing: 0.88-1)
+    junk_page_listed_min_length: int = 3  # shorter listed words are chance hits in noise (AN, TO, IT)
 
 
 class OrientationSettings(_Frozen):

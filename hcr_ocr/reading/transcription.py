@@ -291,11 +291,28 @@ def lattice(
     return edges, node + 1
 
 
+def _bare(words: list[Word]) -> list[str]:
+    """The words' texts in small letters, without the punctuation at their ends."""
+    return [w.text.lower().strip(".,;:!?'\"-") for w in words]
+
+
 def listed_words(words: list[Word], lexicon: Lexicon) -> tuple[int, int]:
     """How many of the words of two letters or more (punctuation aside, no digits) are listed words, and
     how many such words there are."""
-    texts = [t for t in (w.text.lower().strip(".,;:!?'\"-") for w in words) if len(t) > 1 and t.isalpha()]
+    texts = [t for t in _bare(words) if len(t) > 1 and t.isalpha()]
     return sum(t in lexicon for t in texts), len(texts)
+
+
+def listed_letter_share(words: list[Word], lexicon: Lexicon, min_length: int) -> float | None:
+    """The share of the words' letters (punctuation and digits aside) that stand in listed words of
+    `min_length` letters or more; None where the line holds no word of two letters or more to judge by.
+    Noise read as letters hits short listed words by chance ('AN', 'TO', 'IT'), seldom longer ones."""
+    texts = _bare(words)
+    if not any(len(t) > 1 and t.isalpha() for t in texts):
+        return None
+    letters = sum(ch.isalpha() for t in texts for ch in t)
+    listed = sum(len(t) for t in texts if len(t) >= min_length and t.isalpha() and t in lexicon)
+    return listed / letters
 
 
 def in_listed_language(

@@ -21,6 +21,7 @@ from hcr_ocr.reading.transcription import (
     Evidence,
     choose_splits,
     in_listed_language,
+    listed_letter_share,
     split_at_listed_gap,
     take_joins,
     without_stray_stop,
@@ -135,6 +136,19 @@ def test_a_page_that_shows_no_writing_is_read_within_fixed_budgets():
     assert name.writing is True and not name.shows_writing
 
 
+def test_the_letters_in_listed_words_of_three_letters_or_more_tell_noise_from_writing():
+    lexicon = Lexicon.shipped()
+
+    def share(text: str) -> float | None:
+        return listed_letter_share([spaced(w, [2] * (len(w) - 1)) for w in text.split()], lexicon, 3)
+
+    assert share("The meeting moved to Friday.") == 21 / 23
+    assert share("to I, 4 i I I I 2 7 a OR 9 To at MY a by IN") == 0.0  # short listed words: chance hits
+    noise = "IAN ALIENIST ABA ANIMA IIMTI I AMT W AN D a IAIINID daataaeannl izalln A a rae m"
+    assert share(noise) == 25 / 63  # 7 of its 11 words of two letters or more are listed
+    assert share("a 1 I 5") is None and share("555 0142") is None  # no word to judge by
+
+
 def test_a_texture_or_a_checkerboard_reads_as_a_blank_page_and_writing_stays():
     from hcr_ocr.evaluate.stress import stress_image
     from tests.conftest import REPO
@@ -153,6 +167,11 @@ def test_grey_noise_and_specks_read_as_blank_pages_and_tiny_writing_stays(monkey
     # 0.36-0.44, a fifth of their words or fewer listed
     noise = np.clip(np.random.default_rng(5).normal(128, 40, (1200, 1600)), 0, 255).astype(np.uint8)
     assert hcr_ocr.read(noise).lines == []
+    # before: "IAN ALIENIST ABA ANIMA IIMTI I AMT W AN D a ...", "LII END ZAIMIALQ TO Cities ...": more than
+    # half their words listed, most of them two or three letters long, under half their letters
+    for seed, sigma in ((1, 50), (2, 40)):
+        noise = np.clip(np.random.default_rng(seed).normal(128, sigma, (1200, 1600)), 0, 255).astype(np.uint8)
+        assert hcr_ocr.read(noise).lines == []
     assert hcr_ocr.read(stress_image("specks", 0.5, seed=0)).lines == []  # before: a line of 102 I's
     # a photo of grainy paper: before, "DAD", "SEA", "DAWN": single specks a few px tall, hundreds apart
     rng = np.random.default_rng(11)
