@@ -34,7 +34,7 @@ from hcr_ocr.reading.stats import median, percentile
 class Glyph:
     bbox: tuple[int, int, int, int]  # x0, y0, x1, y1 in the (deskewed) page
     mask: np.ndarray  # uint8 crop of the bbox, 255 = ink
-    punct: str = ""  # ".", ",", "-", ":", ";" when decided by shape, else ""
+    punct: str = ""  # ".", ",", "-" when decided by shape, else ""
     has_dot: bool = False  # a dot was joined from above (i, j)
     blobs: tuple[int, ...] = ()  # labels of the blobs it is made of
 
@@ -263,27 +263,6 @@ def punctuation(
     return ""
 
 
-def colon(group: list[Blob], line: TextLine, *, settings: GlyphSettings = DEFAULT.glyphs) -> str:
-    """':' or ';' for two marks one above the other: a full stop (a comma: ';') at the baseline, and over it,
-    clear of it by `colon_min_gap`, a dot no bigger than a full stop, no higher than `colon_max_rise` above
-    the baseline; else ''. (An i's dot stands over a stem, no stop.)"""
-    s = settings
-    if len(group) != 2:
-        return ""
-    upper, lower = sorted(group, key=lambda b: b.y0)
-    below = punctuation((lower.x0, lower.y0, lower.x1, lower.y1), line, lower.area, settings=s)
-    body = line.body_height
-    if (
-        below not in (".", ",")
-        or upper.h > max(lower.h, s.period_max_height * body)
-        or upper.w > max(lower.w, s.period_max_width * body)
-        or lower.y0 - upper.y1 < s.colon_min_gap * body
-        or upper.y0 < line.baseline - s.colon_max_rise * body
-    ):
-        return ""
-    return ":" if below == "." else ";"
-
-
 def find_glyphs(
     blobs: list[Blob], labels: np.ndarray, line: TextLine, *, settings: GlyphSettings = DEFAULT.glyphs
 ) -> list[Glyph]:
@@ -294,9 +273,7 @@ def find_glyphs(
     body = line.body_height
     for group in groups:
         bbox = _bbox(group)
-        mark = punctuation(bbox, line, sum(b.area for b in group), settings=s) or colon(
-            group, line, settings=s
-        )
+        mark = punctuation(bbox, line, sum(b.area for b in group), settings=s)
         if (
             not mark
             and bbox[3] - bbox[1] < s.speck_max_size * body

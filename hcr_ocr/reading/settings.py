@@ -380,8 +380,6 @@ class GlyphSettings(_Frozen):
     comma_max_width: float = 0.35  # body
     comma_max_rise: float = 0.35  # body its top may stand above the baseline
     comma_min_drop: float = 0.1  # body its bottom hangs below the baseline
-    colon_min_gap: float = 0.15  # body: a colon's dot stands this clear of the stop below it at least ...
-    colon_max_rise: float = 1.0  # ... and its top no higher than this above the baseline (an x-height's dot)
     mark_min_darkness: float = 0.6  # share of its word's ink darkness (below the paper) a mark's darkest
     # pixel reaches: a lighter one is grain, not ink (a pen's stops are as dark as its letters)
     ink_core_percentile: float = 10.0  # percentile of a word's ink grey levels taken as its ink darkness

@@ -223,24 +223,6 @@ def test_dot_of_an_i_joins_its_stem_and_a_full_stop_is_punctuation():
     assert punctuation(glyphs[2].bbox, lines[0]) == "."
 
 
-def test_a_dot_over_a_full_stop_is_a_colon_and_over_a_comma_a_semicolon():
-    page = np.full((120, 260), 235, np.uint8)
-    cv2.ellipse(page, (45, 65), (12, 15), 0, 0, 360, 20, 3)  # an o, 30 px tall: the line's letters
-    cv2.circle(page, (75, 58), 3, 20, -1)  # a colon: a dot at the x-height's middle ...
-    cv2.circle(page, (75, 77), 3, 20, -1)  # ... and a full stop on the baseline
-    cv2.ellipse(page, (110, 65), (12, 15), 0, 0, 360, 20, 3)
-    cv2.circle(page, (140, 58), 3, 20, -1)  # a semicolon: a dot over a comma
-    cv2.circle(page, (140, 77), 3, 20, -1)
-    cv2.line(page, (141, 78), (137, 88), 20, 2)
-    cv2.ellipse(page, (175, 65), (12, 15), 0, 0, 360, 20, 3)
-    cv2.rectangle(page, (203, 52), (207, 80), 20, -1)  # an i: its dot stands over a stem, no stop
-    cv2.circle(page, (205, 42), 3, 20, -1)
-    lines, labels = segment(page)
-    assert len(lines) == 1
-    glyphs = find_glyphs(lines[0].blobs, labels, lines[0])
-    assert [g.punct for g in glyphs] == ["", ":", "", ";", "", ""] and glyphs[-1].has_dot
-
-
 def test_the_dot_of_a_serif_i_joins_it_though_its_feet_are_wide():
     """A serif i (as DejaVu Serif's: a flag at its top, a foot; the glyph half as wide as it is tall): its
     dot is a dot, not an accent over a wide letter, so that an i opening a line reads small (print in

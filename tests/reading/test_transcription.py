@@ -385,13 +385,6 @@ def test_words_of_tight_type_run_together_are_read_apart_each_in_its_own_case(te
     assert hcr_ocr.read(tight_type(text, 22, 0.2)).text == text
 
 
-@pytest.mark.parametrize("text", ["Time: 10:30 today", "Total due: 1250 dollars"])
-def test_a_colon_in_print_is_read_as_one(text: str):
-    """DejaVu Sans at 36 px, set with its own spaces: its colon's two dots were one glyph, read as a letter
-    or a digit ('Times 10130 today', 'Total dues 1250 dollars')."""
-    assert hcr_ocr.read(tight_type(text, 36, 0.32)).text == text
-
-
 def read_as(word: Word, **alternatives: list[tuple[str, float]]) -> Word:
     """`word` with the classifier's top classes given for some of its letters (by letter: A=[...])."""
     for c in word.chars:
