@@ -305,8 +305,14 @@ def _case_votes(label: str, prob: np.ndarray, classes: str, s: DecodingSettings)
     if twin not in classes:
         return s.sure_case_votes
     own = float(prob[classes.index(label)])
-    told = own >= s.sure_case_share * (own + float(prob[classes.index(twin)]))
+    told = tells_case(own, float(prob[classes.index(twin)]), s.sure_case_share)
     return s.sure_case_votes if told else 0
+
+
+def tells_case(own: float, twin: float, share: float) -> bool:
+    """Does a letter's class hold `share` of the probability of its two forms (F and f), own and twin: is the
+    classifier sure enough of its case?"""
+    return own >= share * (own + twin)
 
 
 def _small_by_height(

@@ -31,7 +31,15 @@ from itertools import pairwise, product
 import numpy as np
 
 from hcr_ocr.page import Char, Word, union_bbox
-from hcr_ocr.reading.decoding import DIGIT_FOR_LETTER, MERGED, LineMetrics, certainty, decode_word, one_case
+from hcr_ocr.reading.decoding import (
+    DIGIT_FOR_LETTER,
+    MERGED,
+    LineMetrics,
+    certainty,
+    decode_word,
+    one_case,
+    tells_case,
+)
 from hcr_ocr.reading.glyphs import FinerInk, Glyph
 from hcr_ocr.reading.lexicon import SYMBOLS, Edge, Lexicon, Match, caseless, symbol_matrix
 from hcr_ocr.reading.recognition import GlyphClassifier
@@ -412,9 +420,9 @@ def _told_case(char: Char, sure_share: float) -> bool | None:
     upper, lower = probs.get(letter.upper(), 0.0), probs.get(letter.lower(), 0.0)
     if upper + lower <= 0:
         return None
-    if upper >= sure_share * (upper + lower):
+    if tells_case(upper, lower, sure_share):
         return True
-    return False if lower >= sure_share * (upper + lower) else None
+    return False if tells_case(lower, upper, sure_share) else None
 
 
 def without_stray_stop(word: Word, lexicon: Lexicon, settings: Settings = DEFAULT) -> Word:
